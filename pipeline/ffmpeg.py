@@ -1,0 +1,190 @@
+"""The one module that runs ffmpeg and ffprobe.
+
+Every call is an argv list (never a shell), starts with `-nostdin`, reports progress from
+`-progress pipe:1`, keeps stderr and raises FfmpegError with the command and its last lines.
+Running children are tracked so that Ctrl-C can stop every one of them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import threading
+from collections import deque
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from pipeline.errors import EnvironmentProblem, FfmpegError
+
+FFMPEG = os.environ.get("FILMPIPE_FFMPEG", "ffmpeg")
+FFPROBE = os.environ.get("FILMPIPE_FFPROBE", "ffprobe")
+STDERR_TAIL_LINES = 25
+
+ProgressCallback = Callable[[float], None]  # seconds of output done
+
+_children: set[subprocess.Popen] = set()
+_children_lock = threading.Lock()
+
+
+def _executable(name: str) -> str:
+    found = shutil.which(name)
+    if not found:
+        raise EnvironmentProblem(
+            f"{name} is not installed or not on PATH",
+            "install it with: apt-get install ffmpeg (or run 'filmpipe doctor')",
+        )
+    return found
+
+
+def _spawn(argv: list[str], **kwargs) -> subprocess.Popen:
+    proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, **kwargs)
+    with _children_lock:
+        _children.add(proc)
+    return proc
+
+
+def _forget(proc: subprocess.Popen) -> None:
+    with _children_lock:
+        _children.discard(proc)
+
+
+def stop_all() -> None:
+    """Terminate every ffmpeg/ffprobe child still running (used on Ctrl-C and on failure)."""
+    with _children_lock:
+        procs = list(_children)
+    for proc in procs:
+        if proc.poll() is None:
+            try:
+                proc.send_signal(signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+    for proc in procs:
+        try:
+            proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+_TIME_KEYS = ("out_time_us", "out_time_ms")  # both are microseconds in ffmpeg 5
+
+
+def run(
+    args: Sequence[str | os.PathLike[str]],
+    *,
+    what: str = "",
+    on_progress: ProgressCallback | None = None,
+    cwd: Path | None = None,
+) -> str:
+    """Run ffmpeg with `args` (everything after the program name); return its stderr.
+
+    Raises FfmpegError on a non-zero exit. `on_progress` receives the seconds of output
+    written so far, parsed from `-progress`.
+    """
+    argv = [_executable(FFMPEG), "-nostdin", "-hide_banner", "-nostats", "-y", "-progress", "pipe:1"]
+    argv += [os.fspath(a) for a in args]
+    proc = _spawn(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=cwd)
+    tail: deque[str] = deque(maxlen=400)
+
+    def drain() -> None:
+        assert proc.stderr is not None
+        for raw in proc.stderr:
+            tail.append(raw.decode("utf-8", "replace").rstrip("\n"))
+
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
+    try:
+        assert proc.stdout is not None
+        for raw in proc.stdout:
+            line = raw.decode("ascii", "replace").strip()
+            key, _, value = line.partition("=")
+            if on_progress and key in _TIME_KEYS and value.isdigit():
+                on_progress(int(value) / 1_000_000)
+        proc.wait()
+        reader.join()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        _forget(proc)
+    stderr = "\n".join(tail)
+    if proc.returncode != 0:
+        raise FfmpegError(argv, proc.returncode, "\n".join(list(tail)[-STDERR_TAIL_LINES:]), what)
+    return stderr
+
+
+def capture(args: Sequence[str | os.PathLike[str]], *, what: str = "", program: str = "ffmpeg") -> tuple[bytes, str]:
+    """Run ffmpeg or ffprobe and return (stdout bytes, stderr text); for analysis filters and probes."""
+    exe = _executable(FFPROBE if program == "ffprobe" else FFMPEG)
+    argv = [exe, "-hide_banner"] + (["-nostdin", "-nostats"] if program == "ffmpeg" else [])
+    argv += [os.fspath(a) for a in args]
+    proc = _spawn(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        out, err = proc.communicate()
+    finally:
+        _forget(proc)
+    text = err.decode("utf-8", "replace")
+    if proc.returncode != 0:
+        raise FfmpegError(argv, proc.returncode, "\n".join(text.splitlines()[-STDERR_TAIL_LINES:]), what)
+    return out, text
+
+
+def probe(path: Path, *, extra: Sequence[str] = ()) -> dict:
+    """ffprobe's JSON for a file: format and streams (plus whatever `extra` asks for)."""
+    out, _ = capture(
+        ["-v", "error", "-print_format", "json", "-show_format", "-show_streams", *extra, os.fspath(path)],
+        what=f"reading {Path(path).name}",
+        program="ffprobe",
+    )
+    return json.loads(out.decode("utf-8", "replace") or "{}")
+
+
+def packets(path: Path, stream: str = "v:0") -> list[dict]:
+    """Every packet of one stream: pts_time, duration_time, size, pos, flags (K = keyframe)."""
+    out, _ = capture(
+        [
+            "-v", "error", "-select_streams", stream, "-show_entries",
+            "packet=pts_time,dts_time,duration_time,size,pos,flags", "-print_format", "json", os.fspath(path),
+        ],
+        what=f"reading packets of {Path(path).name}",
+        program="ffprobe",
+    )
+    return json.loads(out.decode("utf-8", "replace") or "{}").get("packets", [])
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    version: str
+    encoders: frozenset[str]
+    filters: frozenset[str]
+    ass_has_shaping: bool
+
+
+@lru_cache(maxsize=1)
+def capabilities() -> Capabilities:
+    """What this ffmpeg can do, asked once."""
+    out, _ = capture(["-version"])
+    match = re.search(r"ffmpeg version n?(\d+(?:\.\d+)*)", out.decode("utf-8", "replace"))
+    version = match.group(1) if match else "unknown"
+    enc_out, _ = capture(["-encoders"])
+    encoders = frozenset(
+        m.group(1) for m in re.finditer(r"^\s[VAS][\w.]{5}\s+(\S+)", enc_out.decode("utf-8", "replace"), re.M)
+    )
+    fil_out, _ = capture(["-filters"])
+    filters = frozenset(
+        m.group(1) for m in re.finditer(r"^\s[\w.]{3}\s+(\S+)\s+\S+->\S+", fil_out.decode("utf-8", "replace"), re.M)
+    )
+    shaping = False
+    if "ass" in filters:
+        help_out, _ = capture(["-h", "filter=ass"])
+        shaping = "complex" in help_out.decode("utf-8", "replace")
+    return Capabilities(version=version, encoders=encoders, filters=filters, ass_has_shaping=shaping)
+
+
+def version() -> str:
+    return capabilities().version

@@ -1,0 +1,269 @@
+"""film.toml -> a typed, frozen Project.
+
+Every mistake is a ConfigError naming the file and the key; unknown keys are rejected with
+a did-you-mean, because a typo silently ignored is a setting silently lost.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import tomllib
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from typing import Any
+
+from pipeline.errors import ConfigError
+from pipeline.languages import LanguageProfile, RuleLimits, UnknownLanguage, profile_for
+
+PROJECT_FILE = "film.toml"
+FILM_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+@dataclass(frozen=True)
+class FilmInfo:
+    id: str
+    title: str
+    description: str | None
+    source_language: str
+    master: Path
+
+
+@dataclass(frozen=True)
+class LanguageConfig:
+    code: str
+    subtitles: Path
+    audio: Path | None  # None: the master's audio is used
+    profile: LanguageProfile  # limits already carry film.toml's overrides
+
+    @property
+    def limits(self) -> RuleLimits:
+        return self.profile.limits
+
+
+@dataclass(frozen=True)
+class OutputSettings:
+    ladder: tuple[int, ...] = (1080, 720, 480, 360)
+    progressive: tuple[int, ...] = (720,)
+    open_captions: tuple[int, ...] = (720,)
+    loudness_lufs: float = -16.0
+    true_peak_dbtp: float = -1.0
+
+
+@dataclass(frozen=True)
+class Project:
+    path: Path  # film.toml itself, absolute
+    film: FilmInfo
+    languages: tuple[LanguageConfig, ...]  # source language first, then film.toml's order
+    output: OutputSettings
+
+    @property
+    def root(self) -> Path:
+        return self.path.parent
+
+    @property
+    def source(self) -> LanguageConfig:
+        return self.languages[0]
+
+    def language(self, code: str) -> LanguageConfig:
+        for lang in self.languages:
+            if lang.code == code:
+                return lang
+        raise KeyError(code)
+
+    def relative(self, path: Path) -> str:
+        """A path as the user wrote it: relative to film.toml's folder where possible."""
+        try:
+            return path.relative_to(self.root).as_posix()
+        except ValueError:
+            return str(path)
+
+    def only(self, codes: tuple[str, ...] | None) -> "Project":
+        """This project limited to some languages (the source language is always kept)."""
+        if not codes:
+            return self
+        known = {lang.code for lang in self.languages}
+        for code in codes:
+            if code not in known:
+                raise ConfigError(
+                    f"--lang names '{code}', which is not a language in {self.path.name}",
+                    f"choose from: {', '.join(sorted(known))}",
+                )
+        keep = tuple(l for l in self.languages if l.code in codes or l.code == self.film.source_language)
+        return replace(self, languages=keep)
+
+
+FILM_KEYS = {"id", "title", "description", "source_language", "master"}
+LANGUAGE_KEYS = {"subtitles", "audio"}
+LIMIT_KEYS = {f.name for f in fields(RuleLimits)}
+OUTPUT_KEYS = {f.name for f in fields(OutputSettings)}
+TOP_KEYS = {"film", "languages", "output"}
+
+
+def find_project_file(where: Path | str | None) -> Path:
+    """PROJECT is a folder holding film.toml or the file itself; default the current folder."""
+    path = Path(where) if where else Path.cwd()
+    if path.is_dir():
+        path = path / PROJECT_FILE
+    if not path.is_file():
+        raise ConfigError(
+            f"no film project at {path}",
+            "pass -p with a folder that holds film.toml, or run 'filmpipe init DIR' to start one",
+        )
+    return path.resolve()
+
+
+def load_project(where: Path | str | None = None) -> Project:
+    path = find_project_file(where)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path.name} is not UTF-8 text", "save it as UTF-8") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path.name} is not valid TOML: {exc}", "fix the line it names") from exc
+    return _Reader(path).project(data)
+
+
+class _Reader:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.root = path.parent
+
+    def fail(self, message: str, hint: str = "") -> ConfigError:
+        return ConfigError(f"{self.path.name}: {message}", hint)
+
+    def check_keys(self, table: dict[str, Any], allowed: set[str], where: str) -> None:
+        for key in table:
+            if key not in allowed:
+                close = difflib.get_close_matches(key, sorted(allowed), n=1)
+                hint = f"did you mean '{close[0]}'?" if close else f"allowed keys: {', '.join(sorted(allowed))}"
+                raise self.fail(f"unknown key '{key}' in {where}", hint)
+
+    def table(self, data: dict[str, Any], key: str, where: str, required: bool = True) -> dict[str, Any]:
+        value = data.get(key)
+        if value is None:
+            if required:
+                raise self.fail(f"missing [{where}] table", f"add a [{where}] table; see 'filmpipe init'")
+            return {}
+        if not isinstance(value, dict):
+            raise self.fail(f"'{where}' must be a table", f"write it as [{where}]")
+        return value
+
+    def string(self, table: dict[str, Any], key: str, where: str, required: bool = True) -> str | None:
+        value = table.get(key)
+        if value is None:
+            if required:
+                raise self.fail(f"missing key '{key}' in [{where}]", f"add {key} = \"…\" under [{where}]")
+            return None
+        if not isinstance(value, str) or not value.strip():
+            raise self.fail(f"'{key}' in [{where}] must be a non-empty string", f"write {key} = \"…\"")
+        return value
+
+    def file(self, value: str, key: str, where: str) -> Path:
+        path = Path(value)
+        return path if path.is_absolute() else (self.root / path)
+
+    def project(self, data: dict[str, Any]) -> Project:
+        self.check_keys(data, TOP_KEYS, "the top level")
+        film_t = self.table(data, "film", "film")
+        self.check_keys(film_t, FILM_KEYS, "[film]")
+        film_id = self.string(film_t, "id", "film")
+        if not FILM_ID.match(film_id or ""):
+            raise self.fail(
+                f"film id '{film_id}' may only hold lowercase letters, digits and hyphens",
+                "it is used in file names, e.g. id = \"neighbourhood-policing\"",
+            )
+        source = self.string(film_t, "source_language", "film")
+        film = FilmInfo(
+            id=film_id,
+            title=self.string(film_t, "title", "film").strip(),
+            description=(self.string(film_t, "description", "film", required=False) or None),
+            source_language=source,
+            master=self.file(self.string(film_t, "master", "film"), "master", "film"),
+        )
+        langs_t = self.table(data, "languages", "languages")
+        if not langs_t:
+            raise self.fail("[languages] is empty", "add at least [languages.<source language>]")
+        if source not in langs_t:
+            raise self.fail(
+                f"source_language '{source}' has no [languages.{source}] table",
+                f"add [languages.{source}] with its subtitles, or set source_language to one of: {', '.join(langs_t)}",
+            )
+        languages = [self.language(code, table, is_source=(code == source)) for code, table in langs_t.items()]
+        languages.sort(key=lambda l: l.code != source)  # stable: source first, then file order
+        output = self.output(self.table(data, "output", "output", required=False))
+        return Project(path=self.path, film=film, languages=tuple(languages), output=output)
+
+    def language(self, code: str, table: Any, is_source: bool) -> LanguageConfig:
+        where = f"[languages.{code}]"
+        if not isinstance(table, dict):
+            raise self.fail(f"'languages.{code}' must be a table", f"write it as {where}")
+        try:
+            profile = profile_for(code)
+        except UnknownLanguage:
+            raise self.fail(
+                f"'{code}' in {where} is not a BCP 47 language tag that Babel knows",
+                "use a tag such as en, pl, ro, ur, bn, gu",
+            ) from None
+        self.check_keys(table, LANGUAGE_KEYS | LIMIT_KEYS, where)
+        subtitles = self.file(self.string(table, "subtitles", where[1:-1]), "subtitles", where)
+        audio_s = self.string(table, "audio", where[1:-1], required=False)
+        if is_source and audio_s:
+            raise self.fail(
+                f"{where} is the source language and takes its audio from the master",
+                f"remove 'audio' from {where}",
+            )
+        limits = profile.limits
+        overrides: dict[str, Any] = {}
+        for key in LIMIT_KEYS & table.keys():
+            default = getattr(limits, key)
+            value = table[key]
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+                raise self.fail(f"'{key}' in {where} must be a positive number", f"e.g. {key} = {default}")
+            if isinstance(default, int) and not isinstance(value, int):
+                raise self.fail(f"'{key}' in {where} must be a whole number", f"e.g. {key} = {default}")
+            overrides[key] = type(default)(value)
+        if overrides:
+            profile = replace(profile, limits=replace(limits, **overrides))
+        return LanguageConfig(
+            code=code,
+            subtitles=subtitles,
+            audio=self.file(audio_s, "audio", where) if audio_s else None,
+            profile=profile,
+        )
+
+    def output(self, table: dict[str, Any]) -> OutputSettings:
+        self.check_keys(table, OUTPUT_KEYS, "[output]")
+        defaults = OutputSettings()
+        values: dict[str, Any] = {}
+        for key in ("ladder", "progressive", "open_captions"):
+            if key not in table:
+                continue
+            value = table[key]
+            if not isinstance(value, list) or not all(
+                isinstance(h, int) and not isinstance(h, bool) and 0 < h <= 4320 and h % 2 == 0 for h in value
+            ):
+                raise self.fail(
+                    f"'{key}' in [output] must be a list of even frame heights in pixels",
+                    f"e.g. {key} = {list(getattr(defaults, key))}",
+                )
+            values[key] = tuple(sorted(set(value), reverse=True))
+        if "ladder" in values and not values["ladder"]:
+            raise self.fail("'ladder' in [output] is empty", "list at least one height, e.g. ladder = [720]")
+        ladder = values.get("ladder", defaults.ladder)
+        for height in values.get("progressive", defaults.progressive):
+            if height not in ladder:
+                raise self.fail(
+                    f"progressive height {height} in [output] is not a rung of the ladder {list(ladder)}",
+                    "progressive MP4s reuse a ladder rung's video: add the height to 'ladder' or pick one of its rungs",
+                )
+        for key, low, high in (("loudness_lufs", -70.0, -5.0), ("true_peak_dbtp", -20.0, 0.0)):
+            if key in table:
+                value = table[key]
+                if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
+                    raise self.fail(
+                        f"'{key}' in [output] must be a number from {low} to {high}",
+                        f"e.g. {key} = {getattr(defaults, key)}",
+                    )
+                values[key] = float(value)
+        return replace(defaults, **values)

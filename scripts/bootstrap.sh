@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Idempotent set-up for `make demo` and `make test`: system packages, then .venv.
+# A second run with everything present takes a second or two.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need_pkgs=()
+command -v ffmpeg >/dev/null 2>&1 && command -v ffprobe >/dev/null 2>&1 || need_pkgs+=(ffmpeg)
+command -v fc-list >/dev/null 2>&1 || need_pkgs+=(fontconfig)
+if ! command -v fc-list >/dev/null 2>&1 || ! fc-list ':family=Noto Nastaliq Urdu' | grep -q .; then
+  need_pkgs+=(fonts-noto-core)
+fi
+if [ "${FILMPIPE_NO_BROWSER:-}" != "1" ] && ! command -v chromium >/dev/null 2>&1; then
+  need_pkgs+=(chromium)
+fi
+
+if [ ${#need_pkgs[@]} -gt 0 ]; then
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    echo "bootstrap: installing ${need_pkgs[*]} with apt-get"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${need_pkgs[@]}" fontconfig >/dev/null
+  else
+    echo "bootstrap: missing system packages: ${need_pkgs[*]}" >&2
+    echo "bootstrap: install them first, e.g.: sudo apt-get install ${need_pkgs[*]}" >&2
+    echo "bootstrap: (on macOS: brew install ffmpeg chromium, and the Noto fonts)" >&2
+    exit 1
+  fi
+fi
+
+PY=${PYTHON:-python3}
+if ! "$PY" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+  echo "bootstrap: filmpipe needs Python 3.11 or newer; $PY is $("$PY" --version 2>&1)" >&2
+  exit 1
+fi
+
+stamp=.venv/.filmpipe-installed
+if [ ! -x .venv/bin/python ] || [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+  echo "bootstrap: creating .venv and installing filmpipe with its test extras"
+  [ -x .venv/bin/python ] || "$PY" -m venv .venv
+  .venv/bin/python -m pip install -q --upgrade pip >/dev/null
+  .venv/bin/python -m pip install -q -e '.[test]'
+  touch "$stamp"
+fi

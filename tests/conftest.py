@@ -1,0 +1,128 @@
+"""Shared fixtures: tiny media made once per session with lavfi, and tiny film projects.
+
+Nothing is ever written into the checkout: everything lives under pytest's tmp folders.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+DURATION = 3.0
+FPS = 25
+LANGS = ("en", "pl", "ro", "ur", "bn", "gu")
+
+# Two short cues per language, inside the 3-second film, within every readability rule.
+CUES: dict[str, tuple[str, str]] = {
+    "en": ("Hello, neighbours.", "Meet your team."),
+    "pl": ("Cześć, sąsiedzi!", "Poznaj swój zespół."),
+    "ro": ("Bună, vecini!", "Cunoaște-ți echipa."),
+    "ur": ("سلام، پڑوسیو!", "اپنی ٹیم سے ملیں۔"),
+    "bn": ("নমস্কার, প্রতিবেশী!", "আপনার দলকে জানুন।"),
+    "gu": ("નમસ્તે, પડોશીઓ!", "તમારી ટીમને મળો."),
+}
+TIMES = ((0.2, 1.4), (1.6, 2.9))
+
+
+def srt_time(seconds: float) -> str:
+    ms = round(seconds * 1000)
+    h, ms = divmod(ms, 3_600_000)
+    m, ms = divmod(ms, 60_000)
+    s, ms = divmod(ms, 1000)
+    return f"{h:02d}:{m:02d}:{s:02d},{ms:03d}"
+
+
+def make_srt(texts: tuple[str, ...] | list[str], times=TIMES) -> str:
+    blocks = []
+    for i, (text, (start, end)) in enumerate(zip(texts, times), 1):
+        blocks.append(f"{i}\n{srt_time(start)} --> {srt_time(end)}\n{text}\n")
+    return "\n".join(blocks)
+
+
+def ffmpeg(*args: str) -> None:
+    subprocess.run(["ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error", "-y", *args], check=True)
+
+
+@pytest.fixture(scope="session")
+def tiny_media(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """master.mp4 (3 s, 320x180, 25 fps, H.264 + AAC) and a 3 s dub per language."""
+    root = tmp_path_factory.mktemp("media")
+    ffmpeg(
+        "-f", "lavfi", "-i", f"testsrc2=size=320x180:rate={FPS}:duration={DURATION}",
+        "-f", "lavfi", "-i", f"sine=frequency=440:sample_rate=48000:duration={DURATION}",
+        "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-g", "25",
+        "-c:a", "aac", "-b:a", "96k", "-ac", "2", "-shortest", str(root / "master.mp4"),
+    )
+    for i, lang in enumerate(LANGS[1:]):
+        ffmpeg(
+            "-f", "lavfi", "-i", f"sine=frequency={300 + 60 * i}:sample_rate=48000:duration={DURATION}",
+            "-c:a", "aac", "-b:a", "96k", "-ac", "2", str(root / f"{lang}.m4a"),
+        )
+    return root
+
+
+FILM_TOML = """\
+[film]
+id = "tiny-film"
+title = "Meet your neighbourhood policing team"
+source_language = "en"
+master = "assets/master.mp4"
+
+{languages}
+[output]
+ladder = [180]
+progressive = [180]
+open_captions = [180]
+{extra_output}"""
+
+
+ProjectFactory = Callable[..., Path]
+
+
+@pytest.fixture
+def make_project(tmp_path: Path, tiny_media: Path) -> ProjectFactory:
+    """Build a tiny project folder; override subtitles per language with `subtitles={'pl': '…srt text…'}`."""
+
+    def factory(
+        languages: tuple[str, ...] = LANGS,
+        subtitles: dict[str, str | bytes] | None = None,
+        dubs: bool = True,
+        extra_output: str = "",
+        folder: str = "project",
+    ) -> Path:
+        root = tmp_path / folder
+        (root / "assets" / "audio").mkdir(parents=True, exist_ok=True)
+        (root / "subtitles").mkdir(exist_ok=True)
+        shutil.copy(tiny_media / "master.mp4", root / "assets" / "master.mp4")
+        tables = []
+        for lang in languages:
+            table = f'[languages.{lang}]\nsubtitles = "subtitles/{lang}.srt"\n'
+            if dubs and lang != "en":
+                shutil.copy(tiny_media / f"{lang}.m4a", root / "assets" / "audio" / f"{lang}.m4a")
+                table += f'audio = "assets/audio/{lang}.m4a"\n'
+            tables.append(table)
+            content = (subtitles or {}).get(lang, make_srt(CUES[lang]))
+            target = root / "subtitles" / f"{lang}.srt"
+            if isinstance(content, bytes):
+                target.write_bytes(content)
+            else:
+                target.write_text(content, encoding="utf-8")
+        (root / "film.toml").write_text(
+            FILM_TOML.format(languages="\n".join(tables), extra_output=extra_output), encoding="utf-8"
+        )
+        return root
+
+    return factory
+
+
+@pytest.fixture(scope="session")
+def artifacts_dir() -> Path:
+    """Where tests leave pictures for people to look at (outside the checkout unless told)."""
+    where = Path(os.environ.get("FILMPIPE_TEST_ARTIFACTS", "/tmp/filmpipe-test-artifacts"))
+    where.mkdir(parents=True, exist_ok=True)
+    return where
