@@ -1,0 +1,1 @@
+"""Build: plan render tasks, run them with a cache, publish dist/ atomically."""

@@ -1,0 +1,31 @@
+"""The cue model every subtitle format is read into."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Cue:
+    index: int  # 1-based position in the file (not the number written in it)
+    start: float  # seconds
+    end: float  # seconds
+    lines: tuple[str, ...]  # text lines as written (markup included), NFC not yet applied
+    line: int  # 1-based line number of the cue's timing line in the source file
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+    @property
+    def duration(self) -> float:
+        return self.end - self.start
+
+
+@dataclass(frozen=True)
+class SubtitleDoc:
+    path: Path
+    format: str  # "srt" or "vtt"
+    encoding: str  # what the bytes were decoded as, e.g. "utf-8", "utf-8-sig", "cp1250"
+    cues: tuple[Cue, ...]

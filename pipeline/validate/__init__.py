@@ -1,0 +1,1 @@
+"""Validation: every check of DESIGN.md's findings table, as data."""
