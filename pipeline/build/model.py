@@ -84,3 +84,13 @@ class Task:
     deps: tuple[str, ...] = ()  # task ids that must finish first
     publish_to: str | None = None  # dist/ prefix for everything in the task's folder; None: internal
     weight: float = 1.0  # relative cost, for progress and time left (e.g. seconds x pixels)
+
+
+@dataclass(frozen=True)
+class BuildInfo:
+    """The build as the manifest describes it."""
+
+    id: str  # sha256 over every task's cache key (inputs, settings, tool version)
+    tool: str  # "filmpipe 0.1.0"
+    ffmpeg: str  # "5.1.9"
+    created_at: str  # ISO 8601 UTC, e.g. "2026-11-26T10:00:00Z"

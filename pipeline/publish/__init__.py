@@ -1,0 +1,1 @@
+"""Publish: manifest, schema, preview page, QC report, verification."""
