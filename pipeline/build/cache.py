@@ -1,0 +1,281 @@
+"""The task cache: what a task's identity is, whether its output is already made, and why not.
+
+A task's key is the sha256 of its input files' contents, its settings (JSON, sorted keys),
+the tool versions and its dependencies' keys. Input files are hashed through a stat cache:
+an unchanged mtime and size reuse the recorded hash, anything else re-reads the content, so
+touching a file without changing it does not re-render anything.
+
+Finished outputs live content-addressed under `<project>/.filmpipe-cache/tasks/<key>/`
+(`out/` plus `output.json`, the TaskOutput). A task is built in `tmp/` and renamed into
+place only when it succeeded, so a failed or interrupted task leaves no entry. Per task id,
+`state/` records what the last successful run saw, which is how a dry run can say *why*
+something would run: `new`, `input changed: subtitles/pl.srt`, `settings changed`, ...
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import uuid
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from pipeline.build.model import Artifact, Task, TaskOutput
+
+CACHE_DIR = ".filmpipe-cache"
+UP_TO_DATE = "up to date"
+_CHUNK = 1 << 20
+
+
+def _sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _json_hash(value: Any) -> str:
+    return hashlib.sha256(json.dumps(value, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+
+
+def _safe_name(task_id: str) -> str:
+    """A task id as one file name: 'progressive/pl/720' -> 'progressive~pl~720'."""
+    return re.sub(r"[^A-Za-z0-9._-]", "~", task_id)
+
+
+@dataclass(frozen=True)
+class TaskKey:
+    key: str
+    inputs: dict[str, str]  # input name (relative to the project) -> content sha256
+    settings: str  # sha256 of the settings JSON
+    tool: str
+    deps: dict[str, str]  # dependency id -> its key
+
+
+@dataclass(frozen=True)
+class Status:
+    runs: bool
+    reason: str  # "up to date", "new", "input changed: subtitles/pl.srt", ...
+
+
+@dataclass(frozen=True)
+class CacheEntry:
+    folder: Path  # the task's finished output folder (read it, never write it)
+    output: TaskOutput
+
+
+def output_to_json(output: TaskOutput) -> dict[str, Any]:
+    return {"artifacts": [asdict(a) for a in output.artifacts], "meta": output.meta}
+
+
+def output_from_json(data: dict[str, Any]) -> TaskOutput:
+    return TaskOutput(
+        artifacts=tuple(Artifact(**a) for a in data.get("artifacts", [])),
+        meta=data.get("meta", {}),
+    )
+
+
+class Cache:
+    """One project's task cache (`<project>/.filmpipe-cache`)."""
+
+    def __init__(self, root: Path, project_root: Path, tool: str) -> None:
+        self.root = root
+        self.project_root = project_root
+        self.tool = tool
+        self.tasks_dir = root / "tasks"
+        self.state_dir = root / "state"
+        self.tmp_dir = root / "tmp"
+        self._stat_file = root / "stat.json"
+        self._stats: dict[str, list] | None = None
+        self._stats_dirty = False
+
+    # -- input hashing --------------------------------------------------------------------
+
+    def _load_stats(self) -> dict[str, list]:
+        if self._stats is None:
+            try:
+                self._stats = json.loads(self._stat_file.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                self._stats = {}
+        return self._stats
+
+    def file_hash(self, path: Path) -> str:
+        """Content sha256 of a file; mtime and size first, so an untouched file is not re-read."""
+        stats = self._load_stats()
+        st = path.stat()
+        name = os.fspath(path.resolve())
+        known = stats.get(name)
+        if known and known[0] == st.st_mtime_ns and known[1] == st.st_size:
+            return known[2]
+        digest = _sha256_file(path)
+        stats[name] = [st.st_mtime_ns, st.st_size, digest]
+        self._stats_dirty = True
+        return digest
+
+    def save_stats(self) -> None:
+        if not self._stats_dirty or self._stats is None:
+            return
+        self.root.mkdir(parents=True, exist_ok=True)
+        tmp = self._stat_file.with_name(f"stat.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(self._stats, sort_keys=True), encoding="utf-8")
+        os.replace(tmp, self._stat_file)
+        self._stats_dirty = False
+
+    def input_name(self, path: Path) -> str:
+        try:
+            return path.resolve().relative_to(self.project_root.resolve()).as_posix()
+        except ValueError:
+            return os.fspath(path.resolve())
+
+    # -- keys and reasons -----------------------------------------------------------------
+
+    def keys(self, tasks: list[Task]) -> dict[str, TaskKey]:
+        """Every task's key, in dependency order (a task's key includes its deps' keys)."""
+        keys: dict[str, TaskKey] = {}
+        for task in tasks:
+            inputs = {self.input_name(p): self.file_hash(p) for p in task.inputs}
+            settings = _json_hash(task.settings)
+            deps = {d: keys[d].key for d in task.deps}
+            key = _json_hash({"id": task.id, "inputs": inputs, "settings": settings, "tool": self.tool, "deps": deps})
+            keys[task.id] = TaskKey(key=key, inputs=inputs, settings=settings, tool=self.tool, deps=deps)
+        self.save_stats()
+        return keys
+
+    def statuses(self, tasks: list[Task], keys: dict[str, TaskKey], force: bool = False) -> dict[str, Status]:
+        """Whether each task runs and why, from its key, its cache entry and its last state."""
+        result: dict[str, Status] = {}
+        for task in tasks:
+            tk = keys[task.id]
+            if force:
+                result[task.id] = Status(True, "forced (--force)")
+            elif self.entry_exists(tk.key):
+                result[task.id] = Status(False, UP_TO_DATE)
+            else:
+                result[task.id] = Status(True, self._reason(task, tk, result))
+        return result
+
+    def _reason(self, task: Task, tk: TaskKey, earlier: dict[str, Status]) -> str:
+        last = self._read_state(task.id)
+        if last is None:
+            return "new"
+        if last.get("key") == tk.key:
+            return "output missing"
+        old_inputs: dict[str, str] = last.get("inputs", {})
+        changed = [name for name, digest in tk.inputs.items() if old_inputs.get(name) != digest]
+        changed += [name for name in old_inputs if name not in tk.inputs]
+        if changed:
+            return "input changed: " + ", ".join(changed)
+        if last.get("settings") != tk.settings:
+            return "settings changed"
+        if last.get("tool") != tk.tool:
+            return "tool version changed"
+        old_deps: dict[str, str] = last.get("deps", {})
+        for dep, key in tk.deps.items():
+            if old_deps.get(dep) != key:
+                dep_reason = earlier[dep].reason if dep in earlier else ""
+                if dep_reason.startswith("input changed: ") and "(via " not in dep_reason:
+                    return f"{dep_reason} (via {dep})"
+                return f"dependency changed: {dep}"
+        return "output missing"
+
+    def _state_file(self, task_id: str) -> Path:
+        return self.state_dir / f"{_safe_name(task_id)}.json"
+
+    def _read_state(self, task_id: str) -> dict[str, Any] | None:
+        try:
+            return json.loads(self._state_file(task_id).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+
+    def record(self, task_id: str, tk: TaskKey) -> None:
+        """Remember what this task's latest successful run (or reuse) saw."""
+        self.state_dir.mkdir(parents=True, exist_ok=True)
+        target = self._state_file(task_id)
+        tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(asdict(tk) | {"id": task_id}, sort_keys=True), encoding="utf-8")
+        os.replace(tmp, target)
+
+    # -- entries --------------------------------------------------------------------------
+
+    def entry_dir(self, key: str) -> Path:
+        return self.tasks_dir / key
+
+    def entry_exists(self, key: str) -> bool:
+        return (self.entry_dir(key) / "output.json").is_file()
+
+    def load(self, key: str) -> CacheEntry:
+        folder = self.entry_dir(key)
+        data = json.loads((folder / "output.json").read_text(encoding="utf-8"))
+        return CacheEntry(folder=folder / "out", output=output_from_json(data))
+
+    def begin(self, task_id: str) -> Path:
+        """A fresh work folder for one task run; its `out/` is the task's empty output folder."""
+        work = self.tmp_dir / f"{_safe_name(task_id)}.{os.getpid()}.{uuid.uuid4().hex[:8]}"
+        (work / "out").mkdir(parents=True)
+        return work
+
+    def commit(self, task_id: str, tk: TaskKey, work: Path, output: TaskOutput) -> CacheEntry:
+        """Move a successful run's folder into the cache under its key."""
+        (work / "output.json").write_text(json.dumps(output_to_json(output), sort_keys=True), encoding="utf-8")
+        self.tasks_dir.mkdir(parents=True, exist_ok=True)
+        target = self.entry_dir(tk.key)
+        if self.entry_exists(tk.key):
+            shutil.rmtree(work, ignore_errors=True)  # made meanwhile by another build: keep that one
+        else:
+            if target.exists():  # a broken entry without output.json
+                shutil.rmtree(target, ignore_errors=True)
+            os.replace(work, target)
+        self.record(task_id, tk)
+        return self.load(tk.key)
+
+    @staticmethod
+    def discard(work: Path) -> None:
+        shutil.rmtree(work, ignore_errors=True)
+
+    def clean_tmp(self) -> None:
+        """Remove work folders left by processes that are gone (a crash or a kill -9)."""
+        if not self.tmp_dir.is_dir():
+            return
+        for work in self.tmp_dir.iterdir():
+            parts = work.name.split(".")
+            pid = int(parts[-2]) if len(parts) >= 3 and parts[-2].isdigit() else None
+            if pid is None or (pid != os.getpid() and not _pid_alive(pid)):
+                shutil.rmtree(work, ignore_errors=True)
+
+    def prune(self) -> int:
+        """Delete entries no task's latest state points at; returns how many were removed."""
+        if not self.tasks_dir.is_dir():
+            return 0
+        wanted = set()
+        if self.state_dir.is_dir():
+            for state in self.state_dir.glob("*.json"):
+                try:
+                    wanted.add(json.loads(state.read_text(encoding="utf-8"))["key"])
+                except (OSError, ValueError, KeyError):
+                    continue
+        removed = 0
+        for entry in self.tasks_dir.iterdir():
+            if entry.name not in wanted:
+                shutil.rmtree(entry, ignore_errors=True)
+                removed += 1
+        return removed
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def build_id(keys: dict[str, TaskKey]) -> str:
+    """The build's identity: sha256 over every task's key."""
+    return _json_hash(sorted((task_id, tk.key) for task_id, tk in keys.items()))

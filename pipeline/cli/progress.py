@@ -1,0 +1,95 @@
+"""What `filmpipe build` shows while it works.
+
+On a terminal: a live block, redrawn in place, with the overall percentage, time left and
+each running task; finished tasks scroll above it as one line each. Elsewhere (CI logs,
+pipes): plain lines only, one per finished task, no redrawing.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from typing import TextIO
+
+from pipeline.build.runner import Event
+
+BAR_WIDTH = 28
+REDRAW_EVERY = 0.15
+
+
+def duration_text(seconds: float | None) -> str:
+    if seconds is None:
+        return "--:--"
+    seconds = max(0, int(round(seconds)))
+    minutes, secs = divmod(seconds, 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def bar(fraction: float, width: int = BAR_WIDTH) -> str:
+    filled = int(round(max(0.0, min(1.0, fraction)) * width))
+    return "#" * filled + "-" * (width - filled)
+
+
+class BuildDisplay:
+    """An Event callback for the runner; `live` redraws a block in place (terminals only)."""
+
+    def __init__(self, stream: TextIO | None = None, live: bool | None = None) -> None:
+        self.stream = stream or sys.stdout
+        self.live = self.stream.isatty() if live is None else live
+        self.running: dict[str, tuple[str, float]] = {}
+        self.overall = 0.0
+        self.eta: float | None = None
+        self._drawn = 0
+        self._last_draw = 0.0
+        self.started = time.monotonic()
+
+    def line(self, text: str) -> None:
+        """A permanent line (above the live block on a terminal)."""
+        self._clear()
+        self.stream.write(text + "\n")
+        self._draw(force=True)
+
+    def __call__(self, event: Event) -> None:
+        task = event.task
+        if event.kind in ("start", "progress", "finish"):
+            self.overall, self.eta = event.overall, event.eta_seconds
+        if event.kind == "start":
+            self.running[task.id] = (task.title, 0.0)
+            self._draw(force=True)
+        elif event.kind == "progress":
+            self.running[task.id] = (task.title, event.fraction)
+            self._draw()
+        elif event.kind == "finish":
+            self.running.pop(task.id, None)
+            self.line(f"  done  {task.id:<24} {task.title} ({event.seconds:.1f} s)")
+        elif event.kind == "fail":
+            self.running.pop(task.id, None)
+            self.line(f"  FAILED {task.id:<23} {task.title}")
+
+    def close(self) -> None:
+        self._clear()
+        self.stream.flush()
+
+    def _clear(self) -> None:
+        if self.live and self._drawn:
+            self.stream.write(f"\x1b[{self._drawn}F\x1b[J")
+            self._drawn = 0
+
+    def _draw(self, force: bool = False) -> None:
+        if not self.live:
+            return
+        now = time.monotonic()
+        if not force and now - self._last_draw < REDRAW_EVERY:
+            return
+        self._last_draw = now
+        self._clear()
+        lines = [
+            f"[{bar(self.overall)}] {self.overall * 100:5.1f}%  elapsed {duration_text(now - self.started)}"
+            f"  left {duration_text(self.eta)}"
+        ]
+        for task_id, (title, fraction) in self.running.items():
+            lines.append(f"  {fraction * 100:5.1f}%  {title}")
+        self.stream.write("\n".join(lines) + "\n")
+        self.stream.flush()
+        self._drawn = len(lines)

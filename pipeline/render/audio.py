@@ -1,0 +1,186 @@
+"""One normalised audio track per language: the dub or the master's audio, cut to the film.
+
+Two passes (EBU R128 as ffmpeg's loudnorm measures it): pass 1 measures the track padded or
+trimmed to the master's exact duration; pass 2 applies the gain. A plain linear gain is used
+whenever it reaches the target without pushing the true peak over the limit (the mix is left
+exactly as the sound designer made it); otherwise loudnorm's measured two-pass mode with its
+true-peak limiter. The result is measured again for the manifest.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline import codecs, ffmpeg
+from pipeline.build.model import PlanContext, Task, TaskOutput, TaskRun
+from pipeline.render.common import fmt_number, master_duration, safe_component, seconds_progress
+
+RECIPE = 1
+OUTPUT = "audio.m4a"
+SAMPLE_RATE = 48000
+BITRATE = "128k"
+DEFAULT_LRA = 11.0
+
+
+def task_id(lang: str) -> str:
+    return f"audio/{lang}"
+
+
+@dataclass(frozen=True)
+class Loudness:
+    integrated: float  # LUFS (-inf for silence)
+    true_peak: float  # dBTP
+    lra: float  # LU
+    threshold: float  # LUFS
+    offset: float  # loudnorm's target offset
+
+    @property
+    def silent(self) -> bool:
+        return not math.isfinite(self.integrated) or self.integrated < -69
+
+
+def _float(value: object) -> float:
+    try:
+        return float(str(value).strip())
+    except ValueError:
+        return float("-inf")
+
+
+def parse_loudnorm(stderr: str) -> Loudness:
+    """The JSON block loudnorm prints at the end of its run."""
+    blocks = re.findall(r"\{[^{}]*\"input_i\"[^{}]*\}", stderr, re.S)
+    if not blocks:
+        raise ValueError("loudnorm printed no measurement")
+    data = json.loads(blocks[-1])
+    return Loudness(
+        integrated=_float(data["input_i"]),
+        true_peak=_float(data["input_tp"]),
+        lra=max(0.0, _float(data["input_lra"])),
+        threshold=_float(data["input_thresh"]),
+        offset=_float(data.get("target_offset", 0)),
+    )
+
+
+def fit_filter(duration: float) -> str:
+    """Resample to 48 kHz, pad with silence or cut, so the track lasts exactly `duration`."""
+    d = fmt_number(duration)
+    return f"aresample={SAMPLE_RATE},apad=whole_dur={d},atrim=duration={d},asetpts=N/SR/TB"
+
+
+def measure_filter(target_i: float, target_tp: float) -> str:
+    return f"loudnorm=I={fmt_number(target_i)}:TP={fmt_number(target_tp)}:LRA={fmt_number(DEFAULT_LRA)}:print_format=json"
+
+
+def gain_filter(measured: Loudness, target_i: float, target_tp: float) -> tuple[str, str]:
+    """(filter, kind): linear gain if it fits under the true-peak limit, else loudnorm two-pass."""
+    if measured.silent:
+        return "anull", "none"
+    gain = target_i - measured.integrated
+    if measured.true_peak + gain <= target_tp:
+        return f"volume={fmt_number(gain)}dB", "linear"
+    lra = min(50.0, max(DEFAULT_LRA, math.ceil(measured.lra + 1)))
+    clamp = lambda v, lo, hi: min(max(v, lo), hi)  # noqa: E731 - loudnorm rejects out-of-range values
+    return (
+        f"loudnorm=I={fmt_number(target_i)}:TP={fmt_number(target_tp)}:LRA={fmt_number(lra)}"
+        f":measured_I={fmt_number(clamp(measured.integrated, -99, 0))}"
+        f":measured_TP={fmt_number(clamp(measured.true_peak, -99, 99))}"
+        f":measured_LRA={fmt_number(clamp(measured.lra, 0, 99))}"
+        f":measured_thresh={fmt_number(clamp(measured.threshold, -99, 0))}"
+        f":offset={fmt_number(clamp(measured.offset, -99, 99))}:linear=true:print_format=none"
+        f",aresample={SAMPLE_RATE}",
+        "dynamic",
+    )
+
+
+def measure(path: Path, pre_filter: str, target_i: float, target_tp: float) -> Loudness:
+    _, stderr = ffmpeg.capture(
+        ["-i", str(path), "-map", "0:a:0", "-vn", "-sn", "-dn",
+         "-af", f"{pre_filter},{measure_filter(target_i, target_tp)}" if pre_filter else measure_filter(target_i, target_tp),
+         "-f", "null", "-"],
+        what=f"measuring the loudness of {path.name}",
+    )
+    return parse_loudnorm(stderr)
+
+
+def plan_tasks(context: PlanContext) -> list[Task]:
+    project = context.project
+    duration = master_duration(context.master)
+    has_master_audio = context.master.audio is not None
+    tasks = []
+    for lang in project.languages:
+        code = safe_component(lang.code, "language code")
+        if lang.audio is not None:
+            source, inputs = "dub", (lang.audio,)
+        elif has_master_audio:
+            source, inputs = "master", (context.master.path,)
+        else:
+            source, inputs = "silent", ()
+        tasks.append(
+            Task(
+                id=task_id(code),
+                title=f"Normalise {lang.profile.name} audio ({source})",
+                action=make_audio,
+                inputs=inputs,
+                settings={
+                    "recipe": RECIPE,
+                    "language": code,
+                    "source": source,
+                    "duration": round(duration, 6),
+                    "loudness_lufs": project.output.loudness_lufs,
+                    "true_peak_dbtp": project.output.true_peak_dbtp,
+                    "codec": ["aac", BITRATE, SAMPLE_RATE, 2],
+                },
+                weight=duration * 0.08,
+            )
+        )
+    return tasks
+
+
+def make_audio(run: TaskRun) -> TaskOutput:
+    settings = run.task.settings
+    duration = float(settings["duration"])
+    target_i = float(settings["loudness_lufs"])
+    target_tp = float(settings["true_peak_dbtp"])
+    source = settings["source"]
+    out = run.out / OUTPUT
+    encode = ["-c:a", "aac", "-b:a", BITRATE, "-ar", str(SAMPLE_RATE), "-ac", "2", "-map_metadata", "-1",
+              "-movflags", "+faststart", out.name]
+    if source == "silent":
+        ffmpeg.run(
+            ["-f", "lavfi", "-i", f"anullsrc=channel_layout=stereo:sample_rate={SAMPLE_RATE}",
+             "-t", fmt_number(duration), *encode],
+            what="making a silent audio track", cwd=run.out,
+        )
+        run.progress(1.0)
+        return TaskOutput(meta={"source": "silent", "integratedLufs": None, "truePeakDbtp": None,
+                                "normalization": "none", "codecs": codecs.AAC_LC, "file": OUTPUT})
+    src = Path(run.task.inputs[0])
+    fit = fit_filter(duration)
+    before = measure(src, fit, target_i, target_tp)
+    run.progress(0.35)
+    gain, kind = gain_filter(before, target_i, target_tp)
+    ffmpeg.run(
+        ["-i", str(src), "-map", "0:a:0", "-vn", "-sn", "-dn", "-af", f"{fit},{gain}", *encode],
+        what=f"normalising the audio of {src.name}",
+        on_progress=seconds_progress(run.progress, duration, 0.35, 0.85),
+        cwd=run.out,
+    )
+    after = measure(out, "", target_i, target_tp)
+    stream = next(s for s in ffmpeg.probe(out)["streams"] if s.get("codec_type") == "audio")
+    run.progress(1.0)
+    return TaskOutput(
+        meta={
+            "source": source,
+            "integratedLufs": round(after.integrated, 1) if not after.silent else None,
+            "truePeakDbtp": round(after.true_peak, 1) if not after.silent else None,
+            "measuredBefore": {"integratedLufs": round(before.integrated, 1) if not before.silent else None,
+                               "truePeakDbtp": round(before.true_peak, 1) if not before.silent else None},
+            "normalization": kind,
+            "codecs": codecs.from_stream(stream) or codecs.AAC_LC,
+            "file": OUTPUT,
+        }
+    )

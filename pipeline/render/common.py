@@ -1,0 +1,75 @@
+"""Small facts every render task needs: the master's exact duration and frame rate, rung sizes."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from fractions import Fraction
+
+from pipeline.errors import ConfigError
+from pipeline.probe import MediaFacts
+
+SAFE_COMPONENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+
+
+def master_fps(master: MediaFacts) -> Fraction:
+    """The master's frame rate (average), 25 when ffprobe cannot tell."""
+    if master.video is None or not master.video.fps:
+        return Fraction(25)
+    return master.video.fps.limit_denominator(1001)
+
+
+def master_duration(master: MediaFacts) -> float:
+    """The master's duration as its video stream has it (the container may add audio's tail)."""
+    for stream in master.raw.get("streams", []):
+        if stream.get("codec_type") == "video" and not stream.get("disposition", {}).get("attached_pic"):
+            try:
+                return float(stream["duration"])
+            except (KeyError, ValueError, TypeError):
+                break
+    if master.video and master.video.frames and master.video.fps:
+        return float(master.video.frames / master.video.fps)
+    return master.duration
+
+
+def rung_width(master: MediaFacts, height: int) -> int:
+    """Even width that keeps the master's display aspect at `height`."""
+    v = master.video
+    if v is None or not v.height:
+        return round(height * 16 / 9 / 2) * 2
+    sar = Fraction(1)
+    for stream in master.raw.get("streams", []):
+        if stream.get("codec_type") == "video":
+            text = stream.get("sample_aspect_ratio") or "1:1"
+            try:
+                num, den = (int(x) for x in text.split(":"))
+                sar = Fraction(num, den) if num > 0 and den > 0 else Fraction(1)
+            except ValueError:
+                pass
+            break
+    return max(2, round(height * v.width * sar / v.height / 2) * 2)
+
+
+def safe_component(text: str, what: str) -> str:
+    """A value used as one path component of an output (language code, film id), checked."""
+    if not SAFE_COMPONENT.match(text) or text in (".", ".."):
+        raise ConfigError(
+            f"{what} '{text}' cannot be used in a file name",
+            "use letters, digits and hyphens only",
+        )
+    return text
+
+
+def seconds_progress(report: Callable[[float], None], total: float, start: float = 0.0, end: float = 1.0):
+    """An ffmpeg on_progress callback (seconds done) mapped onto [start, end] of a task's progress."""
+
+    def on_progress(seconds: float) -> None:
+        fraction = min(max(seconds / total, 0.0), 1.0) if total > 0 else 0.0
+        report(start + (end - start) * fraction)
+
+    return on_progress
+
+
+def fmt_number(value: float) -> str:
+    """A float for a filter argument: plain decimal, never exponent or locale-dependent."""
+    return f"{value:.6f}".rstrip("0").rstrip(".") if value == value else "0"

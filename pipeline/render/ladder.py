@@ -1,0 +1,163 @@
+"""The shared video ladder: one ffmpeg process decodes the master once and encodes every rung.
+
+`split` fans the decoded frames out to one scaler and one x264 encoder per rung, so the
+master is read and decoded once however many rungs there are. Every rung gets an IDR frame
+every 2 s exactly and no scene-cut keyframes, so segments line up across rungs (HLS) and
+every language can be joined to the same video by stream copy.
+"""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+
+from pipeline import codecs, ffmpeg
+from pipeline.build.model import PlanContext, Task, TaskOutput, TaskRun
+from pipeline.render.common import master_duration, master_fps, rung_width, seconds_progress
+
+TASK_ID = "ladder"
+RECIPE = 1  # bump when the encode recipe changes: every cached ladder is then re-made
+GOP_SECONDS = 2
+CRF = 21
+# Peak bitrate cap per rung height (kb/s); bufsize is twice the cap. Capped CRF: easy
+# animated scenes take far less, hard ones never exceed the cap.
+MAXRATE_KBPS: dict[int, int] = {2160: 16000, 1440: 9000, 1080: 6000, 720: 3500, 540: 2200, 480: 1600, 360: 1000, 240: 600}
+
+
+def maxrate_kbps(height: int) -> int:
+    """The cap for a rung: from the table, else scaled by pixel count from the nearest row."""
+    if height in MAXRATE_KBPS:
+        return MAXRATE_KBPS[height]
+    ref = min(MAXRATE_KBPS, key=lambda h: abs(h - height))
+    return max(200, round(MAXRATE_KBPS[ref] * (height / ref) ** 2 / 50) * 50)
+
+
+def keyint(fps: Fraction | float) -> int:
+    """Frames between IDR frames: 2 s at the master's frame rate (rounded up for 29.97 etc.)."""
+    return max(1, math.ceil(GOP_SECONDS * float(fps) - 1e-6))
+
+
+def x264_args(height: int, fps: Fraction | float, draft: bool) -> list[str]:
+    """Encoder options shared by every H.264 encode of a build (ladder and burned-in captions)."""
+    k = keyint(fps)
+    cap = maxrate_kbps(height)
+    return [
+        "-c:v", "libx264",
+        "-profile:v", "high",
+        "-pix_fmt", "yuv420p",
+        "-preset", "veryfast" if draft else "medium",
+        "-crf", str(CRF),
+        "-maxrate", f"{cap}k",
+        "-bufsize", f"{cap * 2}k",
+        "-g", str(k),
+        "-keyint_min", str(k),
+        "-sc_threshold", "0",
+        "-flags", "+cgop",
+        "-x264-params", f"keyint={k}:min-keyint={k}:scenecut=0:open-gop=0",
+        "-force_key_frames", f"expr:gte(t,n_forced*{GOP_SECONDS})",
+        "-colorspace", "bt709",
+        "-color_primaries", "bt709",
+        "-color_trc", "bt709",
+        "-color_range", "tv",
+    ]
+
+
+def input_matrix(context: PlanContext) -> str:
+    """The master's colour matrix for the scaler: as tagged, else BT.709 for HD and BT.601 for SD."""
+    for stream in context.master.raw.get("streams", []):
+        if stream.get("codec_type") == "video":
+            tagged = stream.get("color_space")
+            if tagged in ("bt709", "bt470bg", "smpte170m", "bt2020nc"):
+                return {"bt470bg": "bt601", "smpte170m": "bt601", "bt2020nc": "bt2020"}.get(tagged, tagged)
+            break
+    height = context.master.video.height if context.master.video else 0
+    return "bt709" if height >= 720 else "bt601"
+
+
+def rung_file(height: int) -> str:
+    return f"video-{height}.mp4"
+
+
+def ladder_argv(context: PlanContext, heights: tuple[int, ...]) -> list[str]:
+    """ffmpeg arguments: decode the master once, split, scale and encode every rung."""
+    fps = _master_fps(context)
+    matrix = input_matrix(context)
+    labels = [f"s{i}" for i in range(len(heights))]
+    parts = [f"[0:v:0]fps={fps.numerator}/{fps.denominator},split={len(heights)}" + "".join(f"[{l}]" for l in labels)]
+    for i, height in enumerate(heights):
+        width = rung_width(context.master, height)
+        parts.append(
+            f"[{labels[i]}]scale={width}:{height}:flags=lanczos:in_color_matrix={matrix}:out_color_matrix=bt709"
+            f":out_range=tv,setsar=1,format=yuv420p[v{i}]"
+        )
+    argv: list[str] = ["-i", str(context.master.path), "-filter_complex", ";".join(parts)]
+    for i, height in enumerate(heights):
+        argv += ["-map", f"[v{i}]", *x264_args(height, fps, context.draft), "-an", "-sn", "-dn",
+                 "-map_metadata", "-1", "-movflags", "+faststart", rung_file(height)]
+    return argv
+
+
+def _master_fps(context: PlanContext) -> Fraction:
+    return master_fps(context.master)
+
+
+def plan_tasks(context: PlanContext) -> list[Task]:
+    fps = _master_fps(context)
+    duration = master_duration(context.master)
+    pixels = sum(rung_width(context.master, h) * h for h in context.ladder)
+    return [
+        Task(
+            id=TASK_ID,
+            title=f"Encode video ladder {'/'.join(str(h) for h in context.ladder)}",
+            action=encode_ladder,
+            inputs=(context.master.path,),
+            settings={
+                "recipe": RECIPE,
+                "heights": list(context.ladder),
+                "fps": str(fps),
+                "x264": {str(h): x264_args(h, fps, context.draft) for h in context.ladder},
+                "matrix": input_matrix(context),
+            },
+            # decode + encode cost: seconds x megapixels, slower preset counts double
+            weight=duration * (pixels / 1e6 + 2.0) * (1.0 if context.draft else 2.5),
+        )
+    ]
+
+
+def encode_ladder(run: TaskRun) -> TaskOutput:
+    context = run.context
+    heights = tuple(run.task.settings["heights"])
+    duration = master_duration(context.master)
+    argv = ladder_argv(context, heights)
+    ffmpeg.run(
+        argv,
+        what="encoding the video ladder",
+        on_progress=seconds_progress(run.progress, duration, 0.0, 0.98),
+        cwd=run.out,
+    )
+    rungs = []
+    for height in heights:
+        facts = ffmpeg.probe(run.out / rung_file(height))
+        video = next(s for s in facts["streams"] if s.get("codec_type") == "video")
+        size = (run.out / rung_file(height)).stat().st_size
+        seconds = float(video.get("duration") or facts["format"].get("duration") or duration)
+        rungs.append({
+            "height": int(video["height"]),
+            "width": int(video["width"]),
+            "file": rung_file(height),
+            "codecs": codecs.from_stream(video),
+            "bitrateKbps": round(size * 8 / seconds / 1000) if seconds else None,
+            "maxrateKbps": maxrate_kbps(height),
+        })
+    fps = _master_fps(context)
+    run.progress(1.0)
+    return TaskOutput(meta={"rungs": rungs, "fps": str(fps), "fpsFloat": float(fps), "gopSeconds": GOP_SECONDS,
+                            "durationSeconds": duration})
+
+
+def rung(meta: dict, height: int) -> dict:
+    """One rung's entry from the ladder task's meta."""
+    for entry in meta["rungs"]:
+        if entry["height"] == height:
+            return entry
+    raise KeyError(f"the ladder has no {height} rung")

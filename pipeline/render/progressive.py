@@ -1,0 +1,86 @@
+"""Progressive MP4 per language and rung: the shared ladder video plus the language's audio.
+
+Both streams are copied, never re-encoded: this is the "encode once, copy many times" step.
+"""
+
+from __future__ import annotations
+
+from pipeline import codecs, ffmpeg
+from pipeline.build.model import Artifact, PlanContext, Task, TaskOutput, TaskRun
+from pipeline.render import audio, ladder
+from pipeline.render.common import master_duration, safe_component
+
+RECIPE = 1
+
+
+def task_id(lang: str, height: int) -> str:
+    return f"progressive/{lang}/{height}"
+
+
+def file_name(lang: str, height: int) -> str:
+    return f"{lang}-{height}.mp4"
+
+
+def plan_tasks(context: PlanContext) -> list[Task]:
+    duration = master_duration(context.master)
+    tasks = []
+    for lang in context.project.languages:
+        code = safe_component(lang.code, "language code")
+        for height in context.progressive:
+            tasks.append(
+                Task(
+                    id=task_id(code, height),
+                    title=f"Join {lang.profile.name} audio to the {height}p video",
+                    action=join_streams,
+                    settings={"recipe": RECIPE, "language": code, "height": height,
+                              "iso639_2": lang.profile.iso639_2},
+                    deps=(ladder.TASK_ID, audio.task_id(code)),
+                    publish_to=f"video/{code}/",
+                    weight=duration * 0.01,
+                )
+            )
+    return tasks
+
+
+def join_argv(video: str, audio_file: str, iso639_2: str, out: str) -> list[str]:
+    return [
+        "-i", video, "-i", audio_file,
+        "-map", "0:v:0", "-map", "1:a:0", "-c", "copy",
+        "-map_metadata", "-1",
+        "-metadata:s:v:0", "language=und",
+        "-metadata:s:a:0", f"language={iso639_2}",
+        "-disposition:a:0", "default",
+        "-movflags", "+faststart",
+        out,
+    ]
+
+
+def join_streams(run: TaskRun) -> TaskOutput:
+    s = run.task.settings
+    lang, height = s["language"], int(s["height"])
+    rung = ladder.rung(run.dep_meta[ladder.TASK_ID], height)
+    audio_id = audio.task_id(lang)
+    video_path = run.dep_dirs[ladder.TASK_ID] / rung["file"]
+    audio_path = run.dep_dirs[audio_id] / run.dep_meta[audio_id]["file"]
+    name = file_name(lang, height)
+    ffmpeg.run(join_argv(str(video_path), str(audio_path), s["iso639_2"], name),
+               what=f"joining {lang} audio to the {height}p video", cwd=run.out)
+    facts = ffmpeg.probe(run.out / name)
+    streams = facts.get("streams", [])
+    video = next(x for x in streams if x.get("codec_type") == "video")
+    sound = next(x for x in streams if x.get("codec_type") == "audio")
+    seconds = float(facts["format"].get("duration") or master_duration(run.context.master))
+    size = (run.out / name).stat().st_size
+    run.progress(1.0)
+    artifact = Artifact(
+        kind="progressive",
+        path=f"video/{lang}/{name}",
+        mime_type="video/mp4",
+        language=lang,
+        width=int(video["width"]),
+        height=int(video["height"]),
+        codecs=codecs.join(codecs.from_stream(video), codecs.from_stream(sound)),
+        bitrate_kbps=round(size * 8 / seconds / 1000) if seconds else None,
+        duration_seconds=round(seconds, 3),
+    )
+    return TaskOutput(artifacts=(artifact,), meta={"file": name})
