@@ -1,11 +1,44 @@
-"""Writes the web team's files into the staging folder. (Placeholder until the manifest work lands.)"""
+"""Writes the web team's files into the staging folder: manifest, its schema, preview page, QC report.
+
+Called by the publish step once every task's output sits in `staging` under its prefix.
+The manifest is checked against the shipped schema before anything else is written, so a
+dist/ whose manifest breaks its own contract is never swapped in.
+"""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from pipeline.build.model import BuildInfo, PlanContext, TaskOutput
+from pipeline.publish.manifest import (
+    MANIFEST_NAME,
+    SCHEMA_NAME,
+    PublishError,
+    build_manifest,
+    dumps,
+    locale_findings,
+    schema_errors,
+    schema_text,
+)
+from pipeline.publish.preview import render_index
+from pipeline.publish.report import render_report
 from pipeline.validate.findings import Report
+
+INDEX_NAME = "index.html"
+REPORT_NAME = "report.html"
+QC_FRAME_KIND = "qc-frame"
+
+
+def _write(path: Path, text: str) -> None:
+    path.write_text(text, encoding="utf-8", newline="\n")
+
+
+def with_locale_findings(report: Report, context: PlanContext) -> Report:
+    """The report plus LOCALE_MISSING for every title/description fallback validation did not already name."""
+    have = {(f.code, f.language) for f in report.findings}
+    extra = tuple(f for f in locale_findings(context) if (f.code, f.language) not in have)
+    return replace(report, findings=report.findings + extra) if extra else report
 
 
 def write_site(
@@ -19,5 +52,22 @@ def write_site(
 
     `staging` already holds every published task output under its `publish_to` prefix;
     `outputs` maps task id -> TaskOutput (artifacts with dist-relative paths, and meta).
+    Also writes the HLS tree's SHA256SUMS (listed in the manifest). Raises PublishError when
+    an artifact is missing or the manifest would not match its schema.
     """
-    raise NotImplementedError("manifest, preview and report are not written yet")
+    manifest = build_manifest(staging, context, outputs, build)
+    problems = schema_errors(manifest)
+    if problems:
+        raise PublishError(
+            f"the manifest would not match its schema: {problems[0]}",
+            "this is a bug in filmpipe's publish step; run with --debug and report it",
+        )
+    _write(staging / MANIFEST_NAME, dumps(manifest))
+    _write(staging / SCHEMA_NAME, schema_text())
+    _write(staging / INDEX_NAME, render_index(manifest, context.project, staging))
+    frames = sorted(
+        (a for out in outputs.values() for a in out.artifacts if a.kind == QC_FRAME_KIND),
+        key=lambda a: a.path,
+    )
+    full_report = with_locale_findings(report, context)
+    _write(staging / REPORT_NAME, render_report(manifest, full_report, context.project, frames))

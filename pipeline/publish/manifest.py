@@ -1,0 +1,305 @@
+"""dist/manifest.json, schema version 1 (DESIGN.md): what the web team reads.
+
+Built deterministically: languages in the project's order (source first, then film.toml's
+order), renditions and posters sorted, numbers rounded to fixed places, keys in the order
+written here. Apart from `build.createdAt`, the same inputs and settings give the same bytes.
+Sizes and hashes are taken from the staging folder, never from what a task claimed.
+"""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator
+
+from pipeline.build.model import Artifact, BuildInfo, PlanContext, TaskOutput
+from pipeline.errors import FilmpipeError
+from pipeline.locales import missing_film_texts, translator
+from pipeline.publish.files import CHECKSUMS_NAME, checksums_text, file_facts, walk_hls
+from pipeline.validate.findings import Finding
+
+SCHEMA_VERSION = 1
+MANIFEST_NAME = "manifest.json"
+SCHEMA_NAME = "manifest.schema.json"
+HLS_MIME = "application/vnd.apple.mpegurl"
+RENDITION_KINDS = ("progressive", "open-captions")  # also their order within a language
+SECONDS_PLACES = 3
+LOUDNESS_PLACES = 1
+
+
+class PublishError(FilmpipeError):
+    """The build's outputs do not add up to a publishable dist/ (a missing or unreadable file)."""
+
+    exit_code = 3
+
+
+def schema_text() -> str:
+    """The JSON Schema shipped in the package (pipeline/schema/manifest.schema.json)."""
+    return resources.files("pipeline").joinpath("schema", SCHEMA_NAME).read_text(encoding="utf-8")
+
+
+def schema() -> dict[str, Any]:
+    return json.loads(schema_text())
+
+
+def schema_errors(manifest: Any) -> list[str]:
+    """Every way `manifest` breaks the schema, as 'where: what' lines (empty when valid)."""
+    validator = Draft202012Validator(schema())
+    problems = []
+    for error in sorted(validator.iter_errors(manifest), key=lambda e: list(map(str, e.absolute_path))):
+        where = "/".join(str(p) for p in error.absolute_path) or "(top level)"
+        problems.append(f"{where}: {error.message}")
+    return problems
+
+
+def dumps(manifest: dict[str, Any]) -> str:
+    """The manifest as written to disk: UTF-8 text (not \\u escapes), two-space indent, final newline."""
+    return json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"
+
+
+def _seconds(value: float) -> float:
+    return round(float(value), SECONDS_PLACES)
+
+
+def _file(staging: Path, artifact: Artifact) -> dict[str, Any]:
+    path = staging / artifact.path
+    if not path.is_file():
+        raise PublishError(
+            f"the build lists {artifact.path} ({artifact.kind}) but it is not in the staging folder",
+            "run the build again with --force; if it happens again, report it with --debug output",
+        )
+    facts = file_facts(path)
+    return {"bytes": facts.bytes, "sha256": facts.sha256}
+
+
+def _image(staging: Path, artifact: Artifact) -> dict[str, Any]:
+    return {
+        "url": artifact.path,
+        "mimeType": artifact.mime_type,
+        "width": artifact.width,
+        "height": artifact.height,
+        **_file(staging, artifact),
+    }
+
+
+def _rendition(staging: Path, artifact: Artifact, film_duration: float) -> dict[str, Any]:
+    facts = _file(staging, artifact)
+    duration = _seconds(artifact.duration_seconds if artifact.duration_seconds is not None else film_duration)
+    bitrate = artifact.bitrate_kbps
+    if bitrate is None:  # overall bitrate from the file itself: deterministic, and what a player streams
+        bitrate = round(facts["bytes"] * 8 / 1000 / duration) if duration > 0 else 0
+    if not artifact.codecs:
+        raise PublishError(
+            f"the build gave no codec string for {artifact.path}",
+            "this is a bug in the render step: its artifact must carry RFC 6381 codecs",
+        )
+    return {
+        "kind": artifact.kind,
+        "url": artifact.path,
+        "mimeType": artifact.mime_type,
+        "codecs": artifact.codecs,
+        "width": artifact.width,
+        "height": artifact.height,
+        "bitrateKbps": int(bitrate),
+        "durationSeconds": duration,
+        **facts,
+    }
+
+
+def _rendition_order(artifact: Artifact) -> tuple:
+    return (RENDITION_KINDS.index(artifact.kind), -(artifact.height or 0), artifact.path)
+
+
+def _all_artifacts(outputs: dict[str, TaskOutput]) -> list[Artifact]:
+    found = [a for task_id in sorted(outputs) for a in outputs[task_id].artifacts]
+    return sorted(found, key=lambda a: (a.kind, a.path))
+
+
+def _loudness(value: Any) -> float | None:
+    return None if value is None else round(float(value), LOUDNESS_PLACES)
+
+
+def _audio(outputs: dict[str, TaskOutput], code: str) -> dict[str, Any]:
+    """Source and measured loudness; null loudness for a silent track (nothing to measure)."""
+    output = outputs.get(f"audio/{code}")
+    meta = output.meta if output else {}
+    if "integratedLufs" not in meta or "truePeakDbtp" not in meta:
+        raise PublishError(
+            f"the build has no loudness measurement for the {code} audio",
+            "run the build again with --force; the audio step must record integratedLufs and truePeakDbtp",
+        )
+    audio: dict[str, Any] = {
+        "source": meta.get("source", "master"),
+        "integratedLufs": _loudness(meta["integratedLufs"]),
+        "truePeakDbtp": _loudness(meta["truePeakDbtp"]),
+    }
+    if meta.get("codecs"):
+        audio["codecs"] = meta["codecs"]
+    return audio
+
+
+def _hls(staging: Path, artifact: Artifact) -> dict[str, Any]:
+    """The master playlist, plus a SHA256SUMS over every file it reaches (written here, into staging)."""
+    tree = walk_hls(staging, artifact.path)
+    if tree.missing or tree.unsafe:
+        bad = tree.missing[0] if tree.missing else tree.unsafe[0]
+        raise PublishError(
+            f"the HLS playlist {bad[1]} names {bad[0]}, which is not a file inside the output",
+            "run the build again with --force; if it happens again, report it with --debug output",
+        )
+    folder = artifact.path.rsplit("/", 1)[0] if "/" in artifact.path else ""
+    sums_rel = f"{folder}/{CHECKSUMS_NAME}" if folder else CHECKSUMS_NAME
+    (staging / sums_rel).write_text(checksums_text(staging, tree.files, folder), encoding="utf-8")
+    total = sum((staging / f).stat().st_size for f in tree.files)
+    return {
+        "url": artifact.path,
+        "mimeType": HLS_MIME,
+        **_file(staging, artifact),
+        "checksums": {
+            "url": sums_rel,
+            "mimeType": "text/plain",
+            "files": len(tree.files),
+            "totalBytes": total,
+            **_file(staging, Artifact(kind="checksums", path=sums_rel, mime_type="text/plain")),
+        },
+    }
+
+
+def language_titles(context: PlanContext, code: str) -> tuple[str, str | None, bool]:
+    """(title, description, whether the title is translated) for one language, with fallbacks."""
+    project = context.project
+    t = translator(project, code)
+    title = t(project.film.title)
+    description = t(project.film.description) if project.film.description else None
+    translated = code == project.film.source_language or t.lookup(project.film.title) is not None
+    return title, description, translated
+
+
+def locale_findings(context: PlanContext) -> list[Finding]:
+    """LOCALE_MISSING warnings for titles and descriptions the manifest had to fall back on."""
+    project = context.project
+    findings = []
+    for lang in project.languages:
+        for name in missing_film_texts(project, lang.code):
+            findings.append(Finding(
+                code="LOCALE_MISSING",
+                severity="warning",
+                language=lang.code,
+                file=project.relative(project.root / "locales" / lang.code / "LC_MESSAGES" / "film.po"),
+                message=f"no {lang.profile.name} translation of the film's {name}; the {project.film.source_language} text is used",
+                hint=f"add the {name} as msgid with its translation as msgstr (not fuzzy) to that catalog",
+            ))
+    return findings
+
+
+def build_manifest(
+    staging: Path,
+    context: PlanContext,
+    outputs: dict[str, TaskOutput],
+    build: BuildInfo,
+) -> dict[str, Any]:
+    """The manifest for the files in `staging` (also writes the HLS SHA256SUMS there)."""
+    project = context.project
+    duration = _seconds(context.master.duration)
+    artifacts = _all_artifacts(outputs)
+    by_kind: dict[str, list[Artifact]] = {}
+    for artifact in artifacts:
+        by_kind.setdefault(artifact.kind, []).append(artifact)
+
+    film: dict[str, Any] = {
+        "id": project.film.id,
+        "title": project.film.title,
+    }
+    if project.film.description:
+        film["description"] = project.film.description
+    film["sourceLanguage"] = project.film.source_language
+    film["durationSeconds"] = duration
+    fps = context.master.video.fps if context.master.video else None
+    if fps:
+        film["frameRate"] = round(float(fps), 3)
+
+    manifest: dict[str, Any] = {
+        "schemaVersion": SCHEMA_VERSION,
+        "film": film,
+        "build": {
+            "id": build.id,
+            "tool": build.tool,
+            "ffmpeg": build.ffmpeg,
+            "createdAt": build.created_at,
+            "draft": bool(context.draft),
+        },
+    }
+
+    posters = sorted(
+        by_kind.get("poster", []),
+        key=lambda a: (-(a.height or 0), -(a.width or 0), a.mime_type != "image/jpeg", a.path),
+    )
+    jpegs = [p for p in posters if p.mime_type == "image/jpeg"]
+    if jpegs:
+        manifest["poster"] = _image(staging, jpegs[0])
+    manifest["posters"] = [_image(staging, p) for p in posters]
+
+    hls = by_kind.get("hls", [])
+    if hls:
+        manifest["hls"] = _hls(staging, hls[0])
+
+    languages = []
+    for lang in project.languages:
+        title, description, translated = language_titles(context, lang.code)
+        entry: dict[str, Any] = {
+            "code": lang.code,
+            "name": lang.profile.name,
+            "nativeName": lang.profile.native_name,
+            "direction": lang.profile.direction,
+            "isSource": lang.code == project.film.source_language,
+            "title": title,
+            "titleTranslated": translated,
+        }
+        if description is not None:
+            entry["description"] = description
+        subtitles = [a for a in by_kind.get("subtitles", []) if a.language == lang.code]
+        if subtitles:
+            sub = subtitles[0]
+            entry["subtitles"] = {
+                "url": sub.path,
+                "mimeType": sub.mime_type,
+                "cues": int(sub.extra.get("cues", 0)),
+                **_file(staging, sub),
+            }
+        entry["audio"] = _audio(outputs, lang.code)
+        renditions = sorted(
+            (a for kind in RENDITION_KINDS for a in by_kind.get(kind, []) if a.language == lang.code),
+            key=_rendition_order,
+        )
+        entry["renditions"] = [_rendition(staging, a, duration) for a in renditions]
+        languages.append(entry)
+    manifest["languages"] = languages
+    return manifest
+
+
+def listed_files(manifest: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every file object the manifest lists with url, bytes and sha256 (posters, HLS, subtitles, videos)."""
+    found: list[dict[str, Any]] = []
+    seen: set[str] = set()
+
+    def add(entry: dict[str, Any] | None) -> None:
+        if isinstance(entry, dict) and isinstance(entry.get("url"), str) and entry["url"] not in seen:
+            seen.add(entry["url"])
+            found.append(entry)
+
+    add(manifest.get("poster"))
+    for poster in manifest.get("posters", []) or []:
+        add(poster)
+    hls = manifest.get("hls")
+    if isinstance(hls, dict):
+        add(hls)
+        add(hls.get("checksums"))
+    for lang in manifest.get("languages", []) or []:
+        if isinstance(lang, dict):
+            add(lang.get("subtitles"))
+            for rendition in lang.get("renditions", []) or []:
+                add(rendition)
+    return found

@@ -1,0 +1,157 @@
+"""dist/index.html: a self-contained preview page (no network) built from the manifest.
+
+Everything the page shows comes from the manifest and the locales catalogs, rendered with an
+autoescaping Jinja template; the data the page's script switches between is embedded as
+JSON through `tojson`, which escapes `<`, `>`, `&` and `'` for a <script> context.
+"""
+
+from __future__ import annotations
+
+import re
+from html import escape
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from pipeline.languages import profile_for
+from pipeline.locales import PAGE_LABELS, translator
+from pipeline.project import Project
+from pipeline.publish.files import human_size
+
+_FONT_NAME = re.compile(r"^[A-Za-z0-9 ]+$")
+
+
+def environment() -> Environment:
+    """The Jinja environment of every page filmpipe writes: autoescaped, strict about missing values."""
+    env = Environment(
+        loader=PackageLoader("pipeline", "templates"),
+        autoescape=select_autoescape(["html"]),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["human_size"] = human_size
+    env.filters["clock"] = clock
+    return env
+
+
+def clock(seconds: float) -> str:
+    """74.04 -> '1:14' (what a player shows)."""
+    whole = int(round(seconds))
+    return f"{whole // 60}:{whole % 60:02d}"
+
+
+def page_labels(project: Project, code: str) -> dict[str, str]:
+    """The preview page's labels in one language (source text where the catalog has none)."""
+    t = translator(project, code)
+    return {label: t(label) for label in PAGE_LABELS}
+
+
+def _nearest_poster(manifest: dict[str, Any], height: int | None) -> str | None:
+    """The JPEG poster closest in height to the video it decorates (the largest when unsure)."""
+    jpegs = [p for p in manifest.get("posters", []) if p["mimeType"] == "image/jpeg"]
+    if not jpegs:
+        return manifest.get("poster", {}).get("url")
+    if height:
+        return min(jpegs, key=lambda p: (abs(p["height"] - height), -p["height"]))["url"]
+    return jpegs[0]["url"]
+
+
+def embed_snippet(manifest: dict[str, Any], language: dict[str, Any]) -> str:
+    """The HTML a web team pastes: <video> with the language's MP4 and a <track> for every language."""
+    progressive = next((r for r in language["renditions"] if r["kind"] == "progressive"), None)
+    if progressive is None:
+        return ""
+    poster = _nearest_poster(manifest, progressive["height"])
+    attrs = [
+        "controls", 'preload="metadata"', f'width="{progressive["width"]}"', f'height="{progressive["height"]}"',
+    ]
+    if poster:
+        attrs.append(f'poster="{escape(poster)}"')
+    lines = [f'<video {" ".join(attrs)}>']
+    lines.append(
+        f'  <source src="{escape(progressive["url"])}" '
+        f"type='video/mp4; codecs=\"{escape(progressive['codecs'], quote=False)}\"'>"
+    )
+    for other in manifest["languages"]:
+        sub = other.get("subtitles")
+        if not sub:
+            continue
+        default = " default" if other["code"] == language["code"] else ""
+        lines.append(
+            f'  <track kind="subtitles" srclang="{escape(other["code"])}" '
+            f'label="{escape(other["nativeName"])}" src="{escape(sub["url"])}"{default}>'
+        )
+    lines.append("</video>")
+    return "\n".join(lines)
+
+
+def _downloads(manifest: dict[str, Any], language: dict[str, Any], labels: dict[str, str]) -> list[dict[str, Any]]:
+    rows = []
+    for r in language["renditions"]:
+        what = labels["Captions burned in"] if r["kind"] == "open-captions" else labels["Watch"]
+        rows.append({"url": r["url"], "what": f"{what} · {r['width']}×{r['height']} · MP4", "bytes": r["bytes"]})
+    if language.get("subtitles"):
+        sub = language["subtitles"]
+        rows.append({"url": sub["url"], "what": f"{labels['Subtitles']} · WebVTT", "bytes": sub["bytes"]})
+    for p in manifest.get("posters", []):
+        kind = "JPEG" if p["mimeType"] == "image/jpeg" else p["mimeType"].split("/")[-1].upper()
+        rows.append({"url": p["url"], "what": f"{labels['Poster']} · {p['width']}×{p['height']} · {kind}", "bytes": p["bytes"]})
+    for row in rows:
+        row["name"] = row["url"].rsplit("/", 1)[-1]
+        row["size"] = human_size(row["bytes"])
+    return rows
+
+
+def page_context(manifest: dict[str, Any], project: Project, staging: Path) -> dict[str, Any]:
+    """What the template needs: per language its labels, video URLs, downloads, embed code and VTT text."""
+    languages = []
+    for lang in manifest["languages"]:
+        labels = page_labels(project, lang["code"])
+        progressive = next((r for r in lang["renditions"] if r["kind"] == "progressive"), None)
+        captioned = next(
+            (r for r in lang["renditions"] if r["kind"] == "open-captions"
+             and (progressive is None or r["height"] == progressive["height"])),
+            next((r for r in lang["renditions"] if r["kind"] == "open-captions"), None),
+        )
+        sub = lang.get("subtitles")
+        vtt = (staging / sub["url"]).read_text(encoding="utf-8") if sub and (staging / sub["url"]).is_file() else ""
+        font = profile_for(lang["code"]).font_family
+        languages.append({
+            "code": lang["code"],
+            "name": lang["name"],
+            "nativeName": lang["nativeName"],
+            "direction": lang["direction"],
+            "title": lang["title"],
+            "description": lang.get("description", ""),
+            "labels": labels,
+            "progressive": progressive["url"] if progressive else None,
+            "openCaptions": captioned["url"] if captioned else None,
+            "poster": _nearest_poster(manifest, progressive["height"] if progressive else None),
+            "subtitles": sub["url"] if sub else None,
+            "vtt": vtt,
+            "embed": embed_snippet(manifest, lang),
+            "downloads": _downloads(manifest, lang, labels),
+            "font": font if _FONT_NAME.match(font) else None,
+        })
+    return {
+        "manifest": manifest,
+        "languages": languages,
+        "first": languages[0],
+        "script_data": {
+            "languages": {
+                l["code"]: {k: l[k] for k in (
+                    "code", "direction", "title", "description", "labels", "progressive",
+                    "openCaptions", "poster", "subtitles", "vtt", "embed",
+                )}
+                for l in languages
+            },
+            "order": [l["code"] for l in languages],
+        },
+    }
+
+
+def render_index(manifest: dict[str, Any], project: Project, staging: Path) -> str:
+    """dist/index.html as text."""
+    return environment().get_template("index.html").render(**page_context(manifest, project, staging))

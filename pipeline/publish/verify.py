@@ -1,0 +1,273 @@
+"""`filmpipe verify DIST`: does dist/ still hold exactly what its manifest says?
+
+Checks, each problem naming the file:
+- manifest.json parses and matches the schema; manifest.schema.json is the one filmpipe ships;
+- every file the manifest lists exists with its `bytes` and `sha256`;
+- the HLS tree: every file the master playlist reaches (through every nested playlist) exists
+  and matches its line in the tree's SHA256SUMS (itself listed with a hash in the manifest);
+- re-probed through ffprobe: each rendition's duration is within one frame of what the
+  manifest says (and of the film's), its width, height and RFC 6381 codecs match; posters'
+  sizes match; each WebVTT file holds the number of cues listed;
+- extra files: anything in DIST that is none of the above and not one of the page files
+  (manifest.json, manifest.schema.json, index.html, report.html) or a QC frame (qc/*.png).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pipeline import codecs as codec_strings
+from pipeline.errors import ConfigError, FfmpegError
+from pipeline.probe import MediaFacts, probe_media
+from pipeline.publish.files import (
+    UnsafeUrl,
+    file_facts,
+    parse_checksums,
+    resolve_relative,
+    sha256_of,
+    walk_hls,
+)
+from pipeline.publish.manifest import MANIFEST_NAME, SCHEMA_NAME, listed_files, schema_errors, schema_text
+
+PAGE_FILES = frozenset({MANIFEST_NAME, SCHEMA_NAME, "index.html", "report.html"})
+QC_FOLDER = "qc/"
+QC_SUFFIX = ".png"
+DEFAULT_FRAME_RATE = 25.0
+
+
+class NoManifest(ConfigError):
+    """DIST holds no manifest.json: nothing to verify against (exit 2)."""
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    file: str  # dist-relative
+    kind: str  # missing | size | changed | extra | duration | mismatch | unreadable | schema
+    detail: str
+
+    def line(self) -> str:
+        return f"{self.kind:<10} {self.file}: {self.detail}"
+
+    def to_json(self) -> dict[str, str]:
+        return {"file": self.file, "kind": self.kind, "detail": self.detail}
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    dist: Path
+    hashed: int  # files whose size and hash were checked
+    probed: int  # media files re-probed
+    problems: tuple[Problem, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def _short(digest: str) -> str:
+    return digest[:12] + "…"
+
+
+class _Verifier:
+    def __init__(self, dist: Path, probe: bool, on_file: Callable[[str], None] | None) -> None:
+        self.dist = dist
+        self.probe = probe
+        self.on_file = on_file or (lambda name: None)
+        self.problems: list[Problem] = []
+        self.accounted: set[str] = set(PAGE_FILES)
+        self.hashed = 0
+        self.probed = 0
+
+    def problem(self, file: str, kind: str, detail: str) -> None:
+        self.problems.append(Problem(file, kind, detail))
+
+    def inside(self, url: str) -> Path | None:
+        """The file a manifest URL names, or None (with a problem) when it points outside DIST."""
+        try:
+            rel = resolve_relative(MANIFEST_NAME, url)
+        except UnsafeUrl:
+            self.problem(url, "mismatch", "the URL is not a relative path inside the output folder")
+            return None
+        self.accounted.add(rel)
+        return self.dist / rel
+
+    def check_file(self, entry: dict[str, Any]) -> bool:
+        """Size and hash of one listed file; True when it matches."""
+        url = entry["url"]
+        path = self.inside(url)
+        if path is None:
+            return False
+        self.on_file(url)
+        if not path.is_file():
+            self.problem(url, "missing", "listed in manifest.json but not in the folder")
+            return False
+        self.hashed += 1
+        facts = file_facts(path)
+        if "bytes" in entry and facts.bytes != entry["bytes"]:
+            self.problem(url, "size", f"{facts.bytes} bytes, manifest.json says {entry['bytes']}")
+            return False
+        if "sha256" in entry and facts.sha256 != entry["sha256"]:
+            self.problem(url, "changed", f"sha256 is {_short(facts.sha256)}, manifest.json says {_short(entry['sha256'])}")
+            return False
+        return True
+
+    def check_schema_copy(self) -> None:
+        path = self.dist / SCHEMA_NAME
+        if not path.is_file():
+            self.problem(SCHEMA_NAME, "missing", "the JSON Schema is not beside manifest.json")
+        elif path.read_text(encoding="utf-8", errors="replace") != schema_text():
+            self.problem(SCHEMA_NAME, "changed", "differs from the schema this version of filmpipe ships")
+
+    def check_hls(self, hls: dict[str, Any]) -> None:
+        master = self.inside(hls["url"])
+        if master is None or not master.is_file():
+            return  # already reported by check_file
+        master_rel = master.relative_to(self.dist).as_posix()
+        tree = walk_hls(self.dist, master_rel)
+        self.accounted.update(tree.files)
+        for target, playlist in tree.missing:
+            self.accounted.add(target)
+            self.problem(target, "missing", f"named by {playlist} but not in the folder")
+        for ref, playlist in tree.unsafe:
+            self.problem(playlist, "mismatch", f"names {ref}, which is not a relative path inside the output folder")
+        sums = hls.get("checksums")
+        if not sums:
+            return
+        sums_path = self.inside(sums["url"])
+        if sums_path is None or not sums_path.is_file():
+            return
+        folder = sums_path.relative_to(self.dist).parent.as_posix()
+        entries = parse_checksums(sums_path.read_text(encoding="utf-8", errors="replace"), "" if folder == "." else folder)
+        for rel in sorted(entries):
+            self.accounted.add(rel)
+            path = self.dist / rel
+            self.on_file(rel)
+            if not path.is_file():
+                if rel not in {m for m, _ in tree.missing}:
+                    self.problem(rel, "missing", f"listed in {sums['url']} but not in the folder")
+                continue
+            self.hashed += 1
+            digest = sha256_of(path)
+            if digest != entries[rel]:
+                self.problem(rel, "changed", f"sha256 is {_short(digest)}, {sums['url']} says {_short(entries[rel])}")
+        for rel in tree.files:
+            if rel not in entries:
+                self.problem(rel, "extra", f"reached from {hls['url']} but not listed in {sums['url']}")
+
+    def probe_file(self, url: str) -> MediaFacts | None:
+        try:
+            self.probed += 1
+            return probe_media(self.dist / url)
+        except FfmpegError as err:
+            self.problem(url, "unreadable", f"ffprobe cannot read it ({err.stderr_tail.strip().splitlines()[-1:] or ['no message']})")
+            return None
+
+    def check_rendition(self, rendition: dict[str, Any], film: dict[str, Any]) -> None:
+        url = rendition["url"]
+        facts = self.probe_file(url)
+        if facts is None:
+            return
+        rate = film.get("frameRate") or (float(facts.video.fps) if facts.video and facts.video.fps else DEFAULT_FRAME_RATE)
+        frame = 1.0 / rate
+        listed = rendition["durationSeconds"]
+        if abs(facts.duration - listed) > frame + 1e-6:
+            self.problem(url, "duration", f"lasts {facts.duration:.3f} s, manifest.json says {listed:.3f} s (more than one frame, {frame:.3f} s, apart)")
+        elif abs(listed - film["durationSeconds"]) > frame + 1e-6:
+            self.problem(url, "duration", f"lasts {listed:.3f} s but the film lasts {film['durationSeconds']:.3f} s (more than one frame apart)")
+        if facts.video is None:
+            self.problem(url, "mismatch", "has no video stream")
+            return
+        if (facts.video.width, facts.video.height) != (rendition["width"], rendition["height"]):
+            self.problem(url, "mismatch", f"is {facts.video.width}x{facts.video.height}, manifest.json says {rendition['width']}x{rendition['height']}")
+        streams = facts.raw.get("streams", [])
+        video = next((s for s in streams if s.get("codec_type") == "video"), {})
+        audio = next((s for s in streams if s.get("codec_type") == "audio"), {})
+        probed = codec_strings.join(codec_strings.from_stream(video), codec_strings.from_stream(audio))
+        if probed and probed != rendition["codecs"]:
+            self.problem(url, "mismatch", f"streams are {probed}, manifest.json says {rendition['codecs']}")
+
+    def check_poster(self, poster: dict[str, Any]) -> None:
+        facts = self.probe_file(poster["url"])
+        if facts is None or facts.video is None:
+            return
+        if (facts.video.width, facts.video.height) != (poster["width"], poster["height"]):
+            self.problem(poster["url"], "mismatch", f"is {facts.video.width}x{facts.video.height}, manifest.json says {poster['width']}x{poster['height']}")
+
+    def check_cues(self, subtitles: dict[str, Any]) -> None:
+        text = (self.dist / subtitles["url"]).read_text(encoding="utf-8", errors="replace")
+        cues = sum(1 for line in text.splitlines() if "-->" in line)
+        if cues != subtitles["cues"]:
+            self.problem(subtitles["url"], "mismatch", f"holds {cues} cues, manifest.json says {subtitles['cues']}")
+
+    def check_extras(self) -> None:
+        for path in sorted(self.dist.rglob("*")):
+            if not path.is_file() and not path.is_symlink():
+                continue
+            rel = path.relative_to(self.dist).as_posix()
+            if rel in self.accounted:
+                continue
+            if rel.startswith(QC_FOLDER) and rel.endswith(QC_SUFFIX):
+                continue
+            self.problem(rel, "extra", "in the folder but not listed in manifest.json or reached from the HLS playlist")
+
+    def run(self) -> None:
+        manifest_path = self.dist / MANIFEST_NAME
+        try:
+            manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            self.problem(MANIFEST_NAME, "changed", f"is not valid UTF-8 JSON any more ({exc})")
+            return
+        errors = schema_errors(manifest)
+        for error in errors:
+            self.problem(MANIFEST_NAME, "schema", error)
+        self.check_schema_copy()
+        if not isinstance(manifest, dict) or not isinstance(manifest.get("languages"), list):
+            return
+        for entry in listed_files(manifest):
+            self.check_file(entry)
+        if isinstance(manifest.get("hls"), dict) and isinstance(manifest["hls"].get("url"), str):
+            self.check_hls(manifest["hls"])
+        if self.probe and not errors:  # re-probing needs the shapes the schema promises
+            self.check_media(manifest)
+        self.check_extras()
+
+    def check_media(self, manifest: dict[str, Any]) -> None:
+        """Re-probe what exists (a changed file is probed too: it may still play, but differently)."""
+        film = manifest.get("film", {})
+        for poster in manifest.get("posters", []):
+            if (self.dist / poster["url"]).is_file():
+                self.check_poster(poster)
+        for lang in manifest["languages"]:
+            sub = lang.get("subtitles")
+            if sub and (self.dist / sub["url"]).is_file():
+                self.check_cues(sub)
+            for rendition in lang.get("renditions", []):
+                if (self.dist / rendition["url"]).is_file():
+                    self.check_rendition(rendition, film)
+
+
+def verify_dist(
+    dist: Path,
+    *,
+    probe: bool = True,
+    on_file: Callable[[str], None] | None = None,
+) -> VerifyResult:
+    """Check DIST against its manifest; raises NoManifest when there is none to check against."""
+    dist = Path(dist)
+    if not (dist / MANIFEST_NAME).is_file():
+        raise NoManifest(
+            f"{dist} holds no {MANIFEST_NAME}",
+            "point verify at a folder written by 'filmpipe build' (by default dist/ beside film.toml)",
+        )
+    verifier = _Verifier(dist, probe, on_file)
+    verifier.run()
+    return VerifyResult(
+        dist=dist,
+        hashed=verifier.hashed,
+        probed=verifier.probed,
+        problems=tuple(sorted(set(verifier.problems))),
+    )
