@@ -35,8 +35,9 @@ def run_guarded(cli: click.Group, argv: list[str] | None = None) -> int:
     """Run the Click group; domain errors become messages and exit codes, never tracebacks."""
     args = list(sys.argv[1:] if argv is None else argv)
     try:
-        cli.main(args=args, prog_name="filmpipe", standalone_mode=False)
-        return 0
+        # Without standalone mode, Click returns (not raises) the code of click.exceptions.Exit.
+        code = cli.main(args=args, prog_name="filmpipe", standalone_mode=False)
+        return code if isinstance(code, int) else 0
     except FilmpipeError as err:
         report_error(err, _debug_requested(args))
         return err.exit_code
