@@ -1,0 +1,222 @@
+"""SRT and WebVTT files -> one cue model, with findings for whatever could not be read.
+
+Tolerated without a word: CRLF or CR line ends, a missing final newline, missing or wrong
+cue numbers, extra blank lines, `.` instead of `,` before the milliseconds, hours left out.
+Reported: a file not in UTF-8 (SUB_ENCODING, naming the encoding it was read as), text
+garbled by an earlier wrong conversion (SUB_MOJIBAKE), and every block that cannot be read
+(SUB_PARSE with its line number): nothing is skipped silently.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pipeline.errors import ValidationFailed
+from pipeline.subtitles.model import Cue, SubtitleDoc
+from pipeline.validate.encoding import Decoded, Undecodable, decode, display_name
+from pipeline.validate.findings import Finding
+from pipeline.validate.mojibake import find_mojibake
+
+if TYPE_CHECKING:
+    from pipeline.project import LanguageConfig, Project
+
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+_STAMP = r"(?:(\d+):)?(\d{1,2}):(\d{1,2})[,.](\d{1,3})"
+_TIMING = re.compile(rf"^\s*{_STAMP}\s*-->\s*{_STAMP}(?:\s+.*)?\s*$")
+# A line meant as a timing line even when mistyped: "-->" or two timestamps with something between.
+_TIMING_LIKE = re.compile(r"-->|^\s*(?:\d+:)?\d{1,2}:\d{1,2}[,.:]\d{1,3}\s*\S{1,4}\s*(?:\d+:)?\d{1,2}:\d{1,2}")
+MAX_SHOWN = 60  # characters of a bad line quoted in a message
+
+
+@dataclass
+class _Parse:
+    path: Path
+    display: str  # the file as the user named it
+    language: str
+    fmt: str
+    findings: list[Finding] = field(default_factory=list)
+    cues: list[Cue] = field(default_factory=list)
+
+    def parse_error(self, line: int, message: str, hint: str) -> None:
+        self.findings.append(
+            Finding("SUB_PARSE", "error", message, hint, language=self.language, file=self.display, line=line)
+        )
+
+
+def _seconds(h: str | None, m: str, s: str, frac: str) -> float:
+    return int(h or 0) * 3600 + int(m) * 60 + int(s) + int(frac.ljust(3, "0")) / 1000
+
+
+def parse_timing(text: str) -> tuple[float, float] | None:
+    """'00:00:01,500 --> 00:00:03,000' (or WebVTT's '00:01.500 --> …') -> (1.5, 3.0)."""
+    match = _TIMING.match(text)
+    if not match:
+        return None
+    g = match.groups()
+    if int(g[1]) > 59 or int(g[2]) > 59 or int(g[5]) > 59 or int(g[6]) > 59:
+        return None
+    return _seconds(*g[0:4]), _seconds(*g[4:8])
+
+
+def _quote(text: str) -> str:
+    text = text.strip()
+    return text if len(text) <= MAX_SHOWN else text[: MAX_SHOWN - 1] + "…"
+
+
+def _is_number(text: str) -> bool:
+    return text.strip().isdigit()
+
+
+def _timing_like(text: str) -> bool:
+    return _TIMING_LIKE.search(text) is not None
+
+
+def _starts_cue(lines: list[str], i: int, vtt: bool) -> bool:
+    """Line i begins a cue: a timing line, or (SRT) a number right above one."""
+    if _timing_like(lines[i]):
+        return True
+    return not vtt and _is_number(lines[i]) and i + 1 < len(lines) and _timing_like(lines[i + 1])
+
+
+def _parse(lines: list[str], state: _Parse) -> None:
+    """One pass over the lines; a block is a cue, a NOTE/STYLE/REGION (WebVTT) or unreadable."""
+    vtt = state.fmt == "vtt"
+    i, n = 0, len(lines)
+    while vtt and i < n and not lines[i].strip():
+        i += 1
+    if vtt and i < n and lines[i].lstrip().startswith("WEBVTT"):  # the header block ends at the first blank line
+        while i < n and lines[i].strip():
+            i += 1
+    while i < n:
+        if not lines[i].strip():
+            i += 1
+            continue
+        start = i
+        head = lines[i].strip()
+        if vtt and (head.startswith(("NOTE", "STYLE", "REGION")) and "-->" not in head):
+            while i < n and lines[i].strip():
+                i += 1
+            continue
+        timing_at = None
+        if _timing_like(head):
+            timing_at = i
+        elif i + 1 < n and _timing_like(lines[i + 1]) and (vtt or _is_number(head)):
+            timing_at = i + 1
+        if timing_at is None:
+            end = i + 1
+            while end < n and lines[end].strip() and not _starts_cue(lines, end, vtt):
+                end += 1
+            expected = "a cue identifier or timing line" if vtt else "a cue number or a timing line"
+            state.parse_error(
+                start + 1,
+                f"line {start + 1}: expected {expected} ('00:00:01,000 --> 00:00:02,500'), found '{_quote(head)}'",
+                "is this text from the cue above, after a blank line? Remove the blank line or give the block a timing line",
+            )
+            i = end
+            continue
+        times = parse_timing(lines[timing_at])
+        i = timing_at + 1
+        text_lines: list[str] = []
+        while i < n and lines[i].strip():
+            # A cue that runs into the next one without a blank line: a number followed by a
+            # timing line, or a timing line itself, starts a new cue.
+            if _starts_cue(lines, i, vtt):
+                break
+            text_lines.append(lines[i].rstrip())
+            i += 1
+        if times is None:
+            state.parse_error(
+                timing_at + 1,
+                f"line {timing_at + 1}: cannot read the timing '{_quote(lines[timing_at])}'",
+                "write it as HH:MM:SS,mmm --> HH:MM:SS,mmm with minutes and seconds under 60",
+            )
+            continue
+        if vtt:
+            text_lines = [html.unescape(t) for t in text_lines]
+        state.cues.append(
+            Cue(index=len(state.cues) + 1, start=times[0], end=times[1], lines=tuple(text_lines), line=timing_at + 1)
+        )
+
+
+def _format_of(path: Path, text: str) -> str:
+    """WebVTT when the file says so (its WEBVTT header) or is named .vtt; SRT otherwise."""
+    if text.lstrip("\ufeff \t\r\n").startswith("WEBVTT") or path.suffix.lower() == ".vtt":
+        return "vtt"
+    return "srt"
+
+
+def read_subtitles(path: Path, language: str, display: str | None = None) -> tuple[SubtitleDoc | None, list[Finding]]:
+    """Read an SRT or WebVTT file into cues, with SUB_ENCODING/SUB_MOJIBAKE/SUB_PARSE findings.
+
+    `display` is the path as the user should see it (relative to film.toml); by default the
+    path itself. None comes back only when nothing can be read, always with a finding.
+    """
+    shown = display or str(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        return None, [
+            Finding("INPUT_MISSING", "error", f"{shown} cannot be read: {reason}",
+                    "check that the file exists and that you may read it", language=language, file=shown)
+        ]
+    try:
+        decoded = decode(data, language)
+    except Undecodable as exc:
+        return None, [
+            Finding("SUB_ENCODING", "error", f"{shown} {exc}",
+                    "open it in a text editor and save it as UTF-8", language=language, file=shown)
+        ]
+    findings: list[Finding] = []
+    if decoded.encoding not in ("utf-8", "utf-8-sig"):
+        guess = "" if decoded.confident else " (a best guess: check the accented letters)"
+        findings.append(
+            Finding("SUB_ENCODING", "warning",
+                    f"{shown} is not UTF-8; it was read as {display_name(decoded.encoding)}{guess}",
+                    "save it as UTF-8 (in Notepad: Save As, Encoding: UTF-8) so every tool reads it alike",
+                    language=language, file=shown)
+        )
+    text = decoded.text.lstrip("\ufeff")
+    if "\x00" in text:
+        text = text.replace("\x00", "")
+    fmt = _format_of(path, text)
+    lines = _NEWLINE.split(text)
+    state = _Parse(path, shown, language, fmt)
+    _parse(lines, state)
+    for cue in state.cues:
+        garbled = find_mojibake(cue.text, language)
+        if garbled:
+            shown_runs = ", ".join(
+                f"'{g.found}'" + (f" (meant '{g.meant}')" if g.meant != "?" else " (characters lost)") for g in garbled[:3]
+            )
+            more = f" and {len(garbled) - 3} more" if len(garbled) > 3 else ""
+            findings.append(
+                Finding("SUB_MOJIBAKE", "error",
+                        f"cue {cue.index} has garbled text: {shown_runs}{more}",
+                        "the file was once opened with the wrong encoding and saved again: ask for the original "
+                        "file, or replace the garbled letters",
+                        language=language, file=shown, line=cue.line, cue=cue.index, time=cue.start)
+            )
+    if not state.cues and not state.findings:
+        state.parse_error(1, f"{shown} holds no cues", "is this the right file? A cue is a timing line and its text")
+    findings += state.findings
+    findings.sort(key=lambda f: (f.line or 0))
+    doc = SubtitleDoc(path=path, format=fmt, encoding=decoded.encoding, cues=tuple(state.cues))
+    return doc, findings
+
+
+def load_cues(lang: "LanguageConfig", project: "Project") -> SubtitleDoc:
+    """The cues of one language for the build; ValidationFailed when the file cannot be read."""
+    shown = project.relative(lang.subtitles)
+    doc, findings = read_subtitles(lang.subtitles, lang.code, shown)
+    if doc is None:
+        first = findings[0]
+        raise ValidationFailed(first.message, first.hint or "run 'filmpipe validate' for details")
+    return doc
+
+
+__all__ = ["read_subtitles", "load_cues", "parse_timing", "Decoded"]

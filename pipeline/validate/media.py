@@ -1,0 +1,274 @@
+"""Media checks: the master and every dub, measured with ffprobe and one ffmpeg pass per file.
+
+The pass decodes everything (`-f null`), so decoder errors and a truncated file show, and runs
+the audio through `ebur128` (integrated loudness, true peak) and `silencedetect` on the way.
+Measurements are cached by content hash (cache.py); findings are derived from them each run,
+so changed limits apply without measuring again.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import asdict, dataclass
+from fractions import Fraction
+from pathlib import Path
+
+from pipeline import ffmpeg
+from pipeline.errors import FfmpegError
+from pipeline.probe import MediaFacts, facts_from_json
+from pipeline.project import LanguageConfig, Project
+from pipeline.validate.cache import MeasureCache
+from pipeline.validate.findings import Finding
+from pipeline.validate.rules import clock
+
+MEASURE_VERSION = 1  # bump when what `measure` stores changes
+SILENCE_NOISE_DB = -50  # quieter than this counts as silence …
+SILENCE_MIN_SECONDS = 0.5  # … when it lasts at least this long
+SILENT_LUFS = -60.0  # integrated loudness at or below this: silent throughout
+MAX_SILENT_SHARE = 0.5
+DURATION_ERROR_SECONDS = 0.5
+TRUNCATION_TOLERANCE = 0.5  # decoding may stop this much short of the container's duration
+STANDARD_FPS = (Fraction(24000, 1001), 24, 25, Fraction(30000, 1001), 30, 48, 50, Fraction(60000, 1001), 60)
+FPS_TOLERANCE = 0.01
+VFR_TOLERANCE = 0.01  # relative difference of average and base frame rate
+FALLBACK_FPS = 25.0
+MAX_ERRORS_SHOWN = 2
+
+_LEVEL_ERROR = re.compile(r"\[(?:error|fatal|panic)\]\s*(.*)")
+_INTEGRATED = re.compile(r"^\s*I:\s*(-?[\d.]+|-inf|inf)\s*LUFS", re.M)
+_PEAK = re.compile(r"^\s*Peak:\s*(-?[\d.]+|-inf|inf)\s*dBFS", re.M)
+_SILENCE_START = re.compile(r"silence_start:\s*(-?[\d.]+)")
+_SILENCE_END = re.compile(r"silence_end:\s*(-?[\d.]+)")
+
+
+@dataclass(frozen=True)
+class Measure:
+    """What one file is: ffprobe's JSON (or why it could not be read) and one decoding pass."""
+
+    probe: dict | None
+    unreadable: str | None = None  # ffprobe's complaint when it cannot read the file
+    decode_errors: tuple[str, ...] = ()
+    decoded_seconds: float | None = None
+    integrated_lufs: float | None = None
+    true_peak_dbtp: float | None = None
+    silence_seconds: float = 0.0
+
+    def facts(self, path: Path) -> MediaFacts | None:
+        return facts_from_json(path, self.probe) if self.probe is not None else None
+
+    def to_json(self) -> dict:
+        data = asdict(self)
+        data["decode_errors"] = list(self.decode_errors)
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict) -> "Measure":
+        data = dict(data)
+        data["decode_errors"] = tuple(data.get("decode_errors") or ())
+        return cls(**data)
+
+
+def _float(text: str) -> float | None:
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return value if value == value and abs(value) != float("inf") else None
+
+
+def _last_line(text: str) -> str:
+    lines = [l.strip() for l in text.strip().splitlines() if l.strip()]
+    return lines[-1] if lines else "no message"
+
+
+def _analyse(path: Path, has_audio: bool, duration: float) -> dict:
+    """One ffmpeg pass: decode every stream, audio through ebur128 and silencedetect."""
+    args = ["-loglevel", "level+info", "-progress", "pipe:1", "-i", str(path)]
+    if has_audio:
+        args += ["-af", f"ebur128=peak=true:framelog=verbose,silencedetect=noise={SILENCE_NOISE_DB}dB:d={SILENCE_MIN_SECONDS}"]
+    args += ["-f", "null", "-"]
+    try:
+        out, err = ffmpeg.capture(args, what=f"decoding {path.name}")
+    except FfmpegError as exc:
+        return {"decode_errors": [_last_line(exc.stderr_tail)]}
+    errors = []
+    for line in err.splitlines():
+        match = _LEVEL_ERROR.search(line)
+        if match:
+            errors.append(match.group(1).strip())
+    decoded = None
+    for line in out.decode("ascii", "replace").splitlines():
+        key, _, value = line.partition("=")
+        if key == "out_time_us" and value.strip().lstrip("-").isdigit():
+            decoded = int(value) / 1_000_000
+    result: dict = {"decode_errors": errors, "decoded_seconds": decoded}
+    if has_audio:
+        summary = err[err.rfind("Summary:"):] if "Summary:" in err else ""
+        i_match, p_match = _INTEGRATED.search(summary), _PEAK.search(summary)
+        result["integrated_lufs"] = _float(i_match.group(1)) if i_match else None
+        result["true_peak_dbtp"] = _float(p_match.group(1)) if p_match else None
+        starts = [float(m.group(1)) for m in _SILENCE_START.finditer(err)]
+        ends = [float(m.group(1)) for m in _SILENCE_END.finditer(err)]
+        total = 0.0
+        for n, start in enumerate(starts):
+            end = ends[n] if n < len(ends) else (decoded or duration)
+            total += max(0.0, end - max(0.0, start))
+        result["silence_seconds"] = total
+    return result
+
+
+def measure(path: Path, cache: MeasureCache) -> Measure:
+    """Probe and decode one media file once; the result is cached by the file's content hash."""
+    digest = cache.content_hash(path)
+    kind = f"media-v{MEASURE_VERSION}"
+    cached = cache.get(kind, digest)
+    if cached is not None:
+        try:
+            return Measure.from_json(cached)
+        except TypeError:
+            pass
+    try:
+        data = ffmpeg.probe(path)
+    except FfmpegError as exc:
+        result = Measure(probe=None, unreadable=_last_line(exc.stderr_tail))
+    except json.JSONDecodeError:
+        result = Measure(probe=None, unreadable="ffprobe's answer was not readable")
+    else:
+        facts = facts_from_json(path, data)
+        if facts.video is None and facts.audio is None:
+            result = Measure(probe=data)
+        else:
+            result = Measure(probe=data, **_analyse(path, facts.audio is not None, facts.duration))
+    cache.put(kind, digest, result.to_json())
+    return result
+
+
+# --------------------------------------------------------------------------- findings
+
+
+def _fps_is_standard(fps: Fraction) -> bool:
+    return any(abs(float(fps) - float(std)) <= FPS_TOLERANCE for std in STANDARD_FPS)
+
+
+@dataclass(frozen=True)
+class MasterFacts:
+    """What the subtitle and audio checks need from the master."""
+
+    fps: float
+    duration: float | None
+    readable: bool
+
+
+def check_master(project: Project, m: Measure) -> tuple[list[Finding], MasterFacts]:
+    path = project.film.master
+    shown = project.relative(path)
+    unknown = MasterFacts(FALLBACK_FPS, None, False)
+
+    def finding(code: str, severity: str, message: str, hint: str) -> Finding:
+        return Finding(code, severity, message, hint, file=shown)
+
+    if m.probe is None:
+        return [finding("MASTER_UNREADABLE", "error", f"the master {shown} cannot be read: {m.unreadable}",
+                        "is it a complete video file? Export the film again, or point 'master' in film.toml at the right file")], unknown
+    facts = m.facts(path)
+    assert facts is not None
+    if facts.video is None:
+        return [finding("MASTER_UNREADABLE", "error", f"the master {shown} has no video stream",
+                        "point 'master' in film.toml at the film itself, not an audio or subtitle file")], unknown
+    video = facts.video
+    findings: list[Finding] = []
+    truncated = (
+        m.decoded_seconds is not None and facts.duration > 0
+        and m.decoded_seconds < facts.duration - TRUNCATION_TOLERANCE
+    )
+    if m.decode_errors or truncated:
+        where = f"decoding stops at {clock(m.decoded_seconds or 0)} of {clock(facts.duration)}; " if truncated else ""
+        shown_errors = "; ".join(list(dict.fromkeys(m.decode_errors))[:MAX_ERRORS_SHOWN])
+        more = f" ({len(m.decode_errors)} errors in all)" if len(m.decode_errors) > MAX_ERRORS_SHOWN else ""
+        findings.append(finding(
+            "MASTER_DECODE", "error",
+            f"the master {shown} does not decode cleanly: {where}{shown_errors or 'the file ends early'}{more}",
+            "the file is truncated or damaged (an interrupted copy or export?): copy or export it again",
+        ))
+    top = max(project.output.ladder)
+    if video.height < top:
+        findings.append(finding(
+            "MASTER_RESOLUTION", "warning",
+            f"the master is {video.width}x{video.height}, smaller than the top ladder rung ({top}p); rungs above {video.height}p are left out",
+            f"use a master of at least {top} lines, or drop the larger rungs from 'ladder' in [output]",
+        ))
+    fps = video.fps
+    if fps and video.r_fps and abs(float(fps) - float(video.r_fps)) > VFR_TOLERANCE * float(video.r_fps):
+        findings.append(finding(
+            "MASTER_FRAME_RATE", "warning",
+            f"the master has a variable frame rate (average {float(fps):.3f} fps, base {float(video.r_fps):.3f} fps)",
+            "export the master at a constant frame rate (e.g. 25 fps) so subtitle timings and segments line up",
+        ))
+    elif fps and not _fps_is_standard(fps):
+        findings.append(finding(
+            "MASTER_FRAME_RATE", "warning",
+            f"the master runs at an unusual {float(fps):.3f} fps",
+            "export it at a standard rate (23.976, 24, 25, 29.97, 30, 50 or 60 fps)",
+        ))
+    rate = float(fps) if fps else FALLBACK_FPS
+    return findings, MasterFacts(rate, facts.duration, True)
+
+
+def check_audio_levels(m: Measure, *, language: str | None, shown: str, whose: str) -> list[Finding]:
+    """AUDIO_SILENCE and AUDIO_CLIPPING from one measurement (a dub or the master's own audio)."""
+    findings: list[Finding] = []
+    duration = m.decoded_seconds or (m.facts(Path(shown)).duration if m.probe else 0.0)
+    if m.integrated_lufs is None or m.integrated_lufs <= SILENT_LUFS:
+        findings.append(Finding(
+            "AUDIO_SILENCE", "warning", f"{whose} is silent throughout",
+            "is this the right file? Export the mix again with its sound", language=language, file=shown,
+        ))
+    elif duration and m.silence_seconds > MAX_SILENT_SHARE * duration:
+        findings.append(Finding(
+            "AUDIO_SILENCE", "warning",
+            f"{whose} is silent for {m.silence_seconds:.1f} s of {duration:.1f} s",
+            "check that the whole dub is there (a missing stem or an unfinished export?)", language=language, file=shown,
+        ))
+    if m.true_peak_dbtp is not None and m.true_peak_dbtp > 0.0:
+        findings.append(Finding(
+            "AUDIO_CLIPPING", "warning",
+            f"{whose} peaks at {m.true_peak_dbtp:+.1f} dBTP, above 0 dBTP: it clipped before it reached filmpipe",
+            "ask for a mix that peaks below -1 dBTP; normalising cannot undo clipping", language=language, file=shown,
+        ))
+    return findings
+
+
+def check_dub(lang: LanguageConfig, m: Measure, master: MasterFacts, shown: str) -> list[Finding]:
+    assert lang.audio is not None
+    if m.probe is None:
+        return [Finding("AUDIO_UNREADABLE", "error", f"{shown} cannot be read: {m.unreadable}",
+                        "export the dub again as M4A/AAC, WAV or MP3", language=lang.code, file=shown)]
+    facts = m.facts(lang.audio)
+    assert facts is not None
+    if facts.audio is None:
+        return [Finding("AUDIO_UNREADABLE", "error", f"{shown} has no audio stream",
+                        f"point 'audio' in [languages.{lang.code}] at the dubbed mix", language=lang.code, file=shown)]
+    findings: list[Finding] = []
+    if m.decode_errors:
+        findings.append(Finding(
+            "AUDIO_UNREADABLE", "error",
+            f"{shown} does not decode cleanly: {'; '.join(list(dict.fromkeys(m.decode_errors))[:MAX_ERRORS_SHOWN])}",
+            "the file is truncated or damaged: export or copy it again", language=lang.code, file=shown,
+        ))
+    if master.duration is not None:
+        diff = facts.duration - master.duration
+        frame = 1 / master.fps
+        if abs(diff) > frame:
+            severity = "error" if abs(diff) > DURATION_ERROR_SECONDS else "warning"
+            way = "longer" if diff > 0 else "shorter"
+            findings.append(Finding(
+                "AUDIO_DURATION", severity,
+                f"{shown} lasts {facts.duration:.2f} s, {abs(diff):.2f} s {way} than the master ({master.duration:.2f} s)",
+                "the dub must run the length of the film: is it for this cut? It is padded or trimmed to fit, which "
+                "can cut off or shift speech" if severity == "warning" else
+                "the dub must run the length of the film: ask for a mix of this cut",
+                language=lang.code, file=shown,
+            ))
+    findings += check_audio_levels(m, language=lang.code, shown=shown, whose=f"the {lang.profile.name} dub {shown}")
+    return findings

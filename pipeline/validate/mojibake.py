@@ -1,0 +1,120 @@
+"""Mojibake: UTF-8 text that was once decoded with a legacy code page and saved again.
+
+`Ä…` for `ą`, `Ĺ‚` for `ł`, `Ã³` for `ó`, `â€™` for `’` (Word's apostrophe), `Ø§` for `ا`.
+A run of non-ASCII characters is mojibake when encoding it back with one of the usual code
+pages gives valid UTF-8 that reads as the language's own letters or typographic punctuation,
+and the run itself is not simply a word of the language: Polish `WSPÓŁ` encodes in
+Windows-1250 to bytes that happen to be valid UTF-8 (a Cyrillic letter), so the decoded
+result must fit the language's script, and a run made only of the language's own letters
+(Romanian `ĂŞ`) is never suspected.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+import regex
+
+from pipeline.validate.encoding import LATIN_ALPHABETS, TYPOGRAPHIC
+from pipeline.validate.scripts import expected_script, script_of
+
+CODEPAGES = ("cp1252", "cp1250", "latin-1", "cp1256", "iso8859_2")
+_RUN = regex.compile(r"[^\x00-\x7f]{2,}")  # a UTF-8 sequence is at least two bytes
+# Every character some code page above gives to a byte 0x80-0xFF: mojibake is made of these.
+_ENCODABLE = frozenset(
+    bytes([b]).decode(cp, "ignore") for cp in CODEPAGES for b in range(0x80, 0x100)
+) - {""}
+_NOT_ENCODABLE = regex.compile("[^" + regex.escape("".join(sorted(_ENCODABLE))) + "]+")
+REPLACEMENT = "\ufffd"  # what a converter writes for bytes it could not read: text lost
+MAX_ROUNDS = 3  # text garbled twice (Ă˘â‚¬â„˘ for ’) is unwound this many times
+
+
+@dataclass(frozen=True)
+class Mojibake:
+    found: str  # the garbled run, e.g. "Ä…"
+    meant: str  # what it was before, e.g. "ą"
+    codepage: str  # the code page it was wrongly read as
+
+
+def _fits(text: str, script: str) -> bool:
+    """Every non-ASCII character is a letter or mark of the script, or typographic punctuation."""
+    has_content = False
+    for ch in text:
+        if ch < "\x80":
+            continue
+        cat = unicodedata.category(ch)
+        if ch in TYPOGRAPHIC or (cat[0] in "PS" and script_of(ch) == "Zyyy" and ord(ch) < 0x2100):
+            has_content = True
+        elif cat[0] in "LM" and (script_of(ch) == script or (cat[0] == "M" and script_of(ch) == "Zyyy")):
+            has_content = True
+        else:
+            return False
+    return has_content
+
+
+def _native(run: str, language: str, script: str) -> bool:
+    """A run made only of the language's own letters: a word, not garbage."""
+    alphabet = LATIN_ALPHABETS.get(language.split("-")[0].lower())
+    for ch in run:
+        if not unicodedata.category(ch).startswith(("L", "M")):
+            return False
+        if script == "Latn":
+            if alphabet is None or ch.lower() not in alphabet:
+                return False
+        elif script_of(ch) not in (script, "Zyyy"):
+            return False
+    return True
+
+
+def _repair(run: str) -> tuple[str, str] | None:
+    for codepage in CODEPAGES:
+        try:
+            meant = run.encode(codepage).decode("utf-8")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            continue
+        if meant != run:
+            return meant, codepage
+    return None
+
+
+def find_mojibake(text: str, language: str) -> list[Mojibake]:
+    """Every garbled run in `text` (a cue's text), in order."""
+    script = expected_script(language)
+    found: list[Mojibake] = []
+    if REPLACEMENT in text:
+        found.append(Mojibake(REPLACEMENT, "?", "unknown"))
+    for match in _RUN.finditer(text):
+        run = match.group(0)
+        if _native(run, language, script):
+            continue
+        for piece in _NOT_ENCODABLE.split(run):
+            if len(piece) < 2:
+                continue
+            repaired = _repair_longest(piece, script)
+            if repaired:
+                found.append(_unwind(repaired, script))
+    return found
+
+
+def _unwind(found: Mojibake, script: str) -> Mojibake:
+    """Text garbled more than once: repair until it stops changing."""
+    meant = found.meant
+    for _ in range(MAX_ROUNDS):
+        again = _repair(meant)
+        if not again or not _fits(again[0], script):
+            break
+        meant = again[0]
+    return Mojibake(found.found, meant, found.codepage)
+
+
+def _repair_longest(run: str, script: str) -> Mojibake | None:
+    """Try the whole run, then shorter pieces: a garbled letter can sit next to a real one."""
+    n = len(run)
+    for size in range(n, 1, -1):
+        for start in range(0, n - size + 1):
+            piece = run[start : start + size]
+            repaired = _repair(piece)
+            if repaired and _fits(repaired[0], script):
+                return Mojibake(piece, repaired[0], repaired[1])
+    return None

@@ -1,0 +1,134 @@
+"""`validate_project`: every check of DESIGN.md's findings table, in one report.
+
+Order: the project and master first, then each language in film.toml's order (source
+first), each language's findings by line. Media files are measured in parallel threads (each
+measurement is one ffmpeg process) and cached by content hash.
+"""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from pipeline.errors import ConfigError
+from pipeline.locales import catalog_path, missing_film_texts
+from pipeline.project import LanguageConfig, Project
+from pipeline.subtitles.model import SubtitleDoc
+from pipeline.subtitles.reader import read_subtitles
+from pipeline.validate.cache import MeasureCache
+from pipeline.validate.findings import Finding, Report
+from pipeline.validate.media import (
+    MasterFacts, Measure, FALLBACK_FPS, check_audio_levels, check_dub, check_master, measure,
+)
+from pipeline.validate.rules import Context, check_subtitles
+
+MAX_WORKERS = max(1, min(4, os.cpu_count() or 1))
+
+
+def _missing(project: Project, path: Path, key: str, language: str | None) -> Finding | None:
+    """INPUT_MISSING for a file film.toml names that is not there (or not a readable file)."""
+    shown = project.relative(path)
+    if path.is_file() and os.access(path, os.R_OK):
+        return None
+    what = "is a folder, not a file" if path.is_dir() else ("cannot be read" if path.exists() else "does not exist")
+    return Finding(
+        "INPUT_MISSING", "error", f"{shown} ({key} in film.toml) {what}",
+        f"put the file at {shown}, or fix {key} in film.toml", language=language, file=shown,
+    )
+
+
+def _by_line(findings: list[Finding]) -> list[Finding]:
+    return sorted(findings, key=lambda f: (f.line is not None, f.line or 0))
+
+
+def _locale_findings(project: Project, lang: LanguageConfig) -> list[Finding]:
+    shown = project.relative(catalog_path(project, lang.code))
+    try:
+        missing = missing_film_texts(project, lang.code)
+    except ConfigError as exc:
+        return [Finding("LOCALE_UNREADABLE", "error", exc.message, exc.hint, language=lang.code, file=shown)]
+    return [
+        Finding(
+            "LOCALE_MISSING", "warning",
+            f"no {lang.profile.name} translation of the film's {what} in {shown}; the {project.source.profile.name} text is used",
+            f"add the {what} exactly as in film.toml as a msgid with its translation as msgstr (and no fuzzy flag)",
+            language=lang.code, file=shown,
+        )
+        for what in missing
+    ]
+
+
+def validate_project(project: Project, langs: tuple[str, ...] | None = None, cache: MeasureCache | None = None) -> Report:
+    """Run every check on the project (limited to `langs`, source always kept)."""
+    project = project.only(langs)
+    cache = cache if cache is not None else MeasureCache.for_project(project.root)
+    top: list[Finding] = []
+    per_lang: dict[str, list[Finding]] = {lang.code: [] for lang in project.languages}
+
+    # Media first (in parallel): the subtitle rules need the master's frame rate and duration.
+    media: dict[Path, Path] = {}
+    master_missing = _missing(project, project.film.master, "master in [film]", None)
+    if master_missing:
+        top.append(master_missing)
+    else:
+        media[project.film.master] = project.film.master
+    for lang in project.languages:
+        if lang.audio is not None:
+            gone = _missing(project, lang.audio, f"audio in [languages.{lang.code}]", lang.code)
+            if gone:
+                per_lang[lang.code].append(gone)
+            else:
+                media[lang.audio] = lang.audio
+    with ThreadPoolExecutor(max_workers=MAX_WORKERS) as pool:
+        futures = {path: pool.submit(measure, path, cache) for path in media}
+        measures: dict[Path, Measure] = {path: f.result() for path, f in futures.items()}
+    cache.flush()
+
+    master = MasterFacts(FALLBACK_FPS, None, False)
+    if project.film.master in measures:
+        m = measures[project.film.master]
+        found, master = check_master(project, m)
+        top += found
+        facts = m.facts(project.film.master)
+        source = project.source
+        if master.readable and facts is not None:
+            shown = project.relative(project.film.master)
+            if facts.audio is None:
+                per_lang[source.code].append(Finding(
+                    "AUDIO_UNREADABLE", "error",
+                    f"the master {shown} has no audio stream, and {source.profile.name} takes its audio from the master",
+                    "export the master with its sound mix", language=source.code, file=shown,
+                ))
+            else:
+                top += check_audio_levels(m, language=None, shown=shown, whose=f"the master's audio ({shown})")
+    for lang in project.languages:
+        if lang.audio is not None and lang.audio in measures:
+            per_lang[lang.code] += check_dub(lang, measures[lang.audio], master, project.relative(lang.audio))
+
+    # Subtitles: the source first, so the others can be compared with it.
+    source_doc: SubtitleDoc | None = None
+    for lang in project.languages:
+        findings = per_lang[lang.code]
+        gone = _missing(project, lang.subtitles, f"subtitles in [languages.{lang.code}]", lang.code)
+        if gone:
+            findings.append(gone)
+        else:
+            shown = project.relative(lang.subtitles)
+            doc, read_findings = read_subtitles(lang.subtitles, lang.code, shown)
+            findings += read_findings
+            is_source = lang.code == project.film.source_language
+            if doc is not None:
+                if is_source:
+                    source_doc = doc
+                ctx = Context(
+                    lang=lang, doc=doc, file=shown, fps=master.fps, master_duration=master.duration,
+                    source=None if is_source else source_doc, source_code=project.film.source_language,
+                )
+                findings += check_subtitles(ctx)
+        findings += _locale_findings(project, lang)
+
+    ordered = _by_line(top)
+    for lang in project.languages:
+        ordered += _by_line(per_lang[lang.code])
+    return Report(tuple(ordered))
