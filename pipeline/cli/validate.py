@@ -1,11 +1,97 @@
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import click
 
-from pipeline.errors import EnvironmentProblem
+from pipeline.cli.common import is_terminal, lang_option, project_option
+from pipeline.project import load_project
+from pipeline.validate.findings import Finding, Report
+from pipeline.validate.rules import clock
+from pipeline.validate.run import validate_project
+
+COLOURS = {"error": "red", "warning": "yellow", "info": "cyan"}
+
+
+def _place(f: Finding) -> str:
+    """'subtitles/pl.srt:14  cue 4  00:00:12.480' (the parts that apply)."""
+    parts = []
+    if f.file:
+        parts.append(f"{f.file}:{f.line}" if f.line is not None else f.file)
+    if f.cue is not None:
+        parts.append(f"cue {f.cue}")
+    if f.time is not None:
+        parts.append(clock(f.time))
+    return "  ".join(parts)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def render_text(report: Report, project_languages: list[tuple[str, str]], strict: bool, colour: bool) -> str:
+    """Findings grouped by language, each with its hint beneath; a summary line last."""
+
+    def style(text: str, **kw) -> str:
+        return click.style(text, **kw) if colour else text
+
+    out: list[str] = []
+    groups: list[tuple[str, list[Finding]]] = [("Film and master", [f for f in report.findings if f.language is None])]
+    for code, name in project_languages:
+        groups.append((f"{name} ({code})", [f for f in report.findings if f.language == code]))
+    for title, findings in groups:
+        if not findings:
+            continue
+        out.append(style(title, bold=True))
+        for f in findings:
+            severity = style(f.severity.ljust(7), fg=COLOURS.get(f.severity), bold=f.severity == "error")
+            out.append(f"  {severity}  {_place(f)}  {style(f.code, bold=True)}  {f.message}")
+            if f.hint:
+                out.append(style(f"           fix: {f.hint}", dim=True))
+        out.append("")
+    errors, warnings = report.count("error"), report.count("warning")
+    languages = _plural(len(project_languages), "language")
+    if errors:
+        summary = style(f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')} in {languages}: fix the errors before building.", fg="red", bold=True)
+    elif warnings and strict:
+        summary = style(f"{_plural(warnings, 'warning')} in {languages}, which --strict counts as failures.", fg="yellow", bold=True)
+    elif warnings:
+        summary = style(f"No errors, {_plural(warnings, 'warning')} in {languages}: ready to build.", fg="yellow")
+    else:
+        summary = style(f"No problems found in {languages}: ready to build.", fg="green")
+    out.append(summary)
+    return "\n".join(out)
 
 
 @click.command()
-def validate() -> None:
-    """(Not built yet.)"""
-    raise EnvironmentProblem("filmpipe validate is not built yet", "this command arrives with a later version of filmpipe")
+@project_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="text for people; json (the findings contract in DESIGN.md) for tools.")
+@click.option("--strict", is_flag=True, help="Count warnings as failures (exit 1).")
+@lang_option
+def validate(project_path: Path | None, fmt: str, strict: bool, langs: tuple[str, ...] | None) -> None:
+    """Check the master, dubs and subtitles before anything is rendered.
+
+    Reads every subtitle file (any encoding), checks timings, reading speed, line lengths,
+    scripts and glyphs against each language's limits, compares translations with the source
+    language, and decodes the master and each dub once (results are cached by content). Each
+    finding names the file, line, cue and time, with the fix beneath. Exits 0 when there are
+    no errors, 1 when there are (or warnings with --strict), 2 when film.toml or an option
+    is wrong.
+
+    \b
+    Example:
+      filmpipe validate -p my-film/ --lang pl,ur
+      filmpipe validate --format json --strict > findings.json
+    """
+    project = load_project(project_path)
+    report = validate_project(project, langs)
+    shown = project.only(langs)
+    if fmt == "json":
+        click.echo(json.dumps(report.to_json(strict), ensure_ascii=False, indent=2))
+    else:
+        names = [(l.code, l.profile.name) for l in shown.languages]
+        click.echo(render_text(report, names, strict, colour=is_terminal()))
+    if not report.ok(strict):
+        raise click.exceptions.Exit(1)
