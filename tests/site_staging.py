@@ -13,6 +13,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import write_po
 
@@ -21,6 +22,7 @@ from pipeline import codecs, ffmpeg as ff
 from pipeline.build.model import Artifact, BuildInfo, PlanContext, TaskOutput
 from pipeline.locales import PAGE_LABELS
 from pipeline.probe import probe_media
+from pipeline.publish.site import write_site
 from pipeline.project import load_project
 from pipeline.validate.findings import Finding, Report
 
@@ -195,3 +197,26 @@ def fabricate(root: Path, tiny_media: Path, languages: tuple[str, ...] = LANGS) 
         Finding(code="MASTER_FRAME_RATE", severity="info", message="the master runs at 25 fps", hint=""),
     ))
     return Fabricated(project=project, staging=staging, context=context, outputs=outputs, build=build, report=report)
+
+
+_CACHE: dict[str, Fabricated] = {}
+
+
+@pytest.fixture(scope="session")
+def fabricated_site(tmp_path_factory: pytest.TempPathFactory, tiny_media: Path) -> Fabricated:
+    """One fabricated staging folder with the site written into it, shared by every test module.
+
+    Read-only: a test that changes files works on a copy (see `copy_site`).
+    """
+    if "site" not in _CACHE:  # modules importing this fixture share one build
+        fab = fabricate(tmp_path_factory.mktemp("site"), tiny_media)
+        write_site(fab.staging, fab.context, fab.outputs, fab.build, fab.report)
+        _CACHE["site"] = fab
+    return _CACHE["site"]
+
+
+def copy_site(fab: Fabricated, where: Path) -> Path:
+    """A writable copy of the fabricated dist/ (hard links would share the bytes being changed)."""
+    target = where / "dist"
+    shutil.copytree(fab.staging, target)
+    return target

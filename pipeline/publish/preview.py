@@ -88,16 +88,17 @@ def embed_snippet(manifest: dict[str, Any], language: dict[str, Any]) -> str:
 
 
 def _downloads(manifest: dict[str, Any], language: dict[str, Any], labels: dict[str, str]) -> list[dict[str, Any]]:
+    """The picked language's files, then the posters: translated label, technical detail, size."""
     rows = []
     for r in language["renditions"]:
-        what = labels["Captions burned in"] if r["kind"] == "open-captions" else labels["Watch"]
-        rows.append({"url": r["url"], "what": f"{what} · {r['width']}×{r['height']} · MP4", "bytes": r["bytes"]})
+        label = labels["Captions burned in"] if r["kind"] == "open-captions" else labels["Watch"]
+        rows.append({"url": r["url"], "label": label, "detail": f"{r['width']}×{r['height']} MP4", "bytes": r["bytes"]})
     if language.get("subtitles"):
         sub = language["subtitles"]
-        rows.append({"url": sub["url"], "what": f"{labels['Subtitles']} · WebVTT", "bytes": sub["bytes"]})
+        rows.append({"url": sub["url"], "label": labels["Subtitles"], "detail": "WebVTT", "bytes": sub["bytes"]})
     for p in manifest.get("posters", []):
         kind = "JPEG" if p["mimeType"] == "image/jpeg" else p["mimeType"].split("/")[-1].upper()
-        rows.append({"url": p["url"], "what": f"{labels['Poster']} · {p['width']}×{p['height']} · {kind}", "bytes": p["bytes"]})
+        rows.append({"url": p["url"], "label": labels["Poster"], "detail": f"{p['width']}×{p['height']} {kind}", "bytes": p["bytes"]})
     for row in rows:
         row["name"] = row["url"].rsplit("/", 1)[-1]
         row["size"] = human_size(row["bytes"])
