@@ -10,7 +10,7 @@ from __future__ import annotations
 import statistics
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 import regex
@@ -70,6 +70,9 @@ class Context:
     master_duration: float | None
     source: SubtitleDoc | None = None  # the source language's cues; None for the source itself
     source_code: str = "en"
+    source_complete: bool = True  # False when blocks of the source could not be read: no alignment check
+    script_wrong: bool = False  # set by the file's SUB_SCRIPT: missing glyphs then go without saying
+    script_wrong_cues: set[int] = field(default_factory=set)  # likewise for single cues
 
     @property
     def cues(self) -> tuple[Cue, ...]:
@@ -238,7 +241,7 @@ def markup(cue: Cue, ctx: Context) -> Issue | None:
 
 
 def glyphs(cue: Cue, ctx: Context) -> Issue | None:
-    if not ctx.missing_glyphs:
+    if ctx.script_wrong or cue.index in ctx.script_wrong_cues or not ctx.missing_glyphs:
         return None
     lacking = [ch for ch in dict.fromkeys(ctx.shown[cue.index]) if ch in ctx.missing_glyphs]
     if lacking:
@@ -344,6 +347,7 @@ def file_script(ctx: Context) -> Iterator[Issue]:
     name = ctx.lang.profile.name
     if counts[expected] / total < SCRIPT_MIN_SHARE:
         dominant, count = counts.most_common(1)[0]
+        ctx.script_wrong = True
         yield Issue(
             f"{ctx.file} is mostly {script_name(dominant)} letters ({count * 100 // total}%), "
             f"not {script_name(expected)} as {name} is written",
@@ -353,6 +357,7 @@ def file_script(ctx: Context) -> Iterator[Issue]:
     if ctx.base == "ur":
         looks = urdu_lookalike(text)
         if looks:
+            ctx.script_wrong = True
             yield Issue(
                 f"{ctx.file} looks like {looks}, not Urdu: none of Urdu's own letters (ٹ ڈ ڑ ں ھ ہ ے) appear",
                 "check that the translator wrote Urdu, and that the file was not converted through an Arabic code page",
@@ -361,11 +366,12 @@ def file_script(ctx: Context) -> Iterator[Issue]:
     for cue in ctx.cues:
         issue = cue_script(cue, ctx)
         if issue:
-            yield issue
+            ctx.script_wrong_cues.add(cue.index)
+            yield Issue(issue.message, issue.hint, cue)
 
 
 def alignment(ctx: Context) -> Iterator[Issue]:
-    if ctx.source is None or not ctx.source.cues or not ctx.cues:
+    if ctx.source is None or not ctx.source_complete or not ctx.source.cues or not ctx.cues:
         return
     src, mine = ctx.source.cues, ctx.cues
     code = ctx.source_code
@@ -380,6 +386,7 @@ def alignment(ctx: Context) -> Iterator[Issue]:
     else:
         starts = [s.start for s in src]
         pairs = [(c, src[min(range(len(starts)), key=lambda k: abs(starts[k] - c.start))]) for c in mine]
+    pairs = [(c, s) for c, s in pairs if c.end > c.start and s.end > s.start]  # SUB_TIMING speaks for the rest
     off = [(c, s, c.start - s.start) for c, s in pairs if abs(c.start - s.start) > ALIGN_MAX_START_DIFF]
     if not off:
         return
@@ -427,7 +434,7 @@ def _finding(code: str, severity: str, issue: Issue, ctx: Context) -> Finding:
 
 
 def check_subtitles(ctx: Context) -> list[Finding]:
-    """Every rule on every cue, then the file rules; findings in file order."""
+    """The file rules, then every rule on every cue (the caller orders the findings by line)."""
     findings: list[Finding] = []
     if not ctx.cues:
         return findings
@@ -438,6 +445,9 @@ def check_subtitles(ctx: Context) -> list[Finding]:
             "install it (apt-get install fonts-noto-core) and run 'filmpipe doctor'",
             language=ctx.lang.code, file=ctx.file,
         ))
+    for frule in FILE_RULES:
+        for issue in frule.check(ctx):
+            findings.append(_finding(frule.code, frule.severity, issue, ctx))
     for cue in ctx.cues:
         text = ctx.has_text(cue)
         for rule in CUE_RULES:
@@ -446,7 +456,4 @@ def check_subtitles(ctx: Context) -> list[Finding]:
             issue = rule.check(cue, ctx)
             if issue is not None:
                 findings.append(_finding(rule.code, rule.severity, Issue(issue.message, issue.hint, cue), ctx))
-    for frule in FILE_RULES:
-        for issue in frule.check(ctx):
-            findings.append(_finding(frule.code, frule.severity, issue, ctx))
     return findings

@@ -108,6 +108,7 @@ def validate_project(project: Project, langs: tuple[str, ...] | None = None, cac
 
     # Subtitles: the source first, so the others can be compared with it.
     source_doc: SubtitleDoc | None = None
+    source_complete = True
     for lang in project.languages:
         findings = per_lang[lang.code]
         gone = _missing(project, lang.subtitles, f"subtitles in [languages.{lang.code}]", lang.code)
@@ -121,9 +122,11 @@ def validate_project(project: Project, langs: tuple[str, ...] | None = None, cac
             if doc is not None:
                 if is_source:
                     source_doc = doc
+                    source_complete = not any(f.code == "SUB_PARSE" for f in read_findings)
                 ctx = Context(
                     lang=lang, doc=doc, file=shown, fps=master.fps, master_duration=master.duration,
                     source=None if is_source else source_doc, source_code=project.film.source_language,
+                    source_complete=source_complete,
                 )
                 findings += check_subtitles(ctx)
         findings += _locale_findings(project, lang)

@@ -32,7 +32,7 @@ ARABIC_ONLY_LETTERS = frozenset("\u0629\u0649")
 PERSIAN_OR_URDU_LETTERS = frozenset("\u067e\u0686\u0698\u06af\u06a9\u06cc")  # پ چ ژ گ ک ی
 # Below this many letters a file says too little about its language to judge it.
 MIN_LETTERS_TO_JUDGE = 8
-MIN_ARABIC_LETTERS_FOR_URDU_CHECK = 40
+MIN_ARABIC_LETTERS_FOR_URDU_CHECK = 30
 
 
 @lru_cache(maxsize=4096)

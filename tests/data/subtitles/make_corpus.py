@@ -1,0 +1,133 @@
+"""Write the broken-subtitle corpus: one tiny file per problem, named `<lang>__<problem>.<ext>`.
+
+The files are committed; this script documents how each was made (legacy code pages and
+byte-level damage are easier to write from Python than by hand) and re-creates them:
+
+    .venv/bin/python tests/data/subtitles/make_corpus.py
+
+What `filmpipe validate` must report for each file is written by hand in expected.toml.
+All cues fit the 3-second test film (tests/conftest.py).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+def stamp(seconds: float, sep: str = ",") -> str:
+    ms = round(seconds * 1000)
+    h, ms = divmod(ms, 3_600_000)
+    m, ms = divmod(ms, 60_000)
+    s, ms = divmod(ms, 1000)
+    return f"{h:02d}:{m:02d}:{s:02d}{sep}{ms:03d}"
+
+
+def srt(*cues: tuple[float, float, str], numbers: bool = True, nl: str = "\n", final: bool = True) -> str:
+    blocks = []
+    for i, (start, end, text) in enumerate(cues, 1):
+        head = f"{i}{nl}" if numbers else ""
+        blocks.append(f"{head}{stamp(start)} --> {stamp(end)}{nl}{text.replace(chr(10), nl)}{nl}")
+    out = nl.join(blocks)
+    return out if final else out.rstrip(nl)
+
+
+T1, T2 = (0.2, 1.4), (1.6, 2.9)
+EN = ("Hello, neighbours.", "Meet your team.")
+PL = ("Cześć, sąsiedzi!", "Poznaj swój zespół.")
+RO = ("Bună, vecini!", "Cunoaște-ți echipa.")
+UR = ("سلام، پڑوسیو!", "اپنی ٹیم سے ملیں۔")
+BN = ("নমস্কার, প্রতিবেশী!", "আপনার দলকে জানুন।")
+GU = ("નમસ્તે, પડોશીઓ!", "તમારી ટીમને મળો.")
+
+
+def two(texts: tuple[str, str], **kw) -> str:
+    return srt((*T1, texts[0]), (*T2, texts[1]), **kw)
+
+
+CORPUS: dict[str, str | bytes] = {
+    # ---------------------------------------------------------------- tolerated, no findings
+    "en__ok_no_cue_numbers.srt": two(EN, numbers=False),
+    "pl__ok_crlf_no_final_newline.srt": two(PL, nl="\r\n", final=False),
+    "pl__ok_cr_line_ends.srt": two(PL, nl="\r"),
+    "ro__ok_wrong_numbers_extra_blank_lines.srt":
+        f"\n\n7\n{stamp(0.2)} --> {stamp(1.4)}\n{RO[0]}\n\n\n\n7\n{stamp(1.6)} --> {stamp(2.9)}\n{RO[1]}\n\n\n",
+    "pl__ok_dot_millis_without_hours.srt":
+        f"1\n00:00.200 --> 00:01.400\n{PL[0]}\n\n2\n00:01.600 --> 00:02.900\n{PL[1]}\n",
+    "pl__ok_cues_without_blank_lines.srt":
+        f"1\n{stamp(0.2)} --> {stamp(1.4)}\n{PL[0]}\n2\n{stamp(1.6)} --> {stamp(2.9)}\n{PL[1]}\n",
+    "gu__ok_utf8_bom.srt": "\ufeff" + two(GU),
+    "en__ok_webvtt.vtt": (
+        "WEBVTT - neighbourhood policing\n\nNOTE made by hand\nover two lines\n\nSTYLE\n::cue { color: yellow }\n\n"
+        "intro\n00:00.200 --> 00:01.400 align:start line:90%\nHello, <i>neighbours</i>.\n\n"
+        "00:00:01.600 --> 00:00:02.900\nMeet your team &amp; us.\n"
+    ),
+    "ur__ok_webvtt_rlm_and_web_address.vtt": (
+        f"WEBVTT\n\n1\n00:00.200 --> 00:01.400\n{UR[0]}\n\n2\n00:01.600 --> 00:02.900\nویب سائٹ: \u200fpolice.uk\n"
+    ),
+    "bn__ok_conjuncts_count_as_one.srt": srt(
+        # 38 grapheme clusters but 52 code points: within 42 characters a line.
+        (0.1, 2.9, "ক্ষমা করবেন, স্বাস্থ্য কেন্দ্রে যোগাযোগ করুন।"),
+    ),
+    "pl__ok_web_address_and_names_as_in_source.srt": srt(
+        (*T1, "Beat Bus, PCSO"), (*T2, "police.uk/local"),
+    ),
+    "en__names_and_web_address.srt": srt(
+        (*T1, "Beat Bus, PCSO"), (*T2, "police.uk/local"),
+    ),
+    # ---------------------------------------------------------------- encodings
+    "pl__SUB_ENCODING_cp1250.srt": two(PL).encode("cp1250"),
+    "pl__SUB_ENCODING_iso8859_2.srt": two(PL).encode("iso8859_2"),
+    "ro__SUB_ENCODING_cp1250.srt": two(("Bună ziua, vecini!", "Vă ajutăm zilnic.")).encode("cp1250"),
+    # Windows-1256 has no Farsi yeh (ی): files made with it carry the Arabic yeh (ي).
+    "ur__SUB_ENCODING_cp1256.srt": two((UR[0].replace("ی", "ي"), UR[1].replace("ی", "ي").replace("۔", "."))).encode("cp1256"),
+    "en__SUB_ENCODING_cp1252_smart_quotes.srt": two(("“Hello,” neighbours.", "It’s your team – meet us…")).encode("cp1252"),
+    "bn__SUB_ENCODING_utf16.srt": two(BN).encode("utf-16"),
+    # ---------------------------------------------------------------- mojibake
+    "pl__SUB_MOJIBAKE_utf8_read_as_cp1250.srt": two((PL[0].encode().decode("cp1250"), PL[1])),
+    "en__SUB_MOJIBAKE_word_apostrophe.srt": two((EN[0], "It’s your team.".encode().decode("cp1252"))),
+    "ur__SUB_MOJIBAKE_utf8_read_as_cp1252.srt": two((UR[0], "ٹیم".encode().decode("cp1252") + " سے ملیں۔")),
+    "bn__SUB_MOJIBAKE_replacement_character.srt": two(("নমস্কার, প্রতি\ufffd\ufffdশী!", BN[1])),
+    # ---------------------------------------------------------------- parse
+    "pl__SUB_PARSE_text_after_blank_line.srt":
+        f"1\n{stamp(0.2)} --> {stamp(1.4)}\nCześć,\n\nsąsiedzi!\n\n2\n{stamp(1.6)} --> {stamp(2.9)}\n{PL[1]}\n",
+    "pl__SUB_PARSE_bad_arrow.srt":
+        f"1\n{stamp(0.2)} -> {stamp(1.4)}\n{PL[0]}\n\n2\n{stamp(1.6)} --> {stamp(2.9)}\n{PL[1]}\n",
+    "en__SUB_PARSE_seconds_over_59.srt":
+        f"1\n{stamp(0.2)} --> {stamp(1.4)}\n{EN[0]}\n\n2\n00:00:01,600 --> 00:00:62,900\n{EN[1]}\n",
+    "en__SUB_PARSE_not_a_subtitle_file.srt":
+        "Dear team,\nplease find the translation attached.\nRegards\n",
+    # ---------------------------------------------------------------- timing
+    "en__SUB_EMPTY.srt": f"1\n{stamp(0.2)} --> {stamp(1.4)}\n{EN[0]}\n\n2\n{stamp(1.6)} --> {stamp(2.9)}\n\n",
+    "en__SUB_TIMING_end_before_start.srt": srt((*T1, EN[0]), (2.9, 1.6, EN[1])),
+    "pl__SUB_OVERLAP.srt": srt((*T1, PL[0]), (1.3, 2.9, PL[1])),
+    "pl__SUB_OUT_OF_RANGE.srt": srt((*T1, PL[0]), (1.6, 3.6, PL[1])),
+    "pl__SUB_MIN_DURATION.srt": srt((*T1, PL[0]), (1.6, 2.2, "Zespół.")),
+    "pl__SUB_MAX_DURATION_override.srt": srt((0.1, 2.9, "Cześć, sąsiedzi! Poznaj swój zespół.")),
+    "pl__SUB_GAP.srt": srt((*T1, PL[0]), (1.44, 2.9, PL[1])),
+    # ---------------------------------------------------------------- readability
+    "en__SUB_READING_SPEED.srt": srt((*T1, "Hello neighbours, this is your team today."), (*T2, EN[1])),
+    "pl__SUB_LINE_LENGTH.srt": srt((0.1, 2.9, "Poznaj zespół, który dba o twoją okolicę, dziś")),
+    "pl__SUB_LINE_COUNT.srt": srt((0.1, 2.9, "Cześć,\nsąsiedzi!\nPoznaj nas.")),
+    # ---------------------------------------------------------------- language and script
+    "gu__SUB_SCRIPT_bengali_file.srt": two(BN),
+    "ur__SUB_SCRIPT_hindi_file.srt": two(("नमस्ते, पड़ोसियो!", "अपनी टीम से मिलें।")),
+    "ur__SUB_SCRIPT_arabic_file.srt": two(("مرحبا بكم يا جيراننا", "تعرفوا على فريق الشرطة")),
+    "pl__SUB_SCRIPT_urdu_cue.srt": two((PL[0], "ٹیم سے ملیں")),
+    "pl__SUB_GLYPHS_emoji.srt": two((PL[0], "Poznaj swój zespół 🙂")),
+    "ro__SUB_RO_DIACRITICS_cedilla.srt": two(("Bună, vecini!", "Cunoaşte-ţi echipa.")),
+    "pl__SUB_MARKUP.srt": two((PL[0], '<font color="#ffff00">Poznaj swój zespół.</font>')),
+    "pl__SUB_UNTRANSLATED.srt": two((EN[0], PL[1])),
+}
+
+
+def main() -> None:
+    for name, content in CORPUS.items():
+        data = content if isinstance(content, bytes) else content.encode("utf-8")
+        (HERE / name).write_bytes(data)
+    print(f"wrote {len(CORPUS)} files to {HERE}")
+
+
+if __name__ == "__main__":
+    main()
