@@ -1,0 +1,118 @@
+"""A tiny film built end to end through the CLI; outputs checked with ffprobe."""
+
+from __future__ import annotations
+
+import shutil
+import time
+
+import pytest
+
+from build_helpers import no_site, set_output
+from pipeline import ffmpeg
+from pipeline.cli import cli
+from pipeline.cli.common import run_guarded
+from pipeline.render.audio import parse_loudnorm
+from conftest import CUES, FILM_TOML, make_srt
+
+FRAME = 1 / 25
+
+
+def build(root, *args: str) -> int:
+    return run_guarded(cli, ["build", "-p", str(root), *args])
+
+
+@pytest.fixture(scope="module")
+def built_once(tmp_path_factory, tiny_media):
+    """One tiny film (en, pl, ur; rungs 180 and 120) built once for the module's checks."""
+    root = tmp_path_factory.mktemp("e2e") / "project"
+    (root / "assets" / "audio").mkdir(parents=True)
+    (root / "subtitles").mkdir()
+    shutil.copy(tiny_media / "master.mp4", root / "assets" / "master.mp4")
+    tables = []
+    for lang in ("en", "pl", "ur"):
+        tables.append(f'[languages.{lang}]\nsubtitles = "subtitles/{lang}.srt"\n'
+                      + (f'audio = "assets/audio/{lang}.m4a"\n' if lang != "en" else ""))
+        if lang != "en":
+            shutil.copy(tiny_media / f"{lang}.m4a", root / "assets" / "audio" / f"{lang}.m4a")
+        (root / "subtitles" / f"{lang}.srt").write_text(make_srt(CUES[lang]), encoding="utf-8")
+    (root / "film.toml").write_text(FILM_TOML.format(languages="\n".join(tables), extra_output=""), encoding="utf-8")
+    set_output(root, ladder=[180, 120], progressive=[180, 120], open_captions=[180])
+    with pytest.MonkeyPatch.context() as mp:
+        no_site(mp)
+        assert build(root) == 0
+        yield root
+
+
+@pytest.fixture
+def tiny_built(built_once, monkeypatch):
+    no_site(monkeypatch)
+    return built_once
+
+
+def test_outputs_have_the_masters_duration_streams_tags_and_keyframes(tiny_built):
+    dist = tiny_built / "dist"
+    master = ffmpeg.probe(tiny_built / "assets" / "master.mp4")
+    master_duration = float(next(s for s in master["streams"] if s["codec_type"] == "video")["duration"])
+    for lang, tag in (("en", "eng"), ("pl", "pol"), ("ur", "urd")):
+        for height, width in ((180, 320), (120, 214)):
+            path = dist / "video" / lang / f"{lang}-{height}.mp4"
+            data = ffmpeg.probe(path)
+            video = [s for s in data["streams"] if s["codec_type"] == "video"]
+            audio = [s for s in data["streams"] if s["codec_type"] == "audio"]
+            assert len(video) == 1 and len(audio) == 1
+            v, a = video[0], audio[0]
+            assert (v["codec_name"], v["profile"], v["pix_fmt"]) == ("h264", "High", "yuv420p")
+            assert (v["width"], v["height"]) == (width, height)
+            assert v.get("color_primaries") == v.get("color_transfer") == v.get("color_space") == "bt709"
+            assert (a["codec_name"], a["profile"], int(a["sample_rate"]), a["channels"]) == ("aac", "LC", 48000, 2)
+            assert a["tags"]["language"] == tag
+            assert abs(float(data["format"]["duration"]) - master_duration) <= FRAME
+            keyframes = [round(float(p["pts_time"]), 3) for p in ffmpeg.packets(path) if "K" in p["flags"]]
+            assert keyframes == [0.0, 2.0]
+    # the video is shared: every language's file carries the very same video packets
+    en = [p["size"] for p in ffmpeg.packets(dist / "video" / "en" / "en-180.mp4")]
+    assert en == [p["size"] for p in ffmpeg.packets(dist / "video" / "ur" / "ur-180.mp4")]
+    assert (dist / "posters" / "poster-180.jpg").stat().st_size > 0
+    assert (dist / "posters" / "poster-120.webp").stat().st_size > 0
+
+
+def test_audio_is_normalised_to_the_target(tiny_built):
+    _, stderr = ffmpeg.capture(["-i", str(tiny_built / "dist" / "video" / "pl" / "pl-180.mp4"), "-map", "0:a",
+                                "-af", "loudnorm=print_format=json", "-f", "null", "-"])
+    assert parse_loudnorm(stderr).integrated == pytest.approx(-16.0, abs=1.0)
+
+
+def test_rebuilds_redo_only_what_changed(tiny_built, capsys):
+    start = time.monotonic()
+    assert build(tiny_built) == 0
+    out = capsys.readouterr().out
+    assert "0 of 11 tasks to run" in out and "already up to date" in out
+    assert time.monotonic() - start < 3
+
+    shutil.copy(tiny_built / "assets" / "audio" / "ur.m4a", tiny_built / "assets" / "audio" / "pl.m4a")
+    assert build(tiny_built, "--dry-run") == 0
+    plan = capsys.readouterr().out
+    rows = {line.split()[1]: (line.split()[0], " ".join(line.split()[2:]))
+            for line in plan.splitlines() if line.startswith("  ")}
+    assert rows["audio/pl"] == ("run", "input changed: assets/audio/pl.m4a")
+    assert rows["progressive/pl/120"] == ("run", "input changed: assets/audio/pl.m4a (via audio/pl)")
+    assert [task_id for task_id, (verb, _) in rows.items() if verb == "run"] == [
+        "audio/pl", "progressive/pl/180", "progressive/pl/120"]
+    assert rows["ladder"] == ("skip", "up to date")
+
+    assert build(tiny_built) == 0
+    out = capsys.readouterr().out
+    assert "3 of 11 tasks to run" in out
+    assert build(tiny_built, "--dry-run") == 0
+    assert "11 tasks: 0 would run, 11 up to date." in capsys.readouterr().out
+
+
+def test_lang_and_draft(make_project, monkeypatch, capsys):
+    no_site(monkeypatch)
+    root = make_project(languages=("en", "pl", "ur"))
+    set_output(root, ladder=[180, 120, 90], progressive=[120])
+    assert build(root, "--lang", "pl", "--draft", "-j", "1") == 0, capsys.readouterr()
+    files = sorted(p.relative_to(root / "dist").as_posix() for p in (root / "dist").rglob("*.mp4"))
+    assert files == ["video/en/en-120.mp4", "video/pl/pl-120.mp4"]
+    assert build(root, "--lang", "xx") == 2
+    assert "--lang names 'xx'" in capsys.readouterr().err
