@@ -14,8 +14,12 @@ Checks, each problem naming the file:
 
 from __future__ import annotations
 
+import functools
 import json
+import os
+import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -37,6 +41,7 @@ PAGE_FILES = frozenset({MANIFEST_NAME, SCHEMA_NAME, "index.html", "report.html"}
 QC_FOLDER = "qc/"
 QC_SUFFIX = ".png"
 DEFAULT_FRAME_RATE = 25.0
+PROBE_THREADS = max(2, min(8, os.cpu_count() or 2))
 
 
 class NoManifest(ConfigError):
@@ -81,9 +86,11 @@ class _Verifier:
         self.accounted: set[str] = set(PAGE_FILES)
         self.hashed = 0
         self.probed = 0
+        self._lock = threading.Lock()  # probes run in threads
 
     def problem(self, file: str, kind: str, detail: str) -> None:
-        self.problems.append(Problem(file, kind, detail))
+        with self._lock:
+            self.problems.append(Problem(file, kind, detail))
 
     def inside(self, url: str) -> Path | None:
         """The file a manifest URL names, or None (with a problem) when it points outside DIST."""
@@ -160,7 +167,8 @@ class _Verifier:
 
     def probe_file(self, url: str) -> MediaFacts | None:
         try:
-            self.probed += 1
+            with self._lock:
+                self.probed += 1
             return probe_media(self.dist / url)
         except FfmpegError as err:
             self.problem(url, "unreadable", f"ffprobe cannot read it ({err.stderr_tail.strip().splitlines()[-1:] or ['no message']})")
@@ -236,19 +244,25 @@ class _Verifier:
         self.check_extras()
 
     def check_media(self, manifest: dict[str, Any]) -> None:
-        """Re-probe what exists (a changed file is probed too: it may still play, but differently)."""
+        """Re-probe what exists (a changed file is probed too: it may still play, but differently).
+
+        ffprobe runs in a few threads at once: each call is a separate process, mostly waiting.
+        """
         film = manifest.get("film", {})
+        jobs: list[Callable[[], None]] = []
         for poster in manifest.get("posters", []):
             if (self.dist / poster["url"]).is_file():
-                self.check_poster(poster)
+                jobs.append(functools.partial(self.check_poster, poster))
         for lang in manifest["languages"]:
             sub = lang.get("subtitles")
             if sub and (self.dist / sub["url"]).is_file():
                 self.check_cues(sub)
             for rendition in lang.get("renditions", []):
                 if (self.dist / rendition["url"]).is_file():
-                    self.check_rendition(rendition, film)
-
+                    jobs.append(functools.partial(self.check_rendition, rendition, film))
+        with ThreadPoolExecutor(max_workers=PROBE_THREADS) as pool:
+            for future in [pool.submit(job) for job in jobs]:
+                future.result()
 
 def verify_dist(
     dist: Path,

@@ -1,0 +1,182 @@
+"""`filmpipe verify DIST`: every change to a published file is caught and named."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from pipeline.cli import cli
+from pipeline.cli.common import run_guarded
+from site_staging import copy_site, fabricated_site  # noqa: F401 (fixture)
+
+
+def verify(dist: Path, capsys, *extra: str, probe: bool = False) -> tuple[int, list[str]]:
+    """Run the command; re-probing (slow) only where a test is about what ffprobe sees."""
+    code = run_guarded(cli, ["verify", str(dist), *extra, *([] if probe else ["--no-probe"])])
+    out = capsys.readouterr()
+    return code, (out.out + out.err).splitlines()
+
+
+def flip_byte(path: Path, offset: int) -> None:
+    data = bytearray(path.read_bytes())
+    data[offset] ^= 0x01
+    path.write_bytes(bytes(data))
+
+
+def problem_lines(lines: list[str]) -> list[str]:
+    return lines[:-1]  # the last line is the summary
+
+
+@pytest.fixture
+def dist(fabricated_site, tmp_path) -> Path:
+    return copy_site(fabricated_site, tmp_path)
+
+
+def test_an_untouched_dist_verifies(dist, capsys):
+    code, lines = verify(dist, capsys, probe=True)
+    assert code == 0, lines
+    assert lines[-1].startswith("OK: ")
+    code, lines = verify(dist, capsys, "--format", "json", probe=True)
+    result = json.loads("\n".join(lines))
+    assert code == 0 and result["ok"] is True and result["problems"] == []
+    listed = 4 + 2 + 6 * 3  # posters, HLS master and checksums, per language VTT + 2 videos
+    hls_tree = len((dist / "hls" / "SHA256SUMS").read_text().splitlines())
+    assert result["hashed"] == listed + hls_tree
+    assert result["probed"] == 4 + 6 * 2  # posters and videos
+
+
+@pytest.mark.parametrize("name", ["video/pl/pl-180.mp4", "subtitles/ur.vtt", "posters/poster-90.webp"])
+def test_one_changed_byte_is_caught_and_the_file_named(dist, capsys, name):
+    size = (dist / name).stat().st_size
+    flip_byte(dist / name, size // 2)
+    code, lines = verify(dist, capsys, probe=True)
+    assert code == 1
+    problems = problem_lines(lines)
+    assert problems and all(name in line for line in problems), problems
+    assert any(line.startswith("changed") and name in line for line in problems)
+
+
+def test_a_changed_hls_segment_is_caught(dist, capsys):
+    segment = sorted((dist / "hls").rglob("*.m4s"))[1]
+    flip_byte(segment, 100)
+    code, lines = verify(dist, capsys)
+    rel = segment.relative_to(dist).as_posix()
+    assert code == 1
+    assert problem_lines(lines) == [line for line in lines if line.startswith("changed") and rel in line]
+
+
+def test_a_missing_hls_segment_names_the_playlist_that_wants_it(dist, capsys):
+    segment = sorted((dist / "hls").rglob("*.m4s"))[0]
+    segment.unlink()
+    code, lines = verify(dist, capsys)
+    assert code == 1
+    assert any(line.startswith("missing") and segment.name in line and "index.m3u8" in line for line in lines)
+
+
+def test_a_resized_file_is_reported_by_size(dist, capsys):
+    name = "video/en/en-180-captioned.mp4"
+    with (dist / name).open("ab") as fh:
+        fh.write(b"\0" * 10)
+    code, lines = verify(dist, capsys)
+    size = (dist / name).stat().st_size
+    assert code == 1
+    assert any(line.startswith("size") and name in line and str(size) in line for line in lines)
+
+
+def test_a_missing_file_is_reported(dist, capsys):
+    (dist / "subtitles" / "bn.vtt").unlink()
+    code, lines = verify(dist, capsys)
+    assert code == 1
+    assert problem_lines(lines) == [l for l in lines if l.startswith("missing") and "subtitles/bn.vtt" in l]
+
+
+def test_extra_files_are_reported_but_page_files_and_qc_frames_are_not(dist, capsys):
+    (dist / "video" / "pl" / "old-720.mp4").write_bytes(b"left over")
+    (dist / "hls" / "v180" / "stray.m4s").write_bytes(b"not in any playlist")
+    code, lines = verify(dist, capsys)
+    assert code == 1
+    problems = problem_lines(lines)
+    assert sorted(l.split()[1].rstrip(":") for l in problems) == ["hls/v180/stray.m4s", "video/pl/old-720.mp4"]
+    assert all(l.startswith("extra") for l in problems)
+    assert (dist / "qc").is_dir() and (dist / "report.html").is_file()  # present, and not reported
+
+
+def _edit_manifest(dist: Path, change) -> None:
+    path = dist / "manifest.json"
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    change(manifest)
+    path.write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+
+
+def test_a_duration_more_than_one_frame_off_is_reported(dist, capsys):
+    def lengthen(m):
+        rendition = m["languages"][2]["renditions"][0]
+        rendition["durationSeconds"] = round(rendition["durationSeconds"] + 1.5 / m["film"]["frameRate"], 3)
+
+    _edit_manifest(dist, lengthen)
+    code, lines = verify(dist, capsys, probe=True)
+    assert code == 1
+    assert problem_lines(lines) == [l for l in lines if l.startswith("duration") and "video/ro/ro-180.mp4" in l]
+
+
+def test_a_duration_within_one_frame_is_accepted(dist, capsys):
+    def nudge(m):
+        rendition = m["languages"][2]["renditions"][0]
+        rendition["durationSeconds"] = round(rendition["durationSeconds"] + 0.5 / m["film"]["frameRate"], 3)
+
+    _edit_manifest(dist, nudge)
+    code, lines = verify(dist, capsys, probe=True)
+    assert code == 0, lines
+
+
+def test_wrong_dimensions_and_cue_counts_are_reported(dist, capsys):
+    def lie(m):
+        m["languages"][1]["renditions"][1]["height"] = 720
+        m["languages"][3]["subtitles"]["cues"] = 5
+
+    _edit_manifest(dist, lie)
+    code, lines = verify(dist, capsys, probe=True)
+    assert code == 1
+    problems = problem_lines(lines)
+    assert any("video/pl/pl-180-captioned.mp4" in l and "720" in l for l in problems)
+    assert any("subtitles/ur.vtt" in l and "2 cues" in l for l in problems)
+
+
+def test_a_manifest_that_breaks_the_schema_is_reported(dist, capsys):
+    _edit_manifest(dist, lambda m: m["languages"][0].update(direction="sideways"))
+    code, lines = verify(dist, capsys)
+    assert code == 1
+    assert any(l.startswith("schema") and "manifest.json" in l and "sideways" in l for l in lines)
+
+
+def test_a_changed_schema_copy_is_reported(dist, capsys):
+    path = dist / "manifest.schema.json"
+    path.write_text(path.read_text(encoding="utf-8").replace("File size in bytes", "File size in octets", 1), encoding="utf-8")
+    code, lines = verify(dist, capsys)
+    assert code == 1
+    assert problem_lines(lines) == [l for l in lines if l.startswith("changed") and "manifest.schema.json" in l]
+
+
+def test_a_corrupt_manifest_is_a_mismatch(dist, capsys):
+    flip_byte(dist / "manifest.json", 0)  # '{' becomes 'z'
+    code, lines = verify(dist, capsys)
+    assert code == 1
+    assert any("manifest.json" in l and "JSON" in l for l in lines)
+
+
+def test_a_folder_without_manifest_exits_2(tmp_path, capsys):
+    code, lines = verify(tmp_path, capsys)
+    assert code == 2
+    assert lines[0].startswith("Error: ") and "manifest.json" in lines[0]
+    assert lines[1].startswith("Hint: ")
+
+
+def test_json_output_lists_problems(dist, capsys):
+    (dist / "posters" / "poster-180.jpg").unlink()
+    code, lines = verify(dist, capsys, "--format", "json")
+    data = json.loads("\n".join(lines))
+    assert code == 1 and data["ok"] is False
+    assert data["problems"] == [{"file": "posters/poster-180.jpg", "kind": "missing",
+                                 "detail": "listed in manifest.json but not in the folder"}]
