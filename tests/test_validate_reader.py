@@ -1,0 +1,166 @@
+"""The subtitle reader: cue model, encodings, mojibake, parse findings; SRT round-trip property."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import srt_time
+from pipeline.errors import ValidationFailed
+from pipeline.project import load_project
+from pipeline.subtitles.reader import load_cues, parse_timing, read_subtitles
+from pipeline.validate.encoding import decode
+from pipeline.validate.mojibake import find_mojibake
+
+PL = "Cześć, sąsiedzi! Żółć gęślą jaźń. ŚWIĘTO ŁÓDŹ"
+RO = "Bună ziua! Știți că poliția vă ajută în fiecare zi? ÎNCĂ"
+UR = "سلام، پڑوسیو! اپنی ٹیم سے ملیں۔ یہ ہمارا کام ہے"
+
+
+def write(tmp_path: Path, content: str | bytes, name: str = "x.srt") -> Path:
+    path = tmp_path / name
+    path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+    return path
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "codec", "expected"),
+    [
+        (PL, "pl", "cp1250", "cp1250"),
+        (PL, "pl", "iso8859_2", "iso8859_2"),
+        (RO.replace("ș", "ş").replace("ț", "ţ").replace("Ș", "Ş"), "ro", "cp1250", "cp1250"),
+        (UR.replace("ی", "ي").replace("۔", "."), "ur", "cp1256", "cp1256"),
+        ("“Hello,” she said – it’s your café…", "en", "cp1252", "cp1252"),
+        (UR, "ur", "utf-16", "utf-16"),
+        (PL, "pl", "utf-8-sig", "utf-8-sig"),
+        (PL, "pl", "utf-8", "utf-8"),
+    ],
+)
+def test_decoding_finds_the_code_page_and_the_letters(text: str, language: str, codec: str, expected: str) -> None:
+    subtitle = f"1\n00:00:01,000 --> 00:00:02,000\n{text}\n"
+    decoded = decode(subtitle.encode(codec), language)
+    assert decoded.encoding == expected
+    assert decoded.text.lstrip("\ufeff") == subtitle
+
+
+def test_urdu_code_page_file_in_the_polish_slot_still_decodes_as_arabic_letters() -> None:
+    data = f"1\n00:00:01,000 --> 00:00:02,000\n{UR.replace('ی', 'ي').replace('۔', '.')}\n".encode("cp1256")
+    decoded = decode(data, "pl")
+    assert decoded.encoding == "cp1256" and "سلام" in decoded.text
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [("pl", PL), ("pl", "WSPÓŁPRACA „Cześć” — ‘tak’"), ("ro", RO), ("ro", "ĂŞTI ŞI ŢARĂ"), ("ur", UR),
+     ("bn", "নমস্কার, প্রতিবেশী! আপনার দলকে জানুন।"), ("gu", "નમસ્તે, પડોશીઓ! તમારી ટીમને મળો."),
+     ("en", "It’s “your” café — naïve résumé, £5 or €5, 20°C, © 2026")],
+)
+def test_no_mojibake_in_clean_text(language: str, text: str) -> None:
+    assert find_mojibake(text, language) == []
+
+
+@pytest.mark.parametrize(
+    ("language", "clean", "codec"),
+    [("pl", "Zespół już jest", "cp1250"), ("pl", "Zespół już jest", "cp1252"), ("ro", "Știți", "cp1250"),
+     ("en", "It’s “ours”", "cp1252"), ("ur", "سلام ٹیم", "cp1252"), ("ur", "سلام ٹیم", "cp1256"),
+     ("bn", "নমস্কার", "latin-1")],
+)
+def test_mojibake_found_with_what_was_meant(language: str, clean: str, codec: str) -> None:
+    garbled = clean.encode("utf-8").decode(codec, errors="ignore")
+    found = find_mojibake(garbled, language)
+    assert found, garbled
+    assert all(m.meant in clean for m in found)
+
+
+def test_reader_reports_every_unreadable_block_with_its_line(tmp_path: Path) -> None:
+    content = (
+        "1\n00:00:01,000 --> 00:00:02,000\nOne\n\n"      # lines 1-4
+        "stray text\n\n"                                  # line 5
+        "3\n00:00:03,000 -> 00:00:04,000\nThree\n\n"     # lines 7-10: bad arrow on line 8
+        "4\n00:00:05,000 --> 00:00:06,000\nFour\n"        # lines 11-13
+    )
+    doc, findings = read_subtitles(write(tmp_path, content), "en")
+    assert [(c.start, c.end, c.lines, c.line, c.index) for c in doc.cues] == [
+        (1.0, 2.0, ("One",), 2, 1), (5.0, 6.0, ("Four",), 12, 2)]
+    assert [(f.code, f.line) for f in findings] == [("SUB_PARSE", 5), ("SUB_PARSE", 8)]
+
+
+def test_reader_reads_webvtt_with_header_notes_and_settings(tmp_path: Path) -> None:
+    content = "WEBVTT\nKind: captions\n\nNOTE hello\n\nid-1\n00:01.000 --> 00:02.500 align:start\nA &amp; B\n<i>two</i>\n"
+    doc, findings = read_subtitles(write(tmp_path, content, "x.vtt"), "en")
+    assert findings == [] and doc.format == "vtt"
+    assert [(c.start, c.end, c.lines, c.line) for c in doc.cues] == [(1.0, 2.5, ("A & B", "<i>two</i>"), 7)]
+
+
+def test_reader_names_the_encoding_and_keeps_utf8_quiet(tmp_path: Path) -> None:
+    legacy = f"1\n00:00:01,000 --> 00:00:02,000\n{PL}\n"
+    doc, findings = read_subtitles(write(tmp_path, legacy.encode("cp1250")), "pl")
+    assert doc.encoding == "cp1250" and doc.cues[0].lines == (PL,)
+    assert [(f.code, f.severity) for f in findings] == [("SUB_ENCODING", "warning")]
+    assert "Windows-1250" in findings[0].message
+    _, quiet = read_subtitles(write(tmp_path, legacy, "y.srt"), "pl")
+    assert quiet == []
+
+
+def test_missing_or_empty_files(tmp_path: Path) -> None:
+    doc, findings = read_subtitles(tmp_path / "absent.srt", "en")
+    assert doc is None and [f.code for f in findings] == ["INPUT_MISSING"]
+    doc, findings = read_subtitles(write(tmp_path, ""), "en")
+    assert doc is not None and doc.cues == () and [(f.code, f.line) for f in findings] == [("SUB_PARSE", 1)]
+
+
+def test_load_cues_raises_validation_failed_when_unreadable(tmp_path: Path, make_project) -> None:
+    root = make_project(languages=("en", "pl"))
+    project = load_project(root)
+    assert [c.index for c in load_cues(project.language("pl"), project).cues] == [1, 2]
+    (root / "subtitles" / "pl.srt").unlink()
+    with pytest.raises(ValidationFailed) as err:
+        load_cues(project.language("pl"), project)
+    assert "subtitles/pl.srt" in err.value.message
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [("00:00:01,500 --> 00:00:03,000", (1.5, 3.0)), ("01:02.5 --> 01:03.25", (62.5, 63.25)),
+     ("1:00:00.000 --> 1:00:01.000 line:0", (3600.0, 3601.0)), ("00:00:61,000 --> 00:01:02,000", None),
+     ("00:00:01,000 => 00:00:02,000", None), ("hello --> world", None)],
+)
+def test_parse_timing(line: str, expected: tuple[float, float] | None) -> None:
+    assert parse_timing(line) == expected
+
+
+# --------------------------------------------------------------------------- round trip
+
+_TEXT_CHARS = st.characters(
+    blacklist_categories=("Cs", "Cc", "Zl", "Zp"), blacklist_characters="\ufeff\x85\u2028\u2029"
+)
+_LINE = st.text(_TEXT_CHARS, min_size=1, max_size=30).map(str.strip).filter(
+    lambda s: s and "-->" not in s and not __import__("re").match(r"^\s*(\d+:)?\d{1,2}:\d{1,2}[,.:]\d", s)
+)
+_CUE = st.tuples(
+    st.integers(min_value=0, max_value=36_000_000),  # start in ms: up to 10 hours
+    st.integers(min_value=1, max_value=60_000),  # duration in ms
+    st.lists(_LINE, min_size=1, max_size=3),
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(cues=st.lists(_CUE, min_size=1, max_size=12), crlf=st.booleans(), bom=st.booleans())
+def test_srt_round_trip(tmp_path: Path, cues: list, crlf: bool, bom: bool) -> None:
+    nl = "\r\n" if crlf else "\n"
+    blocks = []
+    for n, (start, length, lines) in enumerate(cues, 1):
+        blocks.append(nl.join([str(n), f"{srt_time(start / 1000)} --> {srt_time((start + length) / 1000)}", *lines]) + nl)
+    content = ("\ufeff" if bom else "") + nl.join(blocks)
+    doc, findings = read_subtitles(write(tmp_path, content, "round.srt"), "en")
+    assert [f.code for f in findings if f.code in ("SUB_PARSE", "SUB_ENCODING")] == []
+    assert [(round(c.start * 1000), round(c.end * 1000), list(c.lines)) for c in doc.cues] == [
+        (start, start + length, lines) for start, length, lines in cues
+    ]
+    line = 1
+    for cue, (_, _, lines) in zip(doc.cues, cues):
+        assert cue.line == line + 1  # the timing line follows the number
+        line += 3 + len(lines)
