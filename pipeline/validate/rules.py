@@ -253,10 +253,14 @@ def glyphs(cue: Cue, ctx: Context) -> Issue | None:
     return None
 
 
+# Web and e-mail addresses: the same in every language.
+_URL = regex.compile(r"\b(?:https?://|www\.)\S+|\S+@\S+\.\S+|\b[\w-]+(?:\.[\w-]+)+(?:/\S*)?", regex.I)
+
+
 def cue_script(cue: Cue, ctx: Context) -> Issue | None:
     """A cue in another script than its file (text pasted from another language's file)."""
     expected = ctx.lang.profile.script
-    counts = letter_scripts(ctx.shown[cue.index])
+    counts = letter_scripts(_URL.sub(" ", ctx.shown[cue.index]))
     total = sum(counts.values())
     if total < CUE_SCRIPT_MIN_LETTERS or counts[expected] / total >= SCRIPT_MIN_SHARE:
         return None
@@ -269,7 +273,6 @@ def cue_script(cue: Cue, ctx: Context) -> Issue | None:
     )
 
 
-_URL = regex.compile(r"\b(?:https?://|www\.)\S+|\S+@\S+\.\S+|\b[\w-]+(?:\.[\w-]+)+(?:/\S*)?", regex.I)
 _WORD = regex.compile(r"\p{L}[\p{L}\p{M}'’-]*")
 
 
@@ -339,7 +342,7 @@ CUE_RULES: tuple[CueRule, ...] = (
 
 def file_script(ctx: Context) -> Iterator[Issue]:
     expected = ctx.lang.profile.script
-    text = "\n".join(ctx.shown.values())
+    text = _URL.sub(" ", "\n".join(ctx.shown.values()))  # web addresses are Latin in every language
     counts = letter_scripts(text)
     total = sum(counts.values())
     if total < MIN_LETTERS_TO_JUDGE:
