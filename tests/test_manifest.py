@@ -252,3 +252,29 @@ def test_a_missing_loudness_measurement_stops_the_publish(fabricated_site, tmp_p
     outputs = {k: v for k, v in fab.outputs.items() if k != "audio/ur"}
     with pytest.raises(PublishError, match="ur audio"):
         build_manifest(copy_site(fab, tmp_path), fab.context, outputs, fab.build)
+
+
+DOC = Path(__file__).resolve().parents[1] / "docs" / "manifest.md"
+
+
+def test_the_documented_example_is_a_valid_manifest():
+    text = DOC.read_text(encoding="utf-8")
+    example = json.loads(re.search(r"```json\n(.*?)\n```", text, re.S).group(1))
+    assert schema_errors(example) == []
+
+
+def test_the_documentation_names_every_field_of_the_schema():
+    text = DOC.read_text(encoding="utf-8")
+    names: set[str] = set()
+
+    def walk(node) -> None:
+        if isinstance(node, dict):
+            names.update(node.get("properties", {}).keys())
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(schema())
+    assert names and [n for n in sorted(names) if f"`{n}`" not in text] == []
