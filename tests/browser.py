@@ -43,13 +43,17 @@ def require_chromium() -> str:
 
 
 @contextmanager
-def launch_browser() -> Iterator[object]:
-    """A headless Chromium Browser (Playwright) that may autoplay media; closed on exit."""
+def launch_browser(extra_args: list[str] | tuple[str, ...] = ()) -> Iterator[object]:
+    """A headless Chromium Browser (Playwright) that may autoplay media; closed on exit.
+
+    `extra_args` adds Chromium switches, e.g. "--enable-blink-features=AudioVideoTracks"
+    (exposes HTMLMediaElement.audioTracks, off by default).
+    """
     from playwright.sync_api import sync_playwright
 
     executable = require_chromium()
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS, headless=True)
+        browser = p.chromium.launch(executable_path=executable, args=[*CHROMIUM_ARGS, *extra_args], headless=True)
         try:
             yield browser
         finally:

@@ -168,3 +168,17 @@ def test_output_is_always_parseable(text: str, rtl: bool) -> None:
             if rtl:
                 assert line.startswith(RLM) or webvtt.starts_rtl(line)
                 assert webvtt.first_strong_direction(line) == "rtl"
+
+
+def test_segments_keep_the_whole_file_identifiers() -> None:
+    cues = [cue("one", 0.2, 1.4, 1), cue(" ", 2, 3, 2), cue("two", 5.5, 6.5, 3), cue("three", 7, 8, 4)]
+    whole = webvtt.write(cues, "en")
+    assert "2\n00:00:05.500 --> 00:00:06.500\ntwo" in whole
+    mapping = webvtt.TimestampMap(mpegts=0)
+    first = webvtt.segment(cues, "en", 0.0, 6.0, timestamp_map=mapping)
+    second = webvtt.segment(cues, "en", 6.0, 12.0, timestamp_map=mapping)
+    # "two" spans the boundary: in both segments, with the same identifier as in the whole file
+    assert "2\n00:00:05.500 --> 00:00:06.500\ntwo" in first
+    assert "2\n00:00:05.500 --> 00:00:06.500\ntwo" in second
+    assert "3\n00:00:07.000 --> 00:00:08.000\nthree" in second
+    assert "1\n" not in second.split("\n\n", 1)[1]

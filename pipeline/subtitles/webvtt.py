@@ -102,6 +102,28 @@ class TimestampMap:
         return f"X-TIMESTAMP-MAP=MPEGTS:{self.mpegts},LOCAL:{timestamp(self.local)}"
 
 
+def numbered(cues: Iterable[Cue], language: str, rtl: bool = False) -> list[tuple[int, Cue, list[str]]]:
+    """(identifier, cue, lines) of every cue with visible text, numbered 1… over the whole film.
+
+    HLS subtitle segments reuse these identifiers: a cue repeated in two segments keeps its
+    identifier, which is how players (hls.js) recognise the repeat and show it once, and two
+    different cues never share one.
+    """
+    out = []
+    for cue in cues:
+        lines = cue_lines(cue, language, rtl)
+        if lines and cue.end > cue.start:
+            out.append((len(out) + 1, cue, lines))
+    return out
+
+
+def _render(blocks: list[tuple[int, Cue, list[str]]], timestamp_map: TimestampMap | None) -> str:
+    parts = [HEADER + ("\n" + timestamp_map.header() if timestamp_map else "")]
+    for number, cue, lines in blocks:
+        parts.append(f"{number}\n{timestamp(cue.start)} --> {timestamp(cue.end)}\n" + "\n".join(lines))
+    return "\n\n".join(parts) + "\n"
+
+
 def write(
     cues: Iterable[Cue],
     language: str,
@@ -110,20 +132,12 @@ def write(
     timestamp_map: TimestampMap | None = None,
 ) -> str:
     """A whole WebVTT file for these cues. Cues without visible text are left out."""
-    blocks = [HEADER + ("\n" + timestamp_map.header() if timestamp_map else "")]
-    number = 0
-    for cue in cues:
-        lines = cue_lines(cue, language, rtl)
-        if not lines or cue.end <= cue.start:
-            continue
-        number += 1
-        blocks.append(f"{number}\n{timestamp(cue.start)} --> {timestamp(cue.end)}\n" + "\n".join(lines))
-    return "\n\n".join(blocks) + "\n"
+    return _render(numbered(cues, language, rtl), timestamp_map)
 
 
 def count_cues(cues: Iterable[Cue], language: str) -> int:
     """How many cues `write` keeps (the manifest's `cues`)."""
-    return sum(1 for c in cues if c.end > c.start and cue_lines(c, language, False))
+    return len(numbered(cues, language))
 
 
 def segment(
@@ -137,8 +151,9 @@ def segment(
 ) -> str:
     """One HLS subtitle segment: the cues that overlap [start, end), with their full times.
 
-    A cue that spans a segment boundary is repeated in both segments with the same timing;
-    players de-duplicate identical cues, and this is what Apple's segmenter does too.
+    RFC 8216 (3.5): each WebVTT segment holds every cue displayed during its period, with the
+    cue's whole time range, so a cue spanning a boundary is in both segments, under the same
+    identifier as in the whole file.
     """
-    inside = [c for c in cues if c.start < end and c.end > start]
-    return write(inside, language, rtl=rtl, timestamp_map=timestamp_map)
+    blocks = [b for b in numbered(cues, language, rtl) if b[1].start < end and b[1].end > start]
+    return _render(blocks, timestamp_map)

@@ -1,0 +1,465 @@
+"""HLS: one master playlist carrying every rung, every language's audio and every language's
+WebVTT subtitles (task "hls", published under hls/).
+
+ffmpeg only cuts the streams, by stream copy, into fragmented MP4 (its `dash` muxer: an
+init.mp4 plus 6 s media segments; video segments hold one movie fragment per 2 s GOP, so each
+fragment starts with an IDR frame and I-frame playlists can address it). Every playlist is
+written here, from what the segments really hold (probed): ffmpeg's own HLS playlists carry
+generic rendition names, duplicate the video per subtitle language and lack X-TIMESTAMP-MAP.
+
+Layout (all URIs relative):
+
+    hls/master.m3u8
+    hls/video/<h>/init.mp4, seg-NNNNN.m4s, index.m3u8, iframes.m3u8
+    hls/audio/<lang>/init.mp4, seg-NNNNN.m4s, index.m3u8
+    hls/subs/<lang>/seg-NNNNN.vtt, index.m3u8
+
+Following Apple's HLS authoring specification: EXT-X-VERSION 7 (fMP4), VOD playlists with
+EXT-X-INDEPENDENT-SEGMENTS, target duration from the rounded real segment durations,
+BANDWIDTH as the peak segment bit rate (video segment + the most demanding audio segment),
+AVERAGE-BANDWIDTH, CODECS (RFC 6381, probed), RESOLUTION, FRAME-RATE, CLOSED-CAPTIONS=NONE,
+one audio and one subtitle rendition per language with the language's own name (CLDR),
+and one I-frame playlist per rung.
+
+Subtitle segments follow the video segments' boundaries; each carries
+`X-TIMESTAMP-MAP=MPEGTS:<first video PTS at 90 kHz>,LOCAL:00:00:00.000`, so a cue at film
+time t is shown when the video frame of film time t is.
+"""
+
+from __future__ import annotations
+
+import math
+import shutil
+import struct
+import tempfile
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+
+from pipeline import codecs, ffmpeg
+from pipeline.build.model import Artifact, PlanContext, Task, TaskOutput, TaskRun
+from pipeline.render import audio, ladder
+from pipeline.render.common import master_duration, master_fps, safe_component
+from pipeline.subtitles import webvtt
+from pipeline.subtitles.reader import load_cues
+
+TASK_ID = "hls"
+RECIPE = 1
+PUBLISH_TO = "hls/"
+MASTER = "master.m3u8"
+MIME = "application/vnd.apple.mpegurl"
+SEGMENT_SECONDS = 6
+VERSION = 7
+AUDIO_GROUP = "aud"
+SUBTITLE_GROUP = "subs"
+INIT = "init.mp4"
+MEDIA_PLAYLIST = "index.m3u8"
+IFRAME_PLAYLIST = "iframes.m3u8"
+PREFERRED_FIRST_HEIGHT = 720  # players start with the first variant listed
+
+
+# ---------------------------------------------------------------- planning
+
+
+def plan_tasks(context: PlanContext) -> list[Task]:
+    langs = [lang for lang in context.project.languages]
+    codes = [safe_component(lang.code, "language code") for lang in langs]
+    duration = master_duration(context.master)
+    return [
+        Task(
+            id=TASK_ID,
+            title=f"Package HLS ({len(context.ladder)} rungs, {len(codes)} languages)",
+            action=package_hls,
+            inputs=tuple(lang.subtitles for lang in langs),
+            settings={
+                "recipe": RECIPE,
+                "segmentSeconds": SEGMENT_SECONDS,
+                "languages": [
+                    {"code": code, "name": lang.profile.native_name, "rtl": lang.profile.is_rtl}
+                    for code, lang in zip(codes, langs)
+                ],
+                "source": context.project.film.source_language,
+                "heights": list(context.ladder),
+            },
+            deps=(ladder.TASK_ID, *(audio.task_id(code) for code in codes)),
+            publish_to=PUBLISH_TO,
+            weight=duration * 0.05 * (len(context.ladder) + len(codes)),
+        )
+    ]
+
+
+# ---------------------------------------------------------------- what the segments hold
+
+
+@dataclass(frozen=True)
+class Keyframe:
+    pts: float
+    offset: int  # byte offset of the fragment (moof) that holds it, in its segment file
+    length: int  # from the moof to the end of the keyframe's data
+
+
+@dataclass(frozen=True)
+class Segment:
+    name: str
+    start: float  # presentation time of its first sample (seconds)
+    duration: float
+    bytes: int
+    keyframes: tuple[Keyframe, ...] = ()
+
+    @property
+    def bits_per_second(self) -> float:
+        return self.bytes * 8 / self.duration if self.duration > 0 else 0.0
+
+
+@dataclass(frozen=True)
+class Stream:
+    """One segmented stream: its folder (relative to hls/), init section and segments, probed."""
+
+    folder: str
+    segments: tuple[Segment, ...]
+    stream: dict  # ffprobe's stream entry
+
+    @property
+    def first_pts(self) -> float:
+        return self.segments[0].start if self.segments else 0.0
+
+    @property
+    def peak_bps(self) -> float:
+        return max((s.bits_per_second for s in self.segments), default=0.0)
+
+    @property
+    def average_bps(self) -> float:
+        total = sum(s.duration for s in self.segments)
+        return sum(s.bytes for s in self.segments) * 8 / total if total > 0 else 0.0
+
+    @property
+    def codec(self) -> str | None:
+        return codecs.from_stream(self.stream)
+
+
+def top_level_boxes(path: Path) -> list[tuple[str, int, int]]:
+    """(type, offset, size) of an MP4 file's top-level boxes (moof, mdat, …)."""
+    boxes = []
+    data_size = path.stat().st_size
+    with path.open("rb") as fh:
+        offset = 0
+        while offset + 8 <= data_size:
+            fh.seek(offset)
+            size, kind = struct.unpack(">I4s", fh.read(8))
+            if size == 1:
+                (size,) = struct.unpack(">Q", fh.read(8))
+            elif size == 0:
+                size = data_size - offset
+            if size < 8:
+                break
+            boxes.append((kind.decode("latin-1"), offset, size))
+            offset += size
+    return boxes
+
+
+def segment_stream(source: Path, folder: Path, stream: str, *, fragment_seconds: float | None, what: str) -> list[Path]:
+    """Cut one stream of `source` into init.mp4 + fMP4 media segments in `folder`, by stream copy."""
+    folder.mkdir(parents=True, exist_ok=True)
+    frag = ["-frag_type", "duration", "-frag_duration", f"{fragment_seconds:g}"] if fragment_seconds else []
+    ffmpeg.run(
+        ["-i", str(source), "-map", f"0:{stream}", "-c", "copy", "-map_metadata", "-1",
+         "-f", "dash", "-seg_duration", str(SEGMENT_SECONDS), *frag,
+         "-use_template", "1", "-use_timeline", "0",
+         "-init_seg_name", INIT, "-media_seg_name", "seg-$Number%05d$.m4s", "ffmpeg.mpd"],
+        what=what,
+        cwd=folder,
+    )
+    for path in folder.iterdir():  # keep only what the playlists name
+        if path.name != INIT and not (path.name.startswith("seg-") and path.suffix == ".m4s"):
+            path.unlink()
+    return sorted(folder.glob("seg-*.m4s"))
+
+
+def analyse(folder: Path, rel: str, selector: str, scratch: Path) -> Stream:
+    """Probe a segmented stream: each segment's start, duration, size and keyframe byte ranges.
+
+    The init section and segments are joined into one scratch file (a valid fragmented MP4)
+    and probed once; packet byte positions are then mapped back to their segment.
+    """
+    segments = sorted(folder.glob("seg-*.m4s"))
+    joined = scratch / f"{rel.replace('/', '-')}.mp4"
+    with joined.open("wb") as out:
+        for part in [folder / INIT, *segments]:
+            with part.open("rb") as fh:
+                shutil.copyfileobj(fh, out)
+    info = ffmpeg.probe(joined, extra=["-select_streams", selector, "-show_entries",
+                                       "packet=pts_time,dts_time,duration_time,size,pos,flags"])
+    joined.unlink()
+    stream = info["streams"][0]
+    packets = info.get("packets", [])
+
+    starts, offset = [], (folder / INIT).stat().st_size
+    for seg in segments:
+        starts.append(offset)
+        offset += seg.stat().st_size
+    per_segment: list[list[dict]] = [[] for _ in segments]
+    for p in packets:
+        try:
+            pos = int(p["pos"])
+        except (KeyError, ValueError):
+            continue
+        index = max(i for i, s in enumerate(starts) if s <= pos) if pos >= starts[0] else 0
+        per_segment[index].append(p)
+
+    def pts(p: dict) -> float:
+        return float(p.get("pts_time", p.get("dts_time", 0.0)))
+
+    bounds = [min((pts(p) for p in ps), default=0.0) for ps in per_segment]
+    ends = [max((pts(p) + float(p.get("duration_time") or 0.0) for p in ps), default=0.0) for ps in per_segment]
+    result = []
+    for i, seg in enumerate(segments):
+        end = bounds[i + 1] if i + 1 < len(segments) else ends[i]
+        boxes = [(o, s) for kind, o, s in top_level_boxes(seg) if kind == "moof"]
+        keyframes = []
+        for p in per_segment[i]:
+            if "K" not in p.get("flags", ""):
+                continue
+            at = int(p["pos"]) - starts[i]
+            moof = max((o for o, _ in boxes if o <= at), default=0)
+            keyframes.append(Keyframe(pts=pts(p), offset=moof, length=at + int(p["size"]) - moof))
+        result.append(
+            Segment(name=seg.name, start=bounds[i], duration=max(0.0, end - bounds[i]),
+                    bytes=seg.stat().st_size, keyframes=tuple(sorted(keyframes, key=lambda k: k.pts)))
+        )
+    return Stream(folder=rel, segments=tuple(result), stream=stream)
+
+
+# ---------------------------------------------------------------- playlists
+
+
+def _duration(seconds: float) -> str:
+    return f"{seconds:.5f}"
+
+
+def target_duration(durations: list[float]) -> int:
+    """The smallest integer every EXTINF rounds to at most (RFC 8216 4.3.3.1)."""
+    return max(1, max((math.floor(d + 0.5) for d in durations), default=1))
+
+
+def _media_header(durations: list[float], extra: tuple[str, ...] = ()) -> list[str]:
+    return [
+        "#EXTM3U",
+        f"#EXT-X-VERSION:{VERSION}",
+        f"#EXT-X-TARGETDURATION:{target_duration(durations)}",
+        "#EXT-X-MEDIA-SEQUENCE:0",
+        "#EXT-X-PLAYLIST-TYPE:VOD",
+        *extra,
+        "#EXT-X-INDEPENDENT-SEGMENTS",
+    ]
+
+
+def media_playlist(stream: Stream) -> str:
+    lines = _media_header([s.duration for s in stream.segments])
+    lines.append(f'#EXT-X-MAP:URI="{INIT}"')
+    for seg in stream.segments:
+        lines += [f"#EXTINF:{_duration(seg.duration)},", seg.name]
+    lines.append("#EXT-X-ENDLIST")
+    return "\n".join(lines) + "\n"
+
+
+def iframe_entries(stream: Stream) -> list[tuple[Segment, Keyframe, float]]:
+    """Every keyframe with its duration (until the next keyframe, or the end of the stream)."""
+    frames = [(seg, k) for seg in stream.segments for k in seg.keyframes]
+    end = stream.segments[-1].start + stream.segments[-1].duration if stream.segments else 0.0
+    out = []
+    for i, (seg, k) in enumerate(frames):
+        nxt = frames[i + 1][1].pts if i + 1 < len(frames) else end
+        out.append((seg, k, max(0.0, nxt - k.pts)))
+    return out
+
+
+def iframe_playlist(stream: Stream) -> str:
+    entries = iframe_entries(stream)
+    lines = _media_header([d for _, _, d in entries], ("#EXT-X-I-FRAMES-ONLY",))
+    lines.append(f'#EXT-X-MAP:URI="{INIT}"')
+    for seg, key, seconds in entries:
+        lines += [f"#EXTINF:{_duration(seconds)},", f"#EXT-X-BYTERANGE:{key.length}@{key.offset}", seg.name]
+    lines.append("#EXT-X-ENDLIST")
+    return "\n".join(lines) + "\n"
+
+
+def iframe_peak_bps(stream: Stream) -> float:
+    return max((k.length * 8 / d for _, k, d in iframe_entries(stream) if d > 0), default=0.0)
+
+
+def iframe_average_bps(stream: Stream) -> float:
+    entries = iframe_entries(stream)
+    total = sum(d for _, _, d in entries)
+    return sum(k.length for _, k, _ in entries) * 8 / total if total > 0 else 0.0
+
+
+def subtitle_segments(cues, language: str, rtl: bool, video: Stream) -> list[tuple[str, float, str]]:
+    """(file name, duration, WebVTT text) per video segment, on the film's timeline.
+
+    Film time 0 is the first video frame, whose PTS in the segments is `video.first_pts`:
+    that is what X-TIMESTAMP-MAP ties LOCAL 00:00:00.000 to.
+    """
+    first = video.first_pts
+    mapping = (webvtt.TimestampMap(mpegts=round(first * webvtt.MPEGTS_CLOCK)) if first >= 0
+               else webvtt.TimestampMap(mpegts=0, local=-first))
+    out = []
+    for i, seg in enumerate(video.segments):
+        start = seg.start - first
+        end = start + seg.duration if i + 1 < len(video.segments) else math.inf
+        text = webvtt.segment(cues, language, start, end, rtl=rtl, timestamp_map=mapping)
+        out.append((f"seg-{i + 1:05d}.vtt", seg.duration, text))
+    return out
+
+
+def subtitle_playlist(entries: list[tuple[str, float, str]]) -> str:
+    lines = _media_header([d for _, d, _ in entries])
+    for name, seconds, _ in entries:
+        lines += [f"#EXTINF:{_duration(seconds)},", name]
+    lines.append("#EXT-X-ENDLIST")
+    return "\n".join(lines) + "\n"
+
+
+def _quoted(value: str) -> str:
+    """An HLS quoted-string: no double quote, CR or LF allowed, so those are dropped."""
+    return '"' + "".join(ch for ch in value if ch not in '"\r\n') + '"'
+
+
+@dataclass(frozen=True)
+class Rung:
+    stream: Stream
+    width: int
+    height: int
+
+
+def rung_order(rungs: list[Rung]) -> list[Rung]:
+    """The rung nearest 720p first (players start with the first variant), then the rest high to low."""
+    if not rungs:
+        return []
+    first = min(rungs, key=lambda r: (abs(r.height - PREFERRED_FIRST_HEIGHT), -r.height))
+    return [first] + sorted((r for r in rungs if r is not first), key=lambda r: -r.height)
+
+
+def master_playlist(
+    rungs: list[Rung],
+    audios: list[tuple[dict, Stream]],
+    subtitles: list[dict],
+    source: str,
+    fps: Fraction,
+) -> str:
+    """The multivariant playlist. `audios`: (language settings, stream); `subtitles`: language settings."""
+    lines = ["#EXTM3U", f"#EXT-X-VERSION:{VERSION}", "#EXT-X-INDEPENDENT-SEGMENTS", ""]
+    for lang, stream in audios:
+        is_source = lang["code"] == source
+        uri = f"audio/{lang['code']}/{MEDIA_PLAYLIST}"
+        channels = int(stream.stream.get("channels") or 2)
+        lines.append(
+            f"#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID={_quoted(AUDIO_GROUP)},LANGUAGE={_quoted(lang['code'])},"
+            f"NAME={_quoted(lang['name'])},DEFAULT={'YES' if is_source else 'NO'},AUTOSELECT=YES,"
+            f"CHANNELS={_quoted(str(channels))},URI={_quoted(uri)}"
+        )
+    lines.append("")
+    for lang in subtitles:
+        uri = f"subs/{lang['code']}/{MEDIA_PLAYLIST}"
+        lines.append(
+            f"#EXT-X-MEDIA:TYPE=SUBTITLES,GROUP-ID={_quoted(SUBTITLE_GROUP)},LANGUAGE={_quoted(lang['code'])},"
+            f"NAME={_quoted(lang['name'])},DEFAULT=NO,AUTOSELECT=YES,FORCED=NO,"
+            f"URI={_quoted(uri)}"
+        )
+    lines.append("")
+    audio_peak = max((s.peak_bps for _, s in audios), default=0.0)
+    audio_avg = max((s.average_bps for _, s in audios), default=0.0)
+    audio_codecs = list(dict.fromkeys(c for _, s in audios if (c := s.codec)))
+    frame_rate = f"{float(fps):.3f}"
+    for rung in rung_order(rungs):
+        codec = codecs.join(rung.stream.codec, *audio_codecs)
+        lines.append(
+            f"#EXT-X-STREAM-INF:BANDWIDTH={math.ceil(rung.stream.peak_bps + audio_peak)},"
+            f"AVERAGE-BANDWIDTH={math.ceil(rung.stream.average_bps + audio_avg)},"
+            f"CODECS={_quoted(codec)},RESOLUTION={rung.width}x{rung.height},FRAME-RATE={frame_rate},"
+            f"AUDIO={_quoted(AUDIO_GROUP)},"
+            + (f"SUBTITLES={_quoted(SUBTITLE_GROUP)}," if subtitles else "")
+            + "CLOSED-CAPTIONS=NONE"
+        )
+        lines.append(f"{rung.stream.folder}/{MEDIA_PLAYLIST}")
+    lines.append("")
+    for rung in rung_order(rungs):
+        lines.append(
+            f"#EXT-X-I-FRAME-STREAM-INF:BANDWIDTH={math.ceil(iframe_peak_bps(rung.stream))},"
+            f"AVERAGE-BANDWIDTH={math.ceil(iframe_average_bps(rung.stream))},"
+            f"CODECS={_quoted(rung.stream.codec or '')},RESOLUTION={rung.width}x{rung.height},"
+            f"URI={_quoted(rung.stream.folder + '/' + IFRAME_PLAYLIST)}"
+        )
+    return "\n".join(lines) + "\n"
+
+
+# ---------------------------------------------------------------- the task
+
+
+def _write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8", newline="\n")
+
+
+def package_hls(run: TaskRun) -> TaskOutput:
+    s = run.task.settings
+    context = run.context
+    project = context.project
+    ladder_meta = run.dep_meta[ladder.TASK_ID]
+    gop = float(ladder_meta.get("gopSeconds") or ladder.GOP_SECONDS)
+    fragment = gop if SEGMENT_SECONDS % gop == 0 else None  # a fragment per GOP when they nest
+    languages = s["languages"]
+    steps = len(ladder_meta["rungs"]) + 2 * len(languages)
+    done = 0
+
+    def step() -> None:
+        nonlocal done
+        done += 1
+        run.progress(min(0.99, done / steps))
+
+    rungs: list[Rung] = []
+    audios: list[tuple[dict, Stream]] = []
+    with tempfile.TemporaryDirectory(prefix="filmpipe-hls-") as tmp:
+        scratch = Path(tmp)
+        for entry in ladder_meta["rungs"]:
+            rel = f"video/{int(entry['height'])}"
+            segment_stream(run.dep_dirs[ladder.TASK_ID] / entry["file"], run.out / rel, "v:0",
+                           fragment_seconds=fragment, what=f"segmenting the {entry['height']}p video for HLS")
+            stream = analyse(run.out / rel, rel, "v:0", scratch)
+            rungs.append(Rung(stream=stream, width=int(stream.stream["width"]), height=int(stream.stream["height"])))
+            _write(run.out / rel / MEDIA_PLAYLIST, media_playlist(stream))
+            _write(run.out / rel / IFRAME_PLAYLIST, iframe_playlist(stream))
+            step()
+        for lang in languages:
+            code = lang["code"]
+            audio_id = audio.task_id(code)
+            rel = f"audio/{code}"
+            source = run.dep_dirs[audio_id] / run.dep_meta[audio_id].get("file", audio.OUTPUT)
+            segment_stream(source, run.out / rel, "a:0", fragment_seconds=None, what=f"segmenting the {code} audio for HLS")
+            stream = analyse(run.out / rel, rel, "a:0", scratch)
+            audios.append((lang, stream))
+            _write(run.out / rel / MEDIA_PLAYLIST, media_playlist(stream))
+            step()
+    reference = max(rungs, key=lambda r: r.height).stream
+    for lang in languages:
+        code = lang["code"]
+        doc = load_cues(project.language(code), project)
+        entries = subtitle_segments(doc.cues, code, bool(lang["rtl"]), reference)
+        for name, _, text in entries:
+            _write(run.out / f"subs/{code}" / name, text)
+        _write(run.out / f"subs/{code}" / MEDIA_PLAYLIST, subtitle_playlist(entries))
+        step()
+    fps = Fraction(ladder_meta.get("fps") or master_fps(context.master))
+    _write(run.out / MASTER, master_playlist(rungs, audios, languages, s["source"], fps))
+    run.progress(1.0)
+    artifact = Artifact(kind="hls", path=PUBLISH_TO + MASTER, mime_type=MIME,
+                        duration_seconds=round(master_duration(context.master), 3))
+    return TaskOutput(
+        artifacts=(artifact,),
+        meta={
+            "master": MASTER,
+            "firstPts": reference.first_pts,
+            "segments": [{"name": seg.name, "start": seg.start, "duration": seg.duration} for seg in reference.segments],
+            "variants": [{"height": r.height, "peakBps": round(r.stream.peak_bps), "averageBps": round(r.stream.average_bps)}
+                         for r in rungs],
+        },
+    )
