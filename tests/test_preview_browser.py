@@ -108,6 +108,7 @@ def _state(page) -> dict:
             htmlLang: document.documentElement.lang, htmlDir: document.documentElement.dir,
             mainLang: document.getElementById('main').lang, mainDir: document.getElementById('main').dir,
             title: document.getElementById('film-title').textContent, docTitle: document.title,
+            titleLang: document.getElementById('film-title').getAttribute('lang'),
             showing: Array.from(v.textTracks).filter(t => t.mode === 'showing').map(t => t.language),
             defaults: Array.from(v.querySelectorAll('track')).filter(t => t.default).map(t => t.srclang),
             downloads: Array.from(document.querySelectorAll('table[data-lang]')).filter(t => !t.hidden).map(t => t.dataset.lang),
@@ -166,6 +167,9 @@ def test_every_language_plays_in_chromium(fabricated_site, artifacts_dir):
             assert (state["htmlLang"], state["htmlDir"]) == (code, lang["direction"])
             assert (state["mainLang"], state["mainDir"]) == (code, lang["direction"])
             assert state["title"] == lang["title"] == state["docTitle"]
+            # a title that fell back to the source language says so
+            source = manifest["film"]["sourceLanguage"]
+            assert state["titleLang"] == (None if lang["titleTranslated"] else source)
             assert state["showing"] == [code] and state["defaults"] == [code]
             assert state["downloads"] == [code]
             assert f'src="{progressive}"' in state["embed"] and f'srclang="{code}"' in state["embed"]

@@ -48,6 +48,14 @@ def page_labels(project: Project, code: str) -> dict[str, str]:
     return {label: t(label) for label in PAGE_LABELS}
 
 
+def untranslated_labels(project: Project, code: str) -> list[str]:
+    """Labels shown in the source language because this language's catalog lacks them."""
+    if code == project.film.source_language:
+        return []
+    t = translator(project, code)
+    return [label for label in PAGE_LABELS if t.lookup(label) is None]
+
+
 def _nearest_poster(manifest: dict[str, Any], height: int | None) -> str | None:
     """The JPEG poster closest in height to the video it decorates (the largest when unsure)."""
     jpegs = [p for p in manifest.get("posters", []) if p["mimeType"] == "image/jpeg"]
@@ -87,29 +95,39 @@ def embed_snippet(manifest: dict[str, Any], language: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def _downloads(manifest: dict[str, Any], language: dict[str, Any], labels: dict[str, str]) -> list[dict[str, Any]]:
+def _downloads(
+    manifest: dict[str, Any], language: dict[str, Any], labels: dict[str, str], label_lang: dict[str, tuple[str, str]],
+) -> list[dict[str, Any]]:
     """The picked language's files, then the posters: translated label, technical detail, size."""
     rows = []
+
+    def add(url: str, label: str, detail: str, size: int) -> None:
+        lang, direction = label_lang[label]
+        rows.append({"url": url, "label": labels[label], "lang": lang, "dir": direction, "detail": detail,
+                     "bytes": size, "name": url.rsplit("/", 1)[-1], "size": human_size(size)})
+
     for r in language["renditions"]:
-        label = labels["Captions burned in"] if r["kind"] == "open-captions" else labels["Watch"]
-        rows.append({"url": r["url"], "label": label, "detail": f"{r['width']}×{r['height']} MP4", "bytes": r["bytes"]})
+        label = "Captions burned in" if r["kind"] == "open-captions" else "Watch"
+        add(r["url"], label, f"{r['width']}×{r['height']} MP4", r["bytes"])
     if language.get("subtitles"):
-        sub = language["subtitles"]
-        rows.append({"url": sub["url"], "label": labels["Subtitles"], "detail": "WebVTT", "bytes": sub["bytes"]})
+        add(language["subtitles"]["url"], "Subtitles", "WebVTT", language["subtitles"]["bytes"])
     for p in manifest.get("posters", []):
         kind = "JPEG" if p["mimeType"] == "image/jpeg" else p["mimeType"].split("/")[-1].upper()
-        rows.append({"url": p["url"], "label": labels["Poster"], "detail": f"{p['width']}×{p['height']} {kind}", "bytes": p["bytes"]})
-    for row in rows:
-        row["name"] = row["url"].rsplit("/", 1)[-1]
-        row["size"] = human_size(row["bytes"])
+        add(p["url"], "Poster", f"{p['width']}×{p['height']} {kind}", p["bytes"])
     return rows
 
 
 def page_context(manifest: dict[str, Any], project: Project, staging: Path) -> dict[str, Any]:
     """What the template needs: per language its labels, video URLs, downloads, embed code and VTT text."""
+    source = next(l for l in manifest["languages"] if l["isSource"])
+    source_lang = (source["code"], source["direction"])
     languages = []
     for lang in manifest["languages"]:
         labels = page_labels(project, lang["code"])
+        fallback = untranslated_labels(project, lang["code"])
+        own = (lang["code"], lang["direction"])
+        label_lang = {label: source_lang if label in fallback else own for label in labels}
+        title_lang = own if lang.get("titleTranslated", True) else source_lang
         progressive = next((r for r in lang["renditions"] if r["kind"] == "progressive"), None)
         captioned = next(
             (r for r in lang["renditions"] if r["kind"] == "open-captions"
@@ -127,13 +145,17 @@ def page_context(manifest: dict[str, Any], project: Project, staging: Path) -> d
             "title": lang["title"],
             "description": lang.get("description", ""),
             "labels": labels,
+            "labelLang": label_lang,
+            "fallbackLabels": fallback,
+            "titleLang": title_lang[0],
+            "titleDir": title_lang[1],
             "progressive": progressive["url"] if progressive else None,
             "openCaptions": captioned["url"] if captioned else None,
             "poster": _nearest_poster(manifest, progressive["height"] if progressive else None),
             "subtitles": sub["url"] if sub else None,
             "vtt": vtt,
             "embed": embed_snippet(manifest, lang),
-            "downloads": _downloads(manifest, lang, labels),
+            "downloads": _downloads(manifest, lang, labels, label_lang),
             "font": font if _FONT_NAME.match(font) else None,
         })
     return {
@@ -143,12 +165,14 @@ def page_context(manifest: dict[str, Any], project: Project, staging: Path) -> d
         "script_data": {
             "languages": {
                 l["code"]: {k: l[k] for k in (
-                    "code", "direction", "title", "description", "labels", "progressive",
+                    "code", "direction", "title", "titleLang", "titleDir", "description", "labels", "fallbackLabels",
+                    "progressive",
                     "openCaptions", "poster", "subtitles", "vtt", "embed",
                 )}
                 for l in languages
             },
             "order": [l["code"] for l in languages],
+            "source": {"code": source_lang[0], "direction": source_lang[1]},
         },
     }
 
