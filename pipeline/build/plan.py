@@ -12,7 +12,7 @@ from pipeline.build.model import PlanContext, Task
 from pipeline.errors import FfmpegError, ValidationFailed
 from pipeline.probe import probe_media
 from pipeline.project import Project
-from pipeline.render import audio, ladder, poster, progressive
+from pipeline.render import audio, captions, hls, ladder, poster, progressive, subtitles
 
 Factory = Callable[[PlanContext], list[Task]]
 
@@ -22,6 +22,9 @@ FACTORIES: list[Factory] = [
     audio.plan_tasks,
     progressive.plan_tasks,
     poster.plan_tasks,
+    subtitles.plan_tasks,
+    captions.plan_tasks,
+    hls.plan_tasks,
 ]
 
 DRAFT_RUNGS = 2
