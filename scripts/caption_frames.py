@@ -1,0 +1,79 @@
+"""Grab the burned-in caption of every cue, for people to read before publishing.
+
+    .venv/bin/python scripts/caption_frames.py [-p PROJECT] [--lang bn,gu] [--height 720] [-o OUT]
+
+For each language and each cue, one PNG of the master's frame at the cue's midpoint with the
+caption drawn exactly as the open-caption encode draws it (same ASS script, fonts and `ass`
+filter), without encoding a whole video: OUT/<lang>/<lang>-<height>-cue<N>.png, plus
+OUT/<lang>/cues.txt with each cue's text to read the picture against. `filmpipe build`
+leaves three such frames per language in dist/qc/; this script covers every cue.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from pipeline import ffmpeg  # noqa: E402
+from pipeline.probe import probe_media  # noqa: E402
+from pipeline.project import load_project  # noqa: E402
+from pipeline.render import captions  # noqa: E402
+from pipeline.render.common import fmt_number, master_fps, rung_width  # noqa: E402
+from pipeline.subtitles import ass  # noqa: E402
+from pipeline.subtitles import text as cuetext  # noqa: E402
+from pipeline.subtitles.reader import load_cues  # noqa: E402
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("-p", "--project", default=".")
+    parser.add_argument("--lang", default="", help="comma-separated language codes (default: all)")
+    parser.add_argument("--height", type=int, default=720)
+    parser.add_argument("-o", "--out", default="caption-frames")
+    args = parser.parse_args(argv)
+
+    project = load_project(args.project)
+    wanted = {c for c in args.lang.split(",") if c}
+    master = probe_media(project.film.master)
+    fps = master_fps(master)
+    height = args.height
+    width = rung_width(master, height)
+    out_root = Path(args.out)
+    for lang in project.languages:
+        if wanted and lang.code not in wanted:
+            continue
+        doc = load_cues(lang, project)
+        chain = captions.burn_in_fonts(lang.profile)
+        captions.check_glyphs(doc.cues, lang.profile, chain, project.relative(lang.subtitles))
+        folder = out_root / lang.code
+        folder.mkdir(parents=True, exist_ok=True)
+        notes = []
+        with tempfile.TemporaryDirectory(prefix="filmpipe-frames-") as tmp:
+            work = Path(tmp)
+            (work / captions.ASS_NAME).write_text(ass.script(doc.cues, lang.profile, width, height, chain), encoding="utf-8")
+            captions._link_fonts(work / captions.FONTS_DIR, chain)
+            graph = captions.filter_graph(fps, width, height, "bt709")
+            for cue in doc.cues:
+                if not ass.cue_lines(cue, lang.code):
+                    continue
+                t = captions.frame_time(cue, fps)
+                name = captions.qc_file_name(lang.code, height, cue.index)
+                # -copyts keeps the frame's own time, so the ASS events line up with it
+                ffmpeg.run(
+                    ["-ss", fmt_number(t), "-copyts", "-i", str(project.film.master), "-filter_complex", graph,
+                     "-map", "[v]", "-frames:v", "1", "-update", "1", str((folder / name).resolve())],
+                    what=f"drawing {lang.code} cue {cue.index}",
+                    cwd=work,
+                )
+                notes.append(f"cue {cue.index} at {t:.2f} s: {cuetext.plain(cuetext.clean(cue.text, lang.code))}")
+        (folder / "cues.txt").write_text("\n".join(notes) + "\n", encoding="utf-8")
+        print(f"{lang.code}: {len(notes)} frames in {folder}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
