@@ -125,5 +125,5 @@ def test_corpus_file(name: str, tmp_path: Path, tiny_media: Path, shared_cache: 
     if "contains" in spec:
         assert spec["contains"] in report.findings[0].message
     errors = any(c.split(":")[0] in ("SUB_MOJIBAKE", "SUB_PARSE", "SUB_TIMING", "SUB_OVERLAP", "SUB_OUT_OF_RANGE",
-                                     "SUB_SCRIPT", "SUB_GLYPHS") for c in spec["findings"])
+                                     "SUB_SCRIPT", "SUB_LANGUAGE", "SUB_GLYPHS") for c in spec["findings"])
     assert report.ok() is not errors

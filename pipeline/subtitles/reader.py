@@ -149,6 +149,32 @@ def _format_of(path: Path, text: str) -> str:
     return "srt"
 
 
+# Files that are not SRT or WebVTT at all, by their first bytes or first line.
+_OTHER_FORMATS: tuple[tuple[bytes, str, str], ...] = (
+    (b"PK\x03\x04", "a Word document or another zip file", "save the subtitles as SRT (plain text), not .docx"),
+    (b"\xd0\xcf\x11\xe0", "a Word 97-2003 document", "save the subtitles as SRT (plain text), not .doc"),
+    (b"%PDF", "a PDF", "ask for the SRT file itself; a PDF cannot be timed"),
+    (b"{\\rtf", "an RTF document", "save the subtitles as plain text (SRT), not Rich Text"),
+)
+_OTHER_TEXT_FORMATS: tuple[tuple[str, str, str], ...] = (
+    ("[Script Info]", "an ASS/SSA subtitle file", "export it as SRT (e.g. in Aegisub: File, Export Subtitles)"),
+    ("<?xml", "an XML (TTML/DFXP) subtitle file", "export it as SRT or WebVTT"),
+    ("<tt", "a TTML subtitle file", "export it as SRT or WebVTT"),
+)
+
+
+def _other_format(data: bytes, text: str | None) -> tuple[str, str] | None:
+    for magic, what, hint in _OTHER_FORMATS:
+        if data.startswith(magic):
+            return what, hint
+    if text is not None:
+        head = text.lstrip("\ufeff \t\r\n")
+        for start, what, hint in _OTHER_TEXT_FORMATS:
+            if head.startswith(start):
+                return what, hint
+    return None
+
+
 def read_subtitles(path: Path, language: str, display: str | None = None) -> tuple[SubtitleDoc | None, list[Finding]]:
     """Read an SRT or WebVTT file into cues, with SUB_ENCODING/SUB_MOJIBAKE/SUB_PARSE findings.
 
@@ -164,6 +190,10 @@ def read_subtitles(path: Path, language: str, display: str | None = None) -> tup
             Finding("INPUT_MISSING", "error", f"{shown} cannot be read: {reason}",
                     "check that the file exists and that you may read it", language=language, file=shown)
         ]
+    other = _other_format(data, None)
+    if other:
+        return None, [Finding("SUB_PARSE", "error", f"{shown} is {other[0]}, not an SRT or WebVTT file", other[1],
+                              language=language, file=shown, line=1)]
     try:
         decoded = decode(data, language)
     except Undecodable as exc:
@@ -180,9 +210,22 @@ def read_subtitles(path: Path, language: str, display: str | None = None) -> tup
                     "save it as UTF-8 (in Notepad: Save As, Encoding: UTF-8) so every tool reads it alike",
                     language=language, file=shown)
         )
-    text = decoded.text.lstrip("\ufeff")
-    if "\x00" in text:
-        text = text.replace("\x00", "")
+    # A BOM can also sit mid-file, where two files saved with one were joined together.
+    if decoded.mixed_lines:
+        lines_shown = ", ".join(map(str, decoded.mixed_lines[:8])) + (" …" if len(decoded.mixed_lines) > 8 else "")
+        findings.append(
+            Finding("SUB_ENCODING", "warning",
+                    f"{shown} is UTF-8 except line{'s' if len(decoded.mixed_lines) > 1 else ''} {lines_shown}, "
+                    f"read as {display_name(decoded.mixed_encoding or '?')}",
+                    "the file was edited in two programs or joined from two files: save it again as UTF-8 and "
+                    "check the accented letters on those lines",
+                    language=language, file=shown, line=decoded.mixed_lines[0])
+        )
+    text = decoded.text.replace("\ufeff", "").replace("\x00", "")
+    other = _other_format(b"", text)
+    if other:
+        return None, findings + [Finding("SUB_PARSE", "error", f"{shown} is {other[0]}, not an SRT or WebVTT file",
+                                         other[1], language=language, file=shown, line=1)]
     fmt = _format_of(path, text)
     lines = _NEWLINE.split(text)
     state = _Parse(path, shown, language, fmt)

@@ -11,6 +11,7 @@ the script check can say it is the wrong language.
 from __future__ import annotations
 
 import codecs
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -76,6 +77,10 @@ class Decoded:
     text: str
     encoding: str  # Python codec name, e.g. "utf-8", "utf-8-sig", "cp1250"
     confident: bool = True  # False when two code pages scored alike and one was picked by preference
+    # A UTF-8 file with some lines in a legacy code page (edited in two programs, or joined):
+    # those lines' numbers and the code page they were read in.
+    mixed_lines: tuple[int, ...] = ()
+    mixed_encoding: str | None = None
 
 
 class Undecodable(ValueError):
@@ -136,6 +141,43 @@ def decode(data: bytes, language: str) -> Decoded:
         return Decoded(data.decode("utf-8"), "utf-8")
     except UnicodeDecodeError:
         pass
+    mixed = _mixed(data, language)
+    if mixed is not None:
+        return mixed
+    return _legacy(data, language)
+
+
+_LINE_BREAKS = re.compile(rb"(\r\n|\r|\n)")
+
+
+def _utf8(line: bytes) -> str | None:
+    try:
+        return line.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+def _mixed(data: bytes, language: str) -> Decoded | None:
+    """Mostly UTF-8 with a few lines in a legacy code page: decode each line as what it is."""
+    parts = _LINE_BREAKS.split(data)  # line, break, line, break, …
+    lines, breaks = parts[0::2], parts[1::2]
+    decoded = [_utf8(line) for line in lines]
+    bad = [n for n, text in enumerate(decoded) if text is None]
+    utf8_non_ascii = sum(1 for n, text in enumerate(decoded) if text is not None and max(lines[n], default=0) >= 0x80)
+    if not bad or utf8_non_ascii == 0 or len(bad) > utf8_non_ascii:
+        return None
+    legacy = _legacy(b"\n".join(lines[n] for n in bad), language)
+    for n, text in zip(bad, legacy.text.split("\n")):
+        decoded[n] = text
+    out = []
+    for n, text in enumerate(decoded):
+        out.append(text or "")
+        if n < len(breaks):
+            out.append(breaks[n].decode("ascii"))
+    return Decoded("".join(out), "utf-8", legacy.confident, tuple(n + 1 for n in bad), legacy.encoding)
+
+
+def _legacy(data: bytes, language: str) -> Decoded:
     base = language.split("-")[0].lower()
     candidates = list(LANGUAGE_CODEPAGES.get(base, ()))
     best_guess = charset_normalizer.from_bytes(data).best()

@@ -7,6 +7,7 @@ at the bottom give each rule its finding code and severity; `check_subtitles` ru
 
 from __future__ import annotations
 
+import bisect
 import statistics
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
@@ -16,9 +17,10 @@ from functools import cached_property
 import regex
 
 from pipeline import fonts
+from pipeline.languages import profile_for
 from pipeline.project import LanguageConfig
 from pipeline.subtitles.model import Cue, SubtitleDoc
-from pipeline.subtitles.text import clean, foreign_tags, graphemes, has_romanian_cedilla, plain
+from pipeline.subtitles.text import clean, foreign_tags, has_romanian_cedilla, plain
 from pipeline.validate.findings import Finding
 from pipeline.validate.scripts import (
     MIN_LETTERS_TO_JUDGE, letter_scripts, script_name, urdu_lookalike,
@@ -47,6 +49,14 @@ def clock(seconds: float) -> str:
     return f"{h:02d}:{m:02d}:{s:02d}.{ms:03d}"
 
 
+_GRAPHEME = regex.compile(r"\X")
+
+
+def graphemes(text: str) -> int:
+    """Length in extended grapheme clusters (as pipeline.subtitles.text.graphemes, compiled once)."""
+    return len(text) if text.isascii() else len(_GRAPHEME.findall(text))
+
+
 def _visible(text: str) -> str:
     """What a viewer sees of a line: no tags, no direction marks or other invisible format characters."""
     return "".join(ch for ch in plain(text) if unicodedata.category(ch) != "Cf")
@@ -70,7 +80,9 @@ class Context:
     master_duration: float | None
     source: SubtitleDoc | None = None  # the source language's cues; None for the source itself
     source_code: str = "en"
-    source_complete: bool = True  # False when blocks of the source could not be read: no alignment check
+    # False when the source's blocks could not all be read, or it is in another language:
+    # then neither SUB_ALIGNMENT nor SUB_UNTRANSLATED compares with it.
+    source_complete: bool = True
     script_wrong: bool = False  # set by the file's SUB_SCRIPT: missing glyphs then go without saying
     script_wrong_cues: set[int] = field(default_factory=set)  # likewise for single cues
 
@@ -98,6 +110,28 @@ class Context:
 
     def timed(self, cue: Cue) -> bool:
         return cue.end > cue.start
+
+    @cached_property
+    def _source_index(self) -> tuple[list[float], list[Cue], float]:
+        cues = sorted(self.source.cues if self.source else (), key=lambda c: c.start)
+        longest = max((c.end - c.start for c in cues), default=0.0)
+        return [c.start for c in cues], cues, max(0.0, longest)
+
+    def source_near(self, cue: Cue) -> list[Cue]:
+        """Source cues that can overlap `cue` in time (found by bisection, not a scan)."""
+        starts, cues, longest = self._source_index
+        lo = bisect.bisect_left(starts, cue.start - longest)
+        hi = bisect.bisect_right(starts, max(cue.end, cue.start))
+        return cues[lo:hi]
+
+    @cached_property
+    def source_words(self) -> dict[int, tuple[str, ...]]:
+        if self.source is None:
+            return {}
+        return {
+            c.index: tuple(w.casefold() for w in _words(_visible(clean(c.text, self.source_code))))
+            for c in self.source.cues
+        }
 
     @cached_property
     def missing_glyphs(self) -> set[str]:
@@ -287,16 +321,15 @@ def untranslated(cue: Cue, ctx: Context) -> Issue | None:
     numbers are removed), and cues whose every word starts with a capital (names such as
     'Neighbourhood Beat Bus'), are never reported: they are the same in every language.
     """
-    if ctx.source is None or not ctx.has_text(cue):
+    if ctx.source is None or not ctx.source_complete or not ctx.has_text(cue):
         return None
     words = _words(ctx.shown[cue.index])
     if len(words) < UNTRANSLATED_MIN_WORDS or all(w[0].isupper() for w in words):
         return None
-    key = [w.casefold() for w in words]
-    for src in ctx.source.cues:
-        if src.start < cue.end and cue.start < src.end or (src.start == cue.start):
-            src_words = [w.casefold() for w in _words(_visible(clean(src.text, ctx.source_code)))]
-            if src_words == key:
+    key = tuple(w.casefold() for w in words)
+    for src in ctx.source_near(cue):
+        if (src.start < cue.end and cue.start < src.end) or src.start == cue.start:
+            if ctx.source_words[src.index] == key:
                 return Issue(
                     f"cue {cue.index} is the same as {ctx.source_code} cue {src.index}: '{_short(ctx.shown[cue.index])}'",
                     f"translate it into {ctx.lang.profile.name}",
@@ -373,6 +406,40 @@ def file_script(ctx: Context) -> Iterator[Issue]:
             yield Issue(issue.message, issue.hint, cue)
 
 
+# SUB_LANGUAGE: letters that only one of these Latin-script languages uses (checked lower-cased).
+DISTINCTIVE_LETTERS: dict[str, str] = {
+    "pl": "ąćęłńśźż", "ro": "ășțşţ", "cs": "čďěňřšťů", "hu": "őű", "de": "äöüß", "tr": "ğış",
+    "lt": "ėįųū", "lv": "āēģīķļņū", "es": "ñ¿¡", "pt": "ãõ", "fr": "œ", "is": "ðþ",
+}
+LANGUAGE_MIN_LETTERS = 24  # below this a file says too little to name its language
+LANGUAGE_MIN_FOREIGN = 3  # at least this many of another language's own letters …
+LANGUAGE_MIN_FOREIGN_SHARE = 0.015  # … making up this share of all letters (names stay under it)
+
+
+def file_language(ctx: Context) -> Iterator[Issue]:
+    """Another Latin-script language's file in this slot (Polish subtitles filed as Romanian)."""
+    if ctx.lang.profile.script != "Latn" or ctx.script_wrong:
+        return
+    text = _URL.sub(" ", "\n".join(ctx.shown.values())).lower()
+    letters = sum(1 for ch in text if ch.isalpha())
+    if letters < LANGUAGE_MIN_LETTERS:
+        return
+    def count(chars: str) -> int:
+        return sum(text.count(ch) for ch in chars)
+    own = count(DISTINCTIVE_LETTERS.get(ctx.base, ""))
+    others = {code: count(chars) for code, chars in DISTINCTIVE_LETTERS.items() if code != ctx.base}
+    best = max(others, key=others.__getitem__)
+    found = others[best]
+    if found >= LANGUAGE_MIN_FOREIGN and found >= LANGUAGE_MIN_FOREIGN_SHARE * letters and found > 3 * own:
+        other_name = profile_for(best).name
+        seen = ", ".join(ch for ch in DISTINCTIVE_LETTERS[best] if ch in text)
+        ctx.script_wrong = True
+        yield Issue(
+            f"{ctx.file} looks like {other_name}, not {ctx.lang.profile.name}: {found} letters only {other_name} uses ({seen})",
+            f"is this the {other_name} file? Put the {ctx.lang.profile.name} subtitles at {ctx.file}, or fix the path in film.toml",
+        )
+
+
 def alignment(ctx: Context) -> Iterator[Issue]:
     if ctx.source is None or not ctx.source_complete or not ctx.source.cues or not ctx.cues:
         return
@@ -424,6 +491,7 @@ class FileRule:
 
 FILE_RULES: tuple[FileRule, ...] = (
     FileRule("SUB_SCRIPT", "error", file_script),
+    FileRule("SUB_LANGUAGE", "error", file_language),
     FileRule("SUB_ALIGNMENT", "warning", alignment),
 )
 

@@ -128,7 +128,10 @@ def validate_project(project: Project, langs: tuple[str, ...] | None = None, cac
                     source=None if is_source else source_doc, source_code=project.film.source_language,
                     source_complete=source_complete,
                 )
-                findings += check_subtitles(ctx)
+                found = check_subtitles(ctx)
+                findings += found
+                if is_source and any(f.code in ("SUB_SCRIPT", "SUB_LANGUAGE") and f.cue is None for f in found):
+                    source_complete = False  # another language's file: comparing with it says nothing
         findings += _locale_findings(project, lang)
 
     ordered = _by_line(top)

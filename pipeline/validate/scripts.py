@@ -60,11 +60,18 @@ def expected_script(language: str) -> str:
 
 def letter_scripts(text: str) -> Counter[str]:
     """How many letters of each script the text holds."""
-    counts: Counter[str] = Counter()
+    counts: dict[str, int] = {}
     for ch in text:
-        if ch.isalpha() and unicodedata.category(ch).startswith("L"):
-            counts[script_of(ch)] += 1
-    return counts
+        script = _LETTER_SCRIPT.get(ch)
+        if script is None:
+            script = script_of(ch) if ch.isalpha() and unicodedata.category(ch).startswith("L") else ""
+            _LETTER_SCRIPT[ch] = script
+        if script:
+            counts[script] = counts.get(script, 0) + 1
+    return Counter(counts)
+
+
+_LETTER_SCRIPT: dict[str, str] = {}  # character -> its script, "" for non-letters
 
 
 def urdu_lookalike(text: str) -> str | None:
