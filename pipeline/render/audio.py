@@ -1,7 +1,7 @@
 """One normalised audio track per language: the dub or the master's audio, cut to the film.
 
-Two passes (EBU R128 as ffmpeg's loudnorm measures it): pass 1 measures the track padded or
-trimmed to the master's exact duration; pass 2 applies the gain. A plain linear gain is used
+Two passes (EBU R128, measured with ffmpeg's ebur128 filter): pass 1 measures the track
+padded or trimmed to the master's exact duration; pass 2 applies the gain. A plain linear gain is used
 whenever it reaches the target without pushing the true peak over the limit (the mix is left
 exactly as the sound designer made it); otherwise loudnorm's measured two-pass mode with its
 true-peak limiter. The result is measured again for the manifest.
@@ -19,7 +19,7 @@ from pipeline import codecs, ffmpeg
 from pipeline.build.model import PlanContext, Task, TaskOutput, TaskRun
 from pipeline.render.common import fmt_number, master_duration, safe_component, seconds_progress
 
-RECIPE = 1
+RECIPE = 2
 OUTPUT = "audio.m4a"
 SAMPLE_RATE = 48000
 BITRATE = "128k"
@@ -96,13 +96,41 @@ def gain_filter(measured: Loudness, target_i: float, target_tp: float) -> tuple[
     )
 
 
-def measure(path: Path, pre_filter: str, target_i: float, target_tp: float) -> Loudness:
-    _, stderr = ffmpeg.capture(
-        ["-i", str(path), "-map", "0:a:0", "-vn", "-sn", "-dn",
-         "-af", f"{pre_filter},{measure_filter(target_i, target_tp)}" if pre_filter else measure_filter(target_i, target_tp),
-         "-f", "null", "-"],
-        what=f"measuring the loudness of {path.name}",
+def parse_ebur128(stderr: str) -> Loudness:
+    """The summary the ebur128 filter prints at the end of its run."""
+    summary = stderr[stderr.rfind("Summary:"):]
+    if "Summary:" not in summary:
+        raise ValueError("ebur128 printed no summary")
+
+    def number(label: str, after: str = "") -> float:
+        part = summary[summary.find(after):] if after else summary
+        match = re.search(rf"{label}:\s+(-?inf|-?[\d.]+)", part)
+        return _float(match.group(1)) if match else float("-inf")
+
+    return Loudness(
+        integrated=number("I"),
+        true_peak=number("Peak", "True peak"),
+        lra=max(0.0, number("LRA")),
+        threshold=number("Threshold"),
+        offset=0.0,
     )
+
+
+def _measure_argv(path: Path, chain: str) -> list[str]:
+    return ["-i", str(path), "-map", "0:a:0", "-vn", "-sn", "-dn", "-af", chain, "-f", "null", "-"]
+
+
+def measure(path: Path, pre_filter: str = "") -> Loudness:
+    """Integrated loudness, true peak and loudness range (EBU R128 / BS.1770) with ebur128."""
+    chain = ",".join(f for f in (pre_filter, "ebur128=peak=true:framelog=verbose") if f)
+    _, stderr = ffmpeg.capture(_measure_argv(path, chain), what=f"measuring the loudness of {path.name}")
+    return parse_ebur128(stderr)
+
+
+def measure_loudnorm(path: Path, pre_filter: str, target_i: float, target_tp: float) -> Loudness:
+    """loudnorm's own first pass: the measured values its second (dynamic) pass needs."""
+    chain = ",".join(f for f in (pre_filter, measure_filter(target_i, target_tp)) if f)
+    _, stderr = ffmpeg.capture(_measure_argv(path, chain), what=f"measuring the loudness of {path.name}")
     return parse_loudnorm(stderr)
 
 
@@ -160,16 +188,19 @@ def make_audio(run: TaskRun) -> TaskOutput:
                                 "normalization": "none", "codecs": codecs.AAC_LC, "file": OUTPUT})
     src = Path(run.task.inputs[0])
     fit = fit_filter(duration)
-    before = measure(src, fit, target_i, target_tp)
-    run.progress(0.35)
+    before = measure(src, fit)
+    run.progress(0.3)
     gain, kind = gain_filter(before, target_i, target_tp)
+    if kind == "dynamic":  # loudnorm's second pass wants its own first pass's figures
+        gain, kind = gain_filter(measure_loudnorm(src, fit, target_i, target_tp), target_i, target_tp)
+    run.progress(0.35)
     ffmpeg.run(
         ["-i", str(src), "-map", "0:a:0", "-vn", "-sn", "-dn", "-af", f"{fit},{gain}", *encode],
         what=f"normalising the audio of {src.name}",
         on_progress=seconds_progress(run.progress, duration, 0.35, 0.85),
         cwd=run.out,
     )
-    after = measure(out, "", target_i, target_tp)
+    after = measure(out)
     stream = next(s for s in ffmpeg.probe(out)["streams"] if s.get("codec_type") == "audio")
     run.progress(1.0)
     return TaskOutput(
