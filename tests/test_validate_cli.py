@@ -91,3 +91,22 @@ def test_usage_and_config_errors_exit_2(films: dict[str, Path], tmp_path: Path) 
     (tmp_path / "film.toml").write_text('[film]\nid = "x"\ntitel = "typo"\n', encoding="utf-8")
     typo = filmpipe("validate", "-p", str(tmp_path))
     assert typo.returncode == 2 and "titel" in typo.stderr and "Traceback" not in typo.stderr
+
+
+def test_unexpected_failure_is_one_sentence(films: dict[str, Path], monkeypatch: pytest.MonkeyPatch,
+                                            capsys: pytest.CaptureFixture) -> None:
+    import importlib
+
+    from pipeline.cli import cli
+    from pipeline.cli.common import run_guarded
+
+    validate_cli = importlib.import_module("pipeline.cli.validate")  # the module, not the command
+
+    def boom(*args, **kwargs):
+        raise KeyError("surprise")
+
+    monkeypatch.setattr(validate_cli, "validate_project", boom)
+    assert run_guarded(cli, ["validate", "-p", str(films["clean"])]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("Error: validation stopped on an unexpected problem (KeyError")
+    assert "Traceback" not in err

@@ -164,3 +164,29 @@ def test_srt_round_trip(tmp_path: Path, cues: list, crlf: bool, bom: bool) -> No
     for cue, (_, _, lines) in zip(doc.cues, cues):
         assert cue.line == line + 1  # the timing line follows the number
         line += 3 + len(lines)
+
+
+def test_webvtt_header_followed_directly_by_a_cue(tmp_path: Path) -> None:
+    content = "WEBVTT\n00:00:01.000 --> 00:00:02.000\nHello\n\n00:00:03.000 --> 00:00:04.000\nThere\n"
+    doc, findings = read_subtitles(write(tmp_path, content, "x.vtt"), "en")
+    assert findings == [] and [(c.lines, c.line) for c in doc.cues] == [(("Hello",), 2), (("There",), 5)]
+
+
+def test_mixed_utf8_and_legacy_lines(tmp_path: Path) -> None:
+    data = "1\n00:00:01,000 --> 00:00:02,000\nCześć, sąsiedzi!\n\n2\n00:00:03,000 --> 00:00:04,000\n".encode()
+    data += "Poznać zespół\r\n".encode("cp1250")
+    doc, findings = read_subtitles(write(tmp_path, data), "pl")
+    assert [c.lines for c in doc.cues] == [("Cześć, sąsiedzi!",), ("Poznać zespół",)]
+    assert [(f.code, f.line) for f in findings] == [("SUB_ENCODING", 7)]
+    assert "Windows-1250" in findings[0].message
+
+
+@pytest.mark.parametrize(
+    ("data", "what"),
+    [(b"PK\x03\x04\x14\x00rest of a docx", "Word document"), (b"%PDF-1.7\n", "PDF"),
+     (b"[Script Info]\nTitle: x\n\n[Events]\n", "ASS/SSA"), (b'<?xml version="1.0"?>\n<tt>', "XML")],
+)
+def test_other_formats_are_named(tmp_path: Path, data: bytes, what: str) -> None:
+    doc, findings = read_subtitles(write(tmp_path, data), "en")
+    assert doc is None and [(f.code, f.line) for f in findings] == [("SUB_PARSE", 1)]
+    assert what in findings[0].message

@@ -6,12 +6,19 @@ from pathlib import Path
 import click
 
 from pipeline.cli.common import is_terminal, lang_option, project_option
+from pipeline.errors import FilmpipeError
 from pipeline.project import load_project
 from pipeline.validate.findings import Finding, Report
 from pipeline.validate.rules import clock
 from pipeline.validate.run import validate_project
 
 COLOURS = {"error": "red", "warning": "yellow", "info": "cyan"}
+
+
+class ValidationCrashed(FilmpipeError):
+    """An unexpected failure inside validation: reported like a failed validation."""
+
+    exit_code = 1
 
 
 def _place(f: Finding) -> str:
@@ -86,7 +93,15 @@ def validate(project_path: Path | None, fmt: str, strict: bool, langs: tuple[str
       filmpipe validate --format json --strict > findings.json
     """
     project = load_project(project_path)
-    report = validate_project(project, langs)
+    try:
+        report = validate_project(project, langs)
+    except FilmpipeError:
+        raise
+    except Exception as exc:  # a bug must still end in one sentence, not a traceback (--debug shows it)
+        raise ValidationCrashed(
+            f"validation stopped on an unexpected problem ({type(exc).__name__}: {exc})",
+            "run 'filmpipe --debug validate' and send the output to whoever maintains filmpipe",
+        ) from exc
     shown = project.only(langs)
     if fmt == "json":
         click.echo(json.dumps(report.to_json(strict), ensure_ascii=False, indent=2))

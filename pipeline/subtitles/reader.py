@@ -89,7 +89,8 @@ def _parse(lines: list[str], state: _Parse) -> None:
     while vtt and i < n and not lines[i].strip():
         i += 1
     if vtt and i < n and lines[i].lstrip().startswith("WEBVTT"):  # the header block ends at the first blank line
-        while i < n and lines[i].strip():
+        i += 1
+        while i < n and lines[i].strip() and not _timing_like(lines[i]):  # … or where a cue starts without one
             i += 1
     while i < n:
         if not lines[i].strip():
