@@ -199,7 +199,7 @@ def fabricate(root: Path, tiny_media: Path, languages: tuple[str, ...] = LANGS) 
     return Fabricated(project=project, staging=staging, context=context, outputs=outputs, build=build, report=report)
 
 
-_CACHE: dict[str, Fabricated] = {}
+_CACHE: dict[str, object] = {}
 
 
 @pytest.fixture(scope="session")
@@ -216,7 +216,53 @@ def fabricated_site(tmp_path_factory: pytest.TempPathFactory, tiny_media: Path) 
 
 
 def copy_site(fab: Fabricated, where: Path) -> Path:
-    """A writable copy of the fabricated dist/ (hard links would share the bytes being changed)."""
+    """A writable copy of the fabricated dist/."""
+    return copy_dist(fab.staging, where)
+
+
+@dataclass
+class Built:
+    """A tiny film built for real by `filmpipe build` (six languages, 180p, locales for pl and ur)."""
+
+    project: Path
+    dist: Path
+
+
+def build_project(root: Path, tiny_media: Path) -> Built:
+    from pipeline.cli import cli
+    from pipeline.cli.common import run_guarded
+
+    project = root / "project"
+    (project / "assets" / "audio").mkdir(parents=True)
+    (project / "subtitles").mkdir()
+    shutil.copy(tiny_media / "master.mp4", project / "assets" / "master.mp4")
+    tables = []
+    for lang in LANGS:
+        table = f'[languages.{lang}]\nsubtitles = "subtitles/{lang}.srt"\n'
+        if lang != "en":
+            shutil.copy(tiny_media / f"{lang}.m4a", project / "assets" / "audio" / f"{lang}.m4a")
+            table += f'audio = "assets/audio/{lang}.m4a"\n'
+        tables.append(table)
+        (project / "subtitles" / f"{lang}.srt").write_text(make_srt(CUES[lang]), encoding="utf-8")
+    (project / "film.toml").write_text(FILM_TOML.format(languages="\n".join(tables), extra_output=""), encoding="utf-8")
+    for lang in TITLES:
+        write_catalog(project, lang)
+    code = run_guarded(cli, ["build", "-p", str(project)])
+    assert code == 0, f"filmpipe build exited {code}"
+    return Built(project=project, dist=project / "dist")
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory, tiny_media: Path) -> Built:
+    """One real tiny build shared by every module that imports this fixture. Read-only: copy it to change it
+    (its files are hard links into the build cache)."""
+    if "built" not in _CACHE:
+        _CACHE["built"] = build_project(tmp_path_factory.mktemp("built"), tiny_media)
+    return _CACHE["built"]
+
+
+def copy_dist(dist: Path, where: Path) -> Path:
+    """A writable copy of a dist/ folder (real copies, not links)."""
     target = where / "dist"
-    shutil.copytree(fab.staging, target)
+    shutil.copytree(dist, target)
     return target

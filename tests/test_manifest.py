@@ -18,7 +18,7 @@ from jsonschema import Draft202012Validator
 from pipeline.build.model import Artifact, TaskOutput
 from pipeline.publish.manifest import PublishError, build_manifest, schema, schema_errors
 from pipeline.publish.site import write_site
-from site_staging import CREATED_AT, TITLES, copy_site, fabricated_site  # noqa: F401 (fixture)
+from site_staging import CREATED_AT, TITLES, built_site, copy_site, fabricated_site  # noqa: F401 (fixture)
 
 
 def load(dist: Path) -> dict:
@@ -278,3 +278,20 @@ def test_the_documentation_names_every_field_of_the_schema():
 
     walk(schema())
     assert names and [n for n in sorted(names) if f"`{n}`" not in text] == []
+
+
+def test_a_real_build_publishes_a_valid_manifest_with_every_file(built_site):
+    dist = built_site.dist
+    manifest = load(dist)
+    assert schema_errors(manifest) == []
+    assert json.loads((dist / "manifest.schema.json").read_text(encoding="utf-8")) == schema()
+    for entry in file_objects(manifest):
+        data = (dist / entry["url"]).read_bytes()
+        assert (len(data), hashlib.sha256(data).hexdigest()) == (entry["bytes"], entry["sha256"]), entry["url"]
+    by_code = {l["code"]: l for l in manifest["languages"]}
+    assert list(by_code) == ["en", "pl", "ro", "ur", "bn", "gu"]
+    assert by_code["ur"]["title"] == TITLES["ur"] and by_code["ro"]["titleTranslated"] is False
+    for lang in manifest["languages"]:
+        assert lang["subtitles"]["url"] == f"subtitles/{lang['code']}.vtt" and lang["subtitles"]["cues"] == 2
+        assert {r["kind"] for r in lang["renditions"]} == {"progressive", "open-captions"}
+        assert lang["audio"]["source"] == ("master" if lang["isSource"] else "dub")

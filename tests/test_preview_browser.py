@@ -11,7 +11,8 @@ import pytest
 
 from browser import launch_browser, serve
 from pipeline.publish.preview import render_index
-from site_staging import fabricated_site  # noqa: F401 (fixture)
+from pipeline.project import load_project
+from site_staging import built_site  # noqa: F401 (fixture)
 
 URDU_CUE_TIME = 2.0  # inside the second cue (1.6–2.9 s) of the test subtitles
 
@@ -51,8 +52,8 @@ class _Refs(HTMLParser):
                 self.refs.append((tag, name, attrs[name]))
 
 
-def test_the_page_is_self_contained(fabricated_site):
-    dist = fabricated_site.staging
+def test_the_page_is_self_contained(built_site):
+    dist = built_site.dist
     html = (dist / "index.html").read_text(encoding="utf-8")
     parser = _Refs()
     parser.feed(html)
@@ -66,12 +67,11 @@ def test_the_page_is_self_contained(fabricated_site):
     assert not any(tag == "script" and a.get("src") for tag, a in parser.tags)
 
 
-def test_catalog_text_is_escaped_in_markup_and_script(fabricated_site, tmp_path):
-    fab = fabricated_site
-    manifest = manifest_of(fab.staging)
+def test_catalog_text_is_escaped_in_markup_and_script(built_site):
+    manifest = manifest_of(built_site.dist)
     hostile = '</script><script>alert(1)</script><img src=x onerror=alert(2)> & "quotes"'
     manifest["languages"][1]["title"] = hostile
-    html = render_index(manifest, fab.context.project, fab.staging)
+    html = render_index(manifest, load_project(built_site.project), built_site.dist)
     assert "<script>alert(1)" not in html and "<img src=x" not in html
     assert "&lt;/script&gt;" in html or "\\u003c/script\\u003e" in html
     data = re.search(r'<script type="application/json" id="film-data">(.*?)</script>', html, re.S).group(1)
@@ -130,8 +130,8 @@ def _play_for(page, seconds: float) -> tuple[float, float]:
 
 
 @pytest.mark.browser
-def test_every_language_plays_in_chromium(fabricated_site, artifacts_dir):
-    dist = fabricated_site.staging
+def test_every_language_plays_in_chromium(built_site, artifacts_dir):
+    dist = built_site.dist
     manifest = manifest_of(dist)
     with serve(dist) as base, launch_browser() as browser:
         page = browser.new_page(viewport={"width": 1100, "height": 1200})
@@ -184,8 +184,8 @@ def test_every_language_plays_in_chromium(fabricated_site, artifacts_dir):
 
 
 @pytest.mark.browser
-def test_the_urdu_track_shows_the_vtt_text_right_to_left(fabricated_site, artifacts_dir):
-    dist = fabricated_site.staging
+def test_the_urdu_track_shows_the_vtt_text_right_to_left(built_site, artifacts_dir):
+    dist = built_site.dist
     expected = [text for start, end, text in vtt_cues(dist / "subtitles" / "ur.vtt") if start <= URDU_CUE_TIME < end]
     assert len(expected) == 1
     with serve(dist) as base, launch_browser() as browser:
@@ -218,8 +218,8 @@ def test_the_urdu_track_shows_the_vtt_text_right_to_left(fabricated_site, artifa
 
 
 @pytest.mark.browser
-def test_open_captions_switch_keyboard_and_copy(fabricated_site):
-    dist = fabricated_site.staging
+def test_open_captions_switch_keyboard_and_copy(built_site):
+    dist = built_site.dist
     manifest = manifest_of(dist)
     polish = next(l for l in manifest["languages"] if l["code"] == "pl")
     captioned = next(r["url"] for r in polish["renditions"] if r["kind"] == "open-captions")
@@ -261,14 +261,16 @@ def test_open_captions_switch_keyboard_and_copy(fabricated_site):
         page.wait_for_function("document.getElementById('copy-status').textContent.length > 0", timeout=5_000)
         from pipeline.publish.preview import page_labels
 
-        assert page.text_content("#copy-status") == page_labels(fabricated_site.context.project, "pl")["Copied"]
-        assert page.text_content("#copy") == page_labels(fabricated_site.context.project, "pl")["Copy"]
+        labels = page_labels(load_project(built_site.project), "pl")
+        assert labels["Copy"] != "Copy"  # the test project's Polish catalog translates it
+        assert page.text_content("#copy-status") == labels["Copied"]
+        assert page.text_content("#copy") == labels["Copy"]
         assert console == [] and failed == []
 
 
 @pytest.mark.browser
-def test_opened_from_the_file_system_the_tracks_still_load(fabricated_site):
-    dist = fabricated_site.staging
+def test_opened_from_the_file_system_the_tracks_still_load(built_site):
+    dist = built_site.dist
     with launch_browser() as browser:
         page = browser.new_page()
         console, failed = _collect_errors(page)

@@ -9,7 +9,7 @@ from html.parser import HTMLParser
 from pipeline.publish.files import human_size
 from pipeline.publish.report import render_report
 from pipeline.validate.findings import Finding, Report
-from site_staging import fabricated_site  # noqa: F401 (fixture)
+from site_staging import built_site, fabricated_site  # noqa: F401 (fixture)
 
 
 def section(html: str, code: str) -> str:
@@ -76,3 +76,15 @@ def test_finding_text_is_escaped(fabricated_site):
     assert "<script>alert" not in html and "<font>" not in html
     assert "&lt;script&gt;" in html and "&lt;font&gt;" in html
     assert re.search(r'<td class="sev-warning">warning</td>', section(html, "pl"))
+
+
+def test_a_real_build_report_shows_every_qc_frame_and_finding(built_site):
+    dist = built_site.dist
+    html = (dist / "report.html").read_text(encoding="utf-8")
+    parser = _Images()
+    parser.feed(html)
+    frames = sorted(p.relative_to(dist).as_posix() for p in (dist / "qc").glob("*.png"))
+    assert frames and sorted(i["src"] for i in parser.images) == frames
+    for code in ("ro", "bn", "gu"):  # no catalog in the test project: the title falls back
+        assert "LOCALE_MISSING" in section(html, code)
+    assert "LOCALE_MISSING" not in section(html, "ur")

@@ -9,7 +9,7 @@ import pytest
 
 from pipeline.cli import cli
 from pipeline.cli.common import run_guarded
-from site_staging import copy_site, fabricated_site  # noqa: F401 (fixture)
+from site_staging import built_site, copy_dist  # noqa: F401 (fixture)
 
 
 def verify(dist: Path, capsys, *extra: str, probe: bool = False) -> tuple[int, list[str]]:
@@ -30,8 +30,19 @@ def problem_lines(lines: list[str]) -> list[str]:
 
 
 @pytest.fixture
-def dist(fabricated_site, tmp_path) -> Path:
-    return copy_site(fabricated_site, tmp_path)
+def dist(built_site, tmp_path) -> Path:
+    """A copy of a real tiny build's dist/ (the build's own files are hard links into its cache)."""
+    return copy_dist(built_site.dist, tmp_path)
+
+
+def listed_objects(node) -> list[dict]:
+    """Objects of the manifest that carry url, bytes and sha256, found by walking it."""
+    if isinstance(node, dict):
+        found = [node] if {"url", "bytes", "sha256"} <= node.keys() else []
+        return found + [o for v in node.values() for o in listed_objects(v)]
+    if isinstance(node, list):
+        return [o for item in node for o in listed_objects(item)]
+    return []
 
 
 def test_an_untouched_dist_verifies(dist, capsys):
@@ -41,13 +52,22 @@ def test_an_untouched_dist_verifies(dist, capsys):
     code, lines = verify(dist, capsys, "--format", "json", probe=True)
     result = json.loads("\n".join(lines))
     assert code == 0 and result["ok"] is True and result["problems"] == []
-    listed = 4 + 2 + 6 * 3  # posters, HLS master and checksums, per language VTT + 2 videos
-    hls_tree = len((dist / "hls" / "SHA256SUMS").read_text().splitlines())
-    assert result["hashed"] == listed + hls_tree
-    assert result["probed"] == 4 + 6 * 2  # posters and videos
+    manifest = json.loads((dist / "manifest.json").read_text(encoding="utf-8"))
+    listed = {o["url"] for o in listed_objects(manifest)}
+    hls_tree = (dist / "hls" / "SHA256SUMS").read_text().splitlines()
+    assert len(hls_tree) > 10  # master, media and I-frame playlists, init and media segments
+    assert result["hashed"] == len(listed) + len(hls_tree)
+    media = [u for u in listed if u.startswith(("video/", "posters/"))]
+    assert result["probed"] == len(media)
+    # nothing in the folder escaped the check: every file is listed, in the HLS tree, or a page/QC file
+    on_disk = {p.relative_to(dist).as_posix() for p in dist.rglob("*") if p.is_file()}
+    tree = {"hls/" + line.split("  ", 1)[1] for line in hls_tree}
+    pages = {"manifest.json", "manifest.schema.json", "index.html", "report.html"}
+    qc = {f for f in on_disk if f.startswith("qc/") and f.endswith(".png")}
+    assert qc and on_disk == listed | tree | pages | qc
 
 
-@pytest.mark.parametrize("name", ["video/pl/pl-180.mp4", "subtitles/ur.vtt", "posters/poster-90.webp"])
+@pytest.mark.parametrize("name", ["video/pl/pl-180.mp4", "subtitles/ur.vtt", "posters/poster-180.webp"])
 def test_one_changed_byte_is_caught_and_the_file_named(dist, capsys, name):
     size = (dist / name).stat().st_size
     flip_byte(dist / name, size // 2)
@@ -94,11 +114,13 @@ def test_a_missing_file_is_reported(dist, capsys):
 
 def test_extra_files_are_reported_but_page_files_and_qc_frames_are_not(dist, capsys):
     (dist / "video" / "pl" / "old-720.mp4").write_bytes(b"left over")
-    (dist / "hls" / "v180" / "stray.m4s").write_bytes(b"not in any playlist")
+    segment_folder = sorted((dist / "hls").rglob("*.m4s"))[0].parent
+    (segment_folder / "stray.m4s").write_bytes(b"not in any playlist")
+    stray = (segment_folder / "stray.m4s").relative_to(dist).as_posix()
     code, lines = verify(dist, capsys)
     assert code == 1
     problems = problem_lines(lines)
-    assert sorted(l.split()[1].rstrip(":") for l in problems) == ["hls/v180/stray.m4s", "video/pl/old-720.mp4"]
+    assert sorted(l.split()[1].rstrip(":") for l in problems) == sorted([stray, "video/pl/old-720.mp4"])
     assert all(l.startswith("extra") for l in problems)
     assert (dist / "qc").is_dir() and (dist / "report.html").is_file()  # present, and not reported
 
