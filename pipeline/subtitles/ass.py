@@ -5,9 +5,9 @@ height, not in ASS font size: libass maps an ASS size to the font's whole ascend
 and those differ a lot between scripts (Noto Sans: 1.36 em, Noto Nastaliq Urdu: 2.5 em), so
 the same ASS size would draw Urdu at about half the size of English. Per script:
 
-- Latin (Noto Sans): em 4.4 % of the frame height (32 px at 720p), lines 1.35 em apart;
-- Bengali, Gujarati: em 4.6 %, lines 1.5 em apart (vowel signs above and below the line);
-- Nastaliq (Urdu): em 6.0 %, lines 2.0 em apart (tall stacked joins, dots far below).
+- Latin (Noto Sans): em 4.8 % of the frame height (35 px at 720p), lines 1.35 em apart;
+- Bengali, Gujarati: em 5.0 %, lines 1.5 em apart (vowel signs above and below the line);
+- Nastaliq (Urdu): em 6.4 %, lines 2.0 em apart (tall stacked joins, dots far below).
 
 Each line of a cue is its own Dialogue event placed with `\\pos` (bottom centre), stacked
 from the bottom with that line spacing: ASS has no line-spacing setting, libass spaces `\\N`
@@ -53,17 +53,17 @@ class ScriptLook:
     italics: bool  # whether <i> is rendered (no italics in Arabic-script or Indic captions)
 
 
-LATIN_LOOK = ScriptLook(em=0.044, line_advance=1.35, italics=True)
+LATIN_LOOK = ScriptLook(em=0.048, line_advance=1.35, italics=True)
 SCRIPT_LOOKS: dict[str, ScriptLook] = {
     "Latn": LATIN_LOOK,
     "Cyrl": LATIN_LOOK,
     "Grek": LATIN_LOOK,
-    "Beng": ScriptLook(em=0.046, line_advance=1.5, italics=False),
-    "Gujr": ScriptLook(em=0.046, line_advance=1.5, italics=False),
-    "Deva": ScriptLook(em=0.046, line_advance=1.5, italics=False),
-    "Arab": ScriptLook(em=0.050, line_advance=1.75, italics=False),
+    "Beng": ScriptLook(em=0.050, line_advance=1.5, italics=False),
+    "Gujr": ScriptLook(em=0.050, line_advance=1.5, italics=False),
+    "Deva": ScriptLook(em=0.050, line_advance=1.5, italics=False),
+    "Arab": ScriptLook(em=0.054, line_advance=1.75, italics=False),
 }
-NASTALIQ_LOOK = ScriptLook(em=0.060, line_advance=2.0, italics=False)
+NASTALIQ_LOOK = ScriptLook(em=0.064, line_advance=2.0, italics=False)
 
 MARGIN_SIDE = 0.08  # of the width, each side (title-safe is 5 %)
 MARGIN_BOTTOM = 0.06  # of the height
