@@ -59,13 +59,13 @@ def test_draft_keeps_two_rungs(make_project):
 def test_a_factory_registers_in_one_line(make_project, monkeypatch):
     root = make_project(languages=("en", "pl"))
 
-    def vtt_tasks(context):
-        return [Task(id=f"vtt/{l.code}", title="vtt", action=lambda run: TaskOutput(), inputs=(l.subtitles,))
+    def extra_tasks(context):
+        return [Task(id=f"extra/{l.code}", title="extra", action=noop, inputs=(l.subtitles,), deps=("ladder",))
                 for l in context.project.languages]
 
-    monkeypatch.setattr(planning, "FACTORIES", [*planning.FACTORIES, vtt_tasks])
+    monkeypatch.setattr(planning, "FACTORIES", [*planning.FACTORIES, extra_tasks])
     ids = [t.id for t in plan_build(make_context(project_at(root)))]
-    assert ids[-2:] == ["vtt/en", "vtt/pl"]
+    assert ids[-2:] == ["extra/en", "extra/pl"]
 
 
 def noop(run):

@@ -224,10 +224,7 @@ def publish(
         outputs = {task_id: result.output for task_id, result in results.items()}
         from pipeline.publish.site import write_site
 
-        try:
-            write_site(staging, context, outputs, build, report)
-        except NotImplementedError:
-            pass  # TODO(remove when pipeline.publish.site lands): no manifest yet
+        write_site(staging, context, outputs, build, report)
         verify(staging, context, outputs)
         swap(staging, out_dir)
     except BaseException:
