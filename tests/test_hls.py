@@ -194,7 +194,7 @@ def test_bandwidth_is_measured_from_segments(packaged) -> None:
         assert avg < p.stream_info.average_bandwidth < avg + audio_peak * 1.01
 
 
-@pytest.mark.parametrize("kind", ["video/180", "video/120", "audio/en", "audio/ur", "subs/en", "subs/ur"])
+@pytest.mark.parametrize("kind", ["video/180", "video/120", *(f"{k}/{lang}" for k in ("audio", "subs") for lang in LANGS)])
 def test_media_playlists(packaged, kind: str) -> None:
     folder = packaged["root"] / kind
     text = (folder / "index.m3u8").read_text(encoding="utf-8")
@@ -339,7 +339,12 @@ def test_hls_js_switches_every_audio_and_subtitle_language(packaged) -> None:
             active = page.evaluate(f"""() => {{ const v = document.getElementById('v');
                 const t = Array.from(v.textTracks).find(t => t.language === '{lang}');
                 return {{time: v.currentTime, cues: Array.from(t.activeCues).map(c => [c.startTime, c.endTime, c.text]),
-                        audio: player.audioTracks[player.audioTrack].lang}}; }}""")
+                        audio: player.audioTracks[player.audioTrack].lang,
+                        ranges: Array.from({{length: v.buffered.length}}, (_, k) => [v.buffered.start(k), v.buffered.end(k)])}}; }}""")
+            # the film's first frame is at media time 0 (within a frame), so cue times are film times
+            assert any(a <= SEEK <= b for a, b in active["ranges"]), active
+            if active["ranges"][0][0] < 1:
+                assert active["ranges"][0][0] == pytest.approx(0.0, abs=1 / FPS + 0.03)
             assert active["audio"] == lang
             assert len(active["cues"]) == 1, active
             (start, end, text), = active["cues"]

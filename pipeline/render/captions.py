@@ -111,10 +111,10 @@ def plan_tasks(context: PlanContext) -> list[Task]:
     duration = master_duration(context.master)
     fps = master_fps(context.master)
     tasks: list[Task] = []
+    if not context.open_captions:
+        return tasks
     for lang in context.project.languages:
         code = safe_component(lang.code, "language code")
-        if not context.open_captions:
-            break
         chain = burn_in_fonts(lang.profile)
         for height in context.open_captions:
             width = rung_width(context.master, height)
