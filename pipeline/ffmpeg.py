@@ -134,6 +134,48 @@ def capture(args: Sequence[str | os.PathLike[str]], *, what: str = "", program: 
     return out, text
 
 
+def analyse(
+    args: Sequence[str | os.PathLike[str]], *, what: str = "", on_progress: ProgressCallback | None = None
+) -> tuple[float | None, str]:
+    """Run an analysis pass (e.g. `-af ebur128 -f null -`): (seconds decoded, the whole stderr).
+
+    Like `run`, it reports progress from `-progress`, but keeps every line of stderr (analysis
+    filters print their results there) and returns how far decoding got, which tells a
+    truncated file from a whole one. Raises FfmpegError on a non-zero exit.
+    """
+    argv = [_executable(FFMPEG), "-nostdin", "-hide_banner", "-nostats", "-progress", "pipe:1"]
+    argv += [os.fspath(a) for a in args]
+    proc = _spawn(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    lines: list[str] = []
+    done: list[float] = []
+
+    def drain() -> None:
+        assert proc.stderr is not None
+        for raw in proc.stderr:
+            lines.append(raw.decode("utf-8", "replace").rstrip("\n"))
+
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
+    try:
+        assert proc.stdout is not None
+        for raw in proc.stdout:
+            key, _, value = raw.decode("ascii", "replace").strip().partition("=")
+            if key in _TIME_KEYS and value.isdigit():
+                done.append(int(value) / 1_000_000)
+                if on_progress:
+                    on_progress(done[-1])
+        proc.wait()
+        reader.join()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        _forget(proc)
+    if proc.returncode != 0:
+        raise FfmpegError(argv, proc.returncode, "\n".join(lines[-STDERR_TAIL_LINES:]), what)
+    return (max(done) if done else None), "\n".join(lines)
+
+
 def probe(path: Path, *, extra: Sequence[str] = ()) -> dict:
     """ffprobe's JSON for a file: format and streams (plus whatever `extra` asks for)."""
     out, _ = capture(

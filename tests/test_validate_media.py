@@ -184,3 +184,14 @@ def test_ffmpeg_failure_is_a_finding_not_a_crash(tmp_path: Path, tiny_media: Pat
     monkeypatch.setattr(ffmpeg_module, "capture", broken)
     report = validate_project(load_project(root), cache=MeasureCache(None))
     assert [f.code for f in report.findings] == ["MASTER_UNREADABLE", "AUDIO_UNREADABLE"]
+
+
+def test_progress_reaches_one_and_warm_runs_report_only_completion(tmp_path: Path, tiny_media: Path) -> None:
+    root = write_project(tmp_path / "film", tiny_media, languages=("en", "pl", "ro"))
+    seen: list[float] = []
+    validate_project(load_project(root), on_progress=seen.append)
+    assert seen and seen[-1] == 1.0 and all(0.0 <= f <= 1.0 for f in seen)
+    assert any(0.0 < f < 1.0 for f in seen)  # decoding reported along the way
+    warm: list[float] = []
+    validate_project(load_project(root), on_progress=warm.append)
+    assert warm and warm[-1] == 1.0

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import click
@@ -19,6 +20,29 @@ class ValidationCrashed(FilmpipeError):
     """An unexpected failure inside validation: reported like a failed validation."""
 
     exit_code = 1
+
+
+class _Progress:
+    """'Decoding media: 45% (about 12 s left)' on stderr, on one line, only on a terminal."""
+
+    def __init__(self) -> None:
+        self.start = time.monotonic()
+        self.shown = False
+        self.last = 0.0
+
+    def __call__(self, fraction: float) -> None:
+        now = time.monotonic()
+        if now - self.last < 0.25 and fraction < 1.0:
+            return
+        self.last = now
+        elapsed = now - self.start
+        left = f" (about {elapsed / fraction - elapsed:.0f} s left)" if 0.02 < fraction < 1.0 else ""
+        click.echo(f"\rDecoding media: {fraction * 100:3.0f}%{left}\x1b[K", err=True, nl=False)
+        self.shown = True
+
+    def clear(self) -> None:
+        if self.shown:
+            click.echo("\r\x1b[K", err=True, nl=False)
 
 
 def _place(f: Finding) -> str:
@@ -93,8 +117,9 @@ def validate(project_path: Path | None, fmt: str, strict: bool, langs: tuple[str
       filmpipe validate --format json --strict > findings.json
     """
     project = load_project(project_path)
+    progress = _Progress() if is_terminal() else None
     try:
-        report = validate_project(project, langs)
+        report = validate_project(project, langs, on_progress=progress)
     except FilmpipeError:
         raise
     except Exception as exc:  # a bug must still end in one sentence, not a traceback (--debug shows it)
@@ -102,6 +127,9 @@ def validate(project_path: Path | None, fmt: str, strict: bool, langs: tuple[str
             f"validation stopped on an unexpected problem ({type(exc).__name__}: {exc})",
             "run 'filmpipe --debug validate' and send the output to whoever maintains filmpipe",
         ) from exc
+    finally:
+        if progress:
+            progress.clear()
     shown = project.only(langs)
     if fmt == "json":
         click.echo(json.dumps(report.to_json(strict), ensure_ascii=False, indent=2))

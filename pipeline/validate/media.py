@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -82,14 +83,18 @@ def _last_line(text: str) -> str:
     return lines[-1] if lines else "no message"
 
 
-def _analyse(path: Path, has_audio: bool, duration: float) -> dict:
+Progress = Callable[[float, float], None]  # (seconds decoded, seconds in the file)
+
+
+def _analyse(path: Path, has_audio: bool, duration: float, on_progress: Progress | None = None) -> dict:
     """One ffmpeg pass: decode every stream, audio through ebur128 and silencedetect."""
-    args = ["-loglevel", "level+info", "-progress", "pipe:1", "-i", str(path)]
+    args = ["-loglevel", "level+info", "-i", str(path)]
     if has_audio:
         args += ["-af", f"ebur128=peak=true:framelog=verbose,silencedetect=noise={SILENCE_NOISE_DB}dB:d={SILENCE_MIN_SECONDS}"]
     args += ["-f", "null", "-"]
+    report = (lambda done: on_progress(done, duration)) if on_progress else None
     try:
-        out, err = ffmpeg.capture(args, what=f"decoding {path.name}")
+        decoded, err = ffmpeg.analyse(args, what=f"decoding {path.name}", on_progress=report)
     except FfmpegError as exc:
         return {"decode_errors": [_last_line(exc.stderr_tail)]}
     errors = []
@@ -97,11 +102,6 @@ def _analyse(path: Path, has_audio: bool, duration: float) -> dict:
         match = _LEVEL_ERROR.search(line)
         if match:
             errors.append(match.group(1).strip())
-    decoded = None
-    for line in out.decode("ascii", "replace").splitlines():
-        key, _, value = line.partition("=")
-        if key == "out_time_us" and value.strip().lstrip("-").isdigit():
-            decoded = int(value) / 1_000_000
     result: dict = {"decode_errors": errors, "decoded_seconds": decoded}
     if has_audio:
         summary = err[err.rfind("Summary:"):] if "Summary:" in err else ""
@@ -118,7 +118,7 @@ def _analyse(path: Path, has_audio: bool, duration: float) -> dict:
     return result
 
 
-def measure(path: Path, cache: MeasureCache) -> Measure:
+def measure(path: Path, cache: MeasureCache, on_progress: Progress | None = None) -> Measure:
     """Probe and decode one media file once; the result is cached by the file's content hash."""
     digest = cache.content_hash(path)
     kind = f"media-v{MEASURE_VERSION}"
@@ -139,7 +139,7 @@ def measure(path: Path, cache: MeasureCache) -> Measure:
         if facts.video is None and facts.audio is None:
             result = Measure(probe=data)
         else:
-            result = Measure(probe=data, **_analyse(path, facts.audio is not None, facts.duration))
+            result = Measure(probe=data, **_analyse(path, facts.audio is not None, facts.duration, on_progress))
     cache.put(kind, digest, result.to_json())
     return result
 

@@ -8,6 +8,8 @@ measurement is one ffmpeg process) and cached by content hash.
 from __future__ import annotations
 
 import os
+import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -59,8 +61,43 @@ def _locale_findings(project: Project, lang: LanguageConfig) -> list[Finding]:
     ]
 
 
-def validate_project(project: Project, langs: tuple[str, ...] | None = None, cache: MeasureCache | None = None) -> Report:
-    """Run every check on the project (limited to `langs`, source always kept)."""
+class _MediaProgress:
+    """Adds up the decoding progress of files measured in parallel into one fraction,
+    each file weighted by its size (known before any is probed)."""
+
+    def __init__(self, callback: Callable[[float], None], paths: list[Path]) -> None:
+        self.callback = callback
+        self.lock = threading.Lock()
+        self.weight = {p: max(1, p.stat().st_size) for p in paths}
+        self.fraction = {p: 0.0 for p in paths}
+
+    def set(self, path: Path, fraction: float) -> None:
+        with self.lock:
+            self.fraction[path] = max(self.fraction[path], min(1.0, fraction))
+            whole = sum(self.weight.values())
+            overall = sum(self.weight[p] * f for p, f in self.fraction.items()) / whole
+        self.callback(overall)
+
+    def for_file(self, path: Path) -> Callable[[float, float], None]:
+        return lambda done, total: self.set(path, done / total if total > 0 else 0.0)
+
+    def measured(self, path: Path, cache: MeasureCache) -> Measure:
+        result = measure(path, cache, self.for_file(path))
+        self.set(path, 1.0)
+        return result
+
+
+def validate_project(
+    project: Project,
+    langs: tuple[str, ...] | None = None,
+    cache: MeasureCache | None = None,
+    on_progress: Callable[[float], None] | None = None,
+) -> Report:
+    """Run every check on the project (limited to `langs`, source always kept).
+
+    `on_progress` receives the fraction (0..1) of the media decoded so far; media already
+    in the cache are not decoded and report nothing.
+    """
     project = project.only(langs)
     cache = cache if cache is not None else MeasureCache.for_project(project.root)
     top: list[Finding] = []
@@ -81,7 +118,8 @@ def validate_project(project: Project, langs: tuple[str, ...] | None = None, cac
             else:
                 media[lang.audio] = lang.audio
     with ThreadPoolExecutor(max_workers=MAX_WORKERS) as pool:
-        futures = {path: pool.submit(measure, path, cache) for path in media}
+        progress = _MediaProgress(on_progress, list(media)) if on_progress else None
+        futures = {path: pool.submit(progress.measured if progress else measure, path, cache) for path in media}
         measures: dict[Path, Measure] = {path: f.result() for path, f in futures.items()}
     cache.flush()
 
