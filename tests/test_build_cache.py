@@ -132,3 +132,20 @@ def test_a_failed_task_leaves_no_entry(tmp_path):
     assert not cache.entry_exists(keys["bad"].key)
     assert reasons(root, tasks)["bad"] == "new"
     assert not any(cache.tmp_dir.iterdir())
+
+
+def test_prune_keeps_entries_while_another_build_uses_the_cache(tmp_path):
+    root, tasks = project(tmp_path)
+    build(root, tasks)
+    (root / "subtitles" / "pl.srt").write_text("changed\n", encoding="utf-8")
+    build(root, tasks)  # the old vtt/pl and captions/pl entries are now unreferenced
+    entries = lambda: len(list(fresh_cache(root).tasks_dir.iterdir()))  # noqa: E731
+    assert entries() == 8
+    other, mine = fresh_cache(root), fresh_cache(root)
+    with other.in_use():
+        with mine.in_use():
+            assert mine.prune() == 0
+        assert entries() == 8
+    with mine.in_use():
+        assert mine.prune() == 2
+    assert entries() == 6

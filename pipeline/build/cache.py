@@ -14,12 +14,15 @@ something would run: `new`, `input changed: subtitles/pl.srt`, `settings changed
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
 import re
 import shutil
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -247,10 +250,37 @@ class Cache:
             if pid is None or (pid != os.getpid() and not _pid_alive(pid)):
                 shutil.rmtree(work, ignore_errors=True)
 
+    @contextmanager
+    def in_use(self) -> Iterator["Cache"]:
+        """Hold a shared lock on the cache while a build reads and writes it.
+
+        Several builds of one project (say into dist/ and into a draft folder) may share the
+        cache; `prune` runs only when no other build holds it, so it never deletes an entry a
+        running build is about to read.
+        """
+        self.root.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.root / "in-use.lock", os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH)
+            self._use_fd = fd
+            yield self
+        finally:
+            self._use_fd = None
+            os.close(fd)
+
     def prune(self) -> int:
-        """Delete entries no task's latest state points at; returns how many were removed."""
+        """Delete entries no task's latest state points at; returns how many were removed.
+
+        Inside `in_use()`, only when this is the only build using the cache.
+        """
         if not self.tasks_dir.is_dir():
             return 0
+        fd = getattr(self, "_use_fd", None)
+        if fd is not None:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return 0  # another build is using the cache: prune another time
         wanted = set()
         if self.state_dir.is_dir():
             for state in self.state_dir.glob("*.json"):

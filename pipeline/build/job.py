@@ -96,7 +96,7 @@ def execute(
     notes: list[str] = []
     ours = os.fspath(out_dir.resolve()) in _published(plan.cache)
     publishing.check_out_dir(out_dir, plan.context.project.root, ours)
-    with BuildLock(out_dir) as lock:
+    with BuildLock(out_dir) as lock, plan.cache.in_use():
         if lock.stale:
             notes.append(f"cleared a lock left by process {lock.stale.get('pid', '?')} that is no longer running")
         repaired = publishing.recover(out_dir)

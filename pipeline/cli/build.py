@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import signal
+import threading
 from pathlib import Path
 
 import click
@@ -9,7 +10,7 @@ from pipeline.build import job
 from pipeline.build.runner import default_jobs
 from pipeline.cli.common import is_terminal, lang_option, project_option
 from pipeline.cli.progress import BuildDisplay, duration_text
-from pipeline.errors import ValidationFailed
+from pipeline.errors import FilmpipeError, ValidationFailed
 from pipeline.project import Project, load_project
 from pipeline.validate.findings import Report
 
@@ -36,13 +37,22 @@ def _print_findings(report: Report, severity: str) -> None:
             click.echo(f"    fix: {f.hint}", err=True)
 
 
-def _stop_on_sigterm() -> None:
-    """SIGTERM stops a build the way Ctrl-C does: children ended, output folder untouched."""
+_signalled = threading.Event()
+
+
+def _stop_on_signals() -> None:
+    """Ctrl-C and SIGTERM stop a build the same way: children ended, output folder untouched.
+
+    The flag tells an ffmpeg child's death by the same Ctrl-C (which the terminal sends to
+    the whole process group) from a real ffmpeg failure.
+    """
 
     def handler(signum, frame):
+        _signalled.set()
         raise KeyboardInterrupt
 
-    signal.signal(signal.SIGTERM, handler)
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, handler)
 
 
 @click.command()
@@ -81,7 +91,7 @@ def build(project_path: Path | None, out_dir: Path | None, langs: tuple[str, ...
     if dry_run:
         _print_plan(plan, out)
         return
-    _stop_on_sigterm()
+    _stop_on_signals()
     display = BuildDisplay(live=is_terminal())
     runs = len(plan.to_run)
     workers = jobs or default_jobs()
@@ -90,6 +100,10 @@ def build(project_path: Path | None, out_dir: Path | None, langs: tuple[str, ...
                + (", draft quality" if draft else "") + ".")
     try:
         outcome = job.execute(plan, out, report, jobs=jobs, on_event=display)
+    except FilmpipeError:
+        if _signalled.is_set():
+            raise KeyboardInterrupt from None
+        raise
     finally:
         display.close()
     for note in outcome.notes:
