@@ -80,8 +80,8 @@ def test_every_property_in_the_schema_is_described():
 def test_every_listed_file_exists_with_its_size_and_hash(fabricated_site):
     dist = fabricated_site.staging
     listed = file_objects(load(dist))
-    # posters, HLS master + checksums, and per language one VTT and two videos
-    assert len({o["url"] for o in listed}) == 4 + 2 + 6 * 3
+    # posters, HLS master + checksums, the two pages, and per language one VTT, two videos, one QC frame
+    assert len({o["url"] for o in listed}) == 4 + 2 + 2 + 6 * 4
     for entry in listed:
         data = (dist / entry["url"]).read_bytes()
         assert len(data) == entry["bytes"], entry["url"]
@@ -212,7 +212,8 @@ def test_the_same_inputs_give_the_same_manifest_apart_from_created_at(fabricated
     second = (again / "manifest.json").read_text(encoding="utf-8")
     assert second != first
     assert second.replace("2027-01-02T03:04:05Z", CREATED_AT) == first
-    assert (again / "index.html").read_bytes() == (fab.staging / "index.html").read_bytes()
+    for page in ("index.html", "report.html", "hls/SHA256SUMS"):
+        assert (again / page).read_bytes() == (fab.staging / page).read_bytes(), page
 
 
 @pytest.mark.parametrize(

@@ -62,13 +62,23 @@ def test_an_untouched_dist_verifies(dist, capsys):
     # nothing in the folder escaped the check: every file is listed, in the HLS tree, or a page/QC file
     on_disk = {p.relative_to(dist).as_posix() for p in dist.rglob("*") if p.is_file()}
     tree = {"hls/" + line.split("  ", 1)[1] for line in hls_tree}
-    pages = {"manifest.json", "manifest.schema.json", "index.html", "report.html"}
-    qc = {f for f in on_disk if f.startswith("qc/") and f.endswith(".png")}
-    assert qc and on_disk == listed | tree | pages | qc
+    assert {"index.html", "report.html"} <= listed and any(u.startswith("qc/") for u in listed)
+    assert on_disk == listed | tree | {"manifest.json", "manifest.schema.json"}
 
 
-@pytest.mark.parametrize("name", ["video/pl/pl-180.mp4", "subtitles/ur.vtt", "posters/poster-180.webp"])
-def test_one_changed_byte_is_caught_and_the_file_named(dist, capsys, name):
+@pytest.mark.parametrize(
+    "pick",
+    [
+        lambda m: m["languages"][1]["renditions"][0]["url"],  # a progressive MP4
+        lambda m: m["languages"][3]["subtitles"]["url"],  # the Urdu WebVTT
+        lambda m: m["posters"][-1]["url"],  # a WebP poster
+        lambda m: m["preview"]["url"],  # index.html
+        lambda m: m["report"]["frames"][0]["url"],  # a QC frame
+    ],
+    ids=["video", "vtt", "poster", "preview", "qc-frame"],
+)
+def test_one_changed_byte_is_caught_and_the_file_named(dist, capsys, pick):
+    name = pick(json.loads((dist / "manifest.json").read_text(encoding="utf-8")))
     size = (dist / name).stat().st_size
     flip_byte(dist / name, size // 2)
     code, lines = verify(dist, capsys, probe=True)
@@ -112,7 +122,7 @@ def test_a_missing_file_is_reported(dist, capsys):
     assert problem_lines(lines) == [l for l in lines if l.startswith("missing") and "subtitles/bn.vtt" in l]
 
 
-def test_extra_files_are_reported_but_page_files_and_qc_frames_are_not(dist, capsys):
+def test_extra_files_are_reported(dist, capsys):
     (dist / "video" / "pl" / "old-720.mp4").write_bytes(b"left over")
     segment_folder = sorted((dist / "hls").rglob("*.m4s"))[0].parent
     (segment_folder / "stray.m4s").write_bytes(b"not in any playlist")
@@ -122,7 +132,6 @@ def test_extra_files_are_reported_but_page_files_and_qc_frames_are_not(dist, cap
     problems = problem_lines(lines)
     assert sorted(l.split()[1].rstrip(":") for l in problems) == sorted([stray, "video/pl/old-720.mp4"])
     assert all(l.startswith("extra") for l in problems)
-    assert (dist / "qc").is_dir() and (dist / "report.html").is_file()  # present, and not reported
 
 
 def _edit_manifest(dist: Path, change) -> None:

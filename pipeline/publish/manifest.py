@@ -168,6 +168,37 @@ def _hls(staging: Path, artifact: Artifact) -> dict[str, Any]:
     }
 
 
+TOP_LEVEL_ORDER = ("schemaVersion", "film", "build", "poster", "posters", "hls", "preview", "report", "languages")
+
+
+def page_entry(staging: Path, name: str) -> dict[str, Any]:
+    """A page filmpipe wrote into staging (index.html, report.html), with its size and hash."""
+    return {"url": name, "mimeType": "text/html", **_file(staging, Artifact(kind="page", path=name, mime_type="text/html"))}
+
+
+def add_pages(
+    manifest: dict[str, Any], staging: Path, preview: str, report: str, frames: list[Artifact],
+) -> dict[str, Any]:
+    """The manifest with the preview page, the QC report and its frames listed (hashed once written).
+
+    The pages hold nothing that depends on this listing (no hashes of themselves, no
+    createdAt), so listing them keeps the manifest deterministic.
+    """
+    listed = dict(manifest)
+    listed["preview"] = page_entry(staging, preview)
+    qc = []
+    for frame in sorted(frames, key=lambda a: a.path):
+        entry: dict[str, Any] = {"url": frame.path, "mimeType": frame.mime_type}
+        if frame.language:
+            entry["language"] = frame.language
+        if frame.extra.get("time") is not None:
+            entry["timeSeconds"] = _seconds(frame.extra["time"])
+        entry.update(_file(staging, frame))
+        qc.append(entry)
+    listed["report"] = {**page_entry(staging, report), "frames": qc}
+    return {key: listed[key] for key in TOP_LEVEL_ORDER if key in listed}
+
+
 def language_titles(context: PlanContext, code: str) -> tuple[str, str | None, bool]:
     """(title, description, whether the title is translated) for one language, with fallbacks."""
     project = context.project
@@ -281,7 +312,7 @@ def build_manifest(
 
 
 def listed_files(manifest: dict[str, Any]) -> list[dict[str, Any]]:
-    """Every file object the manifest lists with url, bytes and sha256 (posters, HLS, subtitles, videos)."""
+    """Every file object the manifest lists with url, bytes and sha256 (posters, HLS, pages, QC frames, subtitles, videos)."""
     found: list[dict[str, Any]] = []
     seen: set[str] = set()
 
@@ -297,6 +328,12 @@ def listed_files(manifest: dict[str, Any]) -> list[dict[str, Any]]:
     if isinstance(hls, dict):
         add(hls)
         add(hls.get("checksums"))
+    add(manifest.get("preview"))
+    report = manifest.get("report")
+    if isinstance(report, dict):
+        add(report)
+        for frame in report.get("frames", []) or []:
+            add(frame)
     for lang in manifest.get("languages", []) or []:
         if isinstance(lang, dict):
             add(lang.get("subtitles"))

@@ -1,8 +1,9 @@
 """Writes the web team's files into the staging folder: manifest, its schema, preview page, QC report.
 
 Called by the publish step once every task's output sits in `staging` under its prefix.
-The manifest is checked against the shipped schema before anything else is written, so a
-dist/ whose manifest breaks its own contract is never swapped in.
+The pages are written first and then listed (with their hashes) in the manifest, which is
+checked against the shipped schema before it is written, so a dist/ whose manifest breaks
+its own contract is never swapped in.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pipeline.publish.manifest import (
     MANIFEST_NAME,
     SCHEMA_NAME,
     PublishError,
+    add_pages,
     build_manifest,
     dumps,
     locale_findings,
@@ -56,18 +58,19 @@ def write_site(
     an artifact is missing or the manifest would not match its schema.
     """
     manifest = build_manifest(staging, context, outputs, build)
+    frames = sorted(
+        (a for out in outputs.values() for a in out.artifacts if a.kind == QC_FRAME_KIND),
+        key=lambda a: a.path,
+    )
+    _write(staging / INDEX_NAME, render_index(manifest, context.project, staging))
+    full_report = with_locale_findings(report, context)
+    _write(staging / REPORT_NAME, render_report(manifest, full_report, context.project, frames))
+    manifest = add_pages(manifest, staging, INDEX_NAME, REPORT_NAME, frames)
     problems = schema_errors(manifest)
     if problems:
         raise PublishError(
             f"the manifest would not match its schema: {problems[0]}",
             "this is a bug in filmpipe's publish step; run with --debug and report it",
         )
-    _write(staging / MANIFEST_NAME, dumps(manifest))
     _write(staging / SCHEMA_NAME, schema_text())
-    _write(staging / INDEX_NAME, render_index(manifest, context.project, staging))
-    frames = sorted(
-        (a for out in outputs.values() for a in out.artifacts if a.kind == QC_FRAME_KIND),
-        key=lambda a: a.path,
-    )
-    full_report = with_locale_findings(report, context)
-    _write(staging / REPORT_NAME, render_report(manifest, full_report, context.project, frames))
+    _write(staging / MANIFEST_NAME, dumps(manifest))

@@ -8,8 +8,8 @@ Checks, each problem naming the file:
 - re-probed through ffprobe: each rendition's duration is within one frame of what the
   manifest says (and of the film's), its width, height and RFC 6381 codecs match; posters'
   sizes match; each WebVTT file holds the number of cues listed;
-- extra files: anything in DIST that is none of the above and not one of the page files
-  (manifest.json, manifest.schema.json, index.html, report.html) or a QC frame (qc/*.png).
+- extra files: anything in DIST that is none of the above (the manifest lists the preview
+  page, the QC report and its frames too), apart from manifest.json and manifest.schema.json.
 """
 
 from __future__ import annotations
@@ -37,9 +37,7 @@ from pipeline.publish.files import (
 )
 from pipeline.publish.manifest import MANIFEST_NAME, SCHEMA_NAME, listed_files, schema_errors, schema_text
 
-PAGE_FILES = frozenset({MANIFEST_NAME, SCHEMA_NAME, "index.html", "report.html"})
-QC_FOLDER = "qc/"
-QC_SUFFIX = ".png"
+UNLISTED_FILES = frozenset({MANIFEST_NAME, SCHEMA_NAME})  # checked otherwise: parsed, and compared with the package
 DEFAULT_FRAME_RATE = 25.0
 PROBE_THREADS = max(2, min(8, os.cpu_count() or 2))
 
@@ -83,7 +81,7 @@ class _Verifier:
         self.probe = probe
         self.on_file = on_file or (lambda name: None)
         self.problems: list[Problem] = []
-        self.accounted: set[str] = set(PAGE_FILES)
+        self.accounted: set[str] = set(UNLISTED_FILES)
         self.hashed = 0
         self.probed = 0
         self._lock = threading.Lock()  # probes run in threads
@@ -217,8 +215,6 @@ class _Verifier:
                 continue
             rel = path.relative_to(self.dist).as_posix()
             if rel in self.accounted:
-                continue
-            if rel.startswith(QC_FOLDER) and rel.endswith(QC_SUFFIX):
                 continue
             self.problem(rel, "extra", "in the folder but not listed in manifest.json or reached from the HLS playlist")
 
