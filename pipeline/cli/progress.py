@@ -7,6 +7,7 @@ pipes): plain lines only, one per finished task, no redrawing.
 
 from __future__ import annotations
 
+import shutil
 import sys
 import time
 from typing import TextIO
@@ -90,6 +91,8 @@ class BuildDisplay:
         ]
         for task_id, (title, fraction) in self.running.items():
             lines.append(f"  {fraction * 100:5.1f}%  {title}")
+        width = max(20, shutil.get_terminal_size((100, 24)).columns - 1)
+        lines = [line[:width] for line in lines]  # a wrapped line would break the redraw
         self.stream.write("\n".join(lines) + "\n")
         self.stream.flush()
         self._drawn = len(lines)
