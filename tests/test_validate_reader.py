@@ -56,7 +56,8 @@ def test_urdu_code_page_file_in_the_polish_slot_still_decodes_as_arabic_letters(
     ("language", "text"),
     [("pl", PL), ("pl", "WSPÓŁPRACA „Cześć” — ‘tak’"), ("ro", RO), ("ro", "ĂŞTI ŞI ŢARĂ"), ("ur", UR),
      ("bn", "নমস্কার, প্রতিবেশী! আপনার দলকে জানুন।"), ("gu", "નમસ્તે, પડોશીઓ! તમારી ટીમને મળો."),
-     ("en", "It’s “your” café — naïve résumé, £5 or €5, 20°C, © 2026")],
+     ("en", "It’s “your” café — naïve résumé, £5 or €5, 20°C, © 2026"),
+     ("en", "Really?Yes! What? police.uk/find?area=north")],
 )
 def test_no_mojibake_in_clean_text(language: str, text: str) -> None:
     assert find_mojibake(text, language) == []

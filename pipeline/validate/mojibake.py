@@ -26,6 +26,10 @@ _ENCODABLE = frozenset(
     bytes([b]).decode(cp, "ignore") for cp in CODEPAGES for b in range(0x80, 0x100)
 ) - {""}
 _NOT_ENCODABLE = regex.compile("[^" + regex.escape("".join(sorted(_ENCODABLE))) + "]+")
+# "Cze??, s?siedzi": a conversion to a code page without those letters wrote '?' for each.
+# A question mark between two letters is never punctuation (web addresses aside).
+_LOST_LETTER = regex.compile(r"\p{L}\p{M}*\?+[\p{Ll}\p{Lo}\p{M}]")
+_LINK = regex.compile(r"://|www\.|[=&/@]")
 REPLACEMENT = "\ufffd"  # what a converter writes for bytes it could not read: text lost
 MAX_ROUNDS = 3  # text garbled twice (Ă˘â‚¬â„˘ for ’) is unwound this many times
 
@@ -84,6 +88,9 @@ def find_mojibake(text: str, language: str) -> list[Mojibake]:
     found: list[Mojibake] = []
     if REPLACEMENT in text:
         found.append(Mojibake(REPLACEMENT, "?", "unknown"))
+    for token in text.split():
+        if not _LINK.search(token):
+            found += [Mojibake(m.group(0), "?", "unknown") for m in _LOST_LETTER.finditer(token)]
     for match in _RUN.finditer(text):
         run = match.group(0)
         if _native(run, language, script):

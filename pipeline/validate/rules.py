@@ -263,8 +263,18 @@ def romanian_cedilla(cue: Cue, ctx: Context) -> Issue | None:
     return None
 
 
+_ENTITY = regex.compile(r"&(?:[a-zA-Z]{2,8}|#\d{2,6}|#x[0-9a-fA-F]{2,6});")
+
+
 def markup(cue: Cue, ctx: Context) -> Issue | None:
     tags = foreign_tags(cue.text)
+    entities = _ENTITY.findall(cue.text) if ctx.doc.format == "srt" else []
+    if entities and not tags:
+        shown = ", ".join(dict.fromkeys(entities))
+        return Issue(
+            f"cue {cue.index} has HTML entities, which SRT shows as written: {shown}",
+            "write the character itself (& for &amp;, a space for &nbsp;)",
+        )
     if tags:
         shown = ", ".join(dict.fromkeys(tags))
         return Issue(

@@ -88,6 +88,8 @@ CORPUS: dict[str, str | bytes] = {
     "pl__SUB_MOJIBAKE_utf8_read_as_cp1250.srt": two((PL[0].encode().decode("cp1250"), PL[1])),
     "en__SUB_MOJIBAKE_word_apostrophe.srt": two((EN[0], "It’s your team.".encode().decode("cp1252"))),
     "ur__SUB_MOJIBAKE_utf8_read_as_cp1252.srt": two((UR[0], "ٹیم".encode().decode("cp1252") + " سے ملیں۔")),
+    "pl__SUB_MOJIBAKE_question_marks_for_letters.srt": two((PL[0], "Poznaj sw?j zesp??.")),
+    "ur__SUB_MOJIBAKE_question_marks_for_letters.srt": two((UR[0], "اپن? ٹ?م سے ملیں۔")),
     "bn__SUB_MOJIBAKE_replacement_character.srt": two(("নমস্কার, প্রতি\ufffd\ufffdশী!", BN[1])),
     # ---------------------------------------------------------------- parse
     "pl__SUB_PARSE_text_after_blank_line.srt":
@@ -121,6 +123,7 @@ CORPUS: dict[str, str | bytes] = {
     "pl__SUB_GLYPHS_emoji.srt": two((PL[0], "Poznaj swój zespół 🙂")),
     "ro__SUB_RO_DIACRITICS_cedilla.srt": two(("Bună, vecini!", "Cunoaşte-ţi echipa.")),
     "pl__SUB_MARKUP.srt": two((PL[0], '<font color="#ffff00">Poznaj swój zespół.</font>')),
+    "en__SUB_MARKUP_html_entities.srt": two(("Hello,&nbsp;neighbours.", "Meet your team &amp; us.")),
     "pl__SUB_UNTRANSLATED.srt": two((EN[0], PL[1])),
 }
 
