@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -211,3 +212,17 @@ def test_json_output_lists_problems(dist, capsys):
     assert code == 1 and data["ok"] is False
     assert data["problems"] == [{"file": "posters/poster-180.jpg", "kind": "missing",
                                  "detail": "listed in manifest.json but not in the folder"}]
+
+
+def test_an_hls_playlist_whose_segments_do_not_add_up_is_reported(dist, capsys):
+    playlist = next(p for p in sorted((dist / "hls").rglob("index.m3u8")) if "/audio/" in p.as_posix())
+    text = playlist.read_text(encoding="utf-8")
+    first = re.search(r"#EXTINF:([0-9.]+),", text)
+    longer = f"#EXTINF:{float(first.group(1)) + 0.5:.5f},"
+    playlist.write_text(text.replace(first.group(0), longer, 1), encoding="utf-8")
+    code, lines = verify(dist, capsys)
+    rel = playlist.relative_to(dist).as_posix()
+    assert code == 1
+    problems = problem_lines(lines)
+    assert any(l.startswith("duration") and rel in l for l in problems), problems
+    assert any(l.startswith("changed") and rel in l for l in problems), problems

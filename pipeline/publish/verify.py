@@ -4,7 +4,8 @@ Checks, each problem naming the file:
 - manifest.json parses and matches the schema; manifest.schema.json is the one filmpipe ships;
 - every file the manifest lists exists with its `bytes` and `sha256`;
 - the HLS tree: every file the master playlist reaches (through every nested playlist) exists
-  and matches its line in the tree's SHA256SUMS (itself listed with a hash in the manifest);
+  and matches its line in the tree's SHA256SUMS (itself listed with a hash in the manifest),
+  and every media playlist's segments add up to the film's duration within one frame;
 - re-probed through ffprobe: each rendition's duration is within one frame of what the
   manifest says (and of the film's), its width, height and RFC 6381 codecs match; posters'
   sizes match; each WebVTT file holds the number of cues listed;
@@ -17,6 +18,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import re
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -39,6 +41,7 @@ from pipeline.publish.manifest import MANIFEST_NAME, SCHEMA_NAME, listed_files, 
 
 UNLISTED_FILES = frozenset({MANIFEST_NAME, SCHEMA_NAME})  # checked otherwise: parsed, and compared with the package
 DEFAULT_FRAME_RATE = 25.0
+_EXTINF = re.compile(r"^#EXTINF:\s*([0-9.]+)", re.M)
 PROBE_THREADS = max(2, min(8, os.cpu_count() or 2))
 
 
@@ -127,7 +130,23 @@ class _Verifier:
         elif path.read_text(encoding="utf-8", errors="replace") != schema_text():
             self.problem(SCHEMA_NAME, "changed", "differs from the schema this version of filmpipe ships")
 
-    def check_hls(self, hls: dict[str, Any]) -> None:
+    def check_playlist_durations(self, files: tuple[str, ...], film: dict[str, Any]) -> None:
+        """Each media playlist's segments (#EXTINF) add up to the film's duration within one frame."""
+        duration = film.get("durationSeconds")
+        if not isinstance(duration, (int, float)):
+            return
+        frame = 1.0 / (film.get("frameRate") or DEFAULT_FRAME_RATE)
+        for rel in files:
+            if not rel.endswith(".m3u8"):
+                continue
+            text = (self.dist / rel).read_text(encoding="utf-8", errors="replace")
+            if "#EXT-X-ENDLIST" not in text:
+                continue  # the master playlist (or not a finished media playlist)
+            total = sum(float(m) for m in _EXTINF.findall(text))
+            if abs(total - duration) > frame + 1e-3:
+                self.problem(rel, "duration", f"its segments last {total:.3f} s but the film lasts {duration:.3f} s (more than one frame apart)")
+
+    def check_hls(self, hls: dict[str, Any], film: dict[str, Any]) -> None:
         master = self.inside(hls["url"])
         if master is None or not master.is_file():
             return  # already reported by check_file
@@ -139,6 +158,7 @@ class _Verifier:
             self.problem(target, "missing", f"named by {playlist} but not in the folder")
         for ref, playlist in tree.unsafe:
             self.problem(playlist, "mismatch", f"names {ref}, which is not a relative path inside the output folder")
+        self.check_playlist_durations(tree.files, film)
         sums = hls.get("checksums")
         if not sums:
             return
@@ -234,7 +254,7 @@ class _Verifier:
         for entry in listed_files(manifest):
             self.check_file(entry)
         if isinstance(manifest.get("hls"), dict) and isinstance(manifest["hls"].get("url"), str):
-            self.check_hls(manifest["hls"])
+            self.check_hls(manifest["hls"], manifest.get("film") if isinstance(manifest.get("film"), dict) else {})
         if self.probe and not errors:  # re-probing needs the shapes the schema promises
             self.check_media(manifest)
         self.check_extras()
