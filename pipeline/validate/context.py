@@ -1,0 +1,136 @@
+"""What every subtitle rule looks at: the cue list, its language, the master's facts and the
+source language's cues, plus the small measures the rules share (visible text, grapheme
+length, words, clock times)."""
+
+from __future__ import annotations
+
+import bisect
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import regex
+
+from pipeline import fonts
+from pipeline.project import LanguageConfig
+from pipeline.subtitles.model import Cue, SubtitleDoc
+from pipeline.subtitles.text import clean, plain
+
+EPSILON = 0.001  # SRT has millisecond precision: a limit met to the millisecond is met
+
+
+def clock(seconds: float) -> str:
+    """12.48 -> '00:00:12.480'."""
+    ms = max(0, round(seconds * 1000))
+    h, ms = divmod(ms, 3_600_000)
+    m, ms = divmod(ms, 60_000)
+    s, ms = divmod(ms, 1000)
+    return f"{h:02d}:{m:02d}:{s:02d}.{ms:03d}"
+
+
+_GRAPHEME = regex.compile(r"\X")
+
+
+def graphemes(text: str) -> int:
+    """Length in extended grapheme clusters (as pipeline.subtitles.text.graphemes, compiled once)."""
+    return len(text) if text.isascii() else len(_GRAPHEME.findall(text))
+
+
+def visible(text: str) -> str:
+    """What a viewer sees of a line: no tags, no direction marks or other invisible format characters."""
+    return "".join(ch for ch in plain(text) if unicodedata.category(ch) != "Cf")
+
+
+@dataclass(frozen=True)
+class Issue:
+    message: str
+    hint: str
+    cue: Cue | None = None  # None: the whole file
+
+
+@dataclass
+class Context:
+    """What every rule may look at: the language, its file, the master's facts, the source's cues."""
+
+    lang: LanguageConfig
+    doc: SubtitleDoc
+    file: str  # as the user wrote it
+    fps: float
+    master_duration: float | None
+    source: SubtitleDoc | None = None  # the source language's cues; None for the source itself
+    source_code: str = "en"
+    # False when the source's blocks could not all be read, or it is in another language:
+    # then neither SUB_ALIGNMENT nor SUB_UNTRANSLATED compares with it.
+    source_complete: bool = True
+    script_wrong: bool = False  # set by the file's SUB_SCRIPT: missing glyphs then go without saying
+    script_wrong_cues: set[int] = field(default_factory=set)  # likewise for single cues
+
+    @property
+    def cues(self) -> tuple[Cue, ...]:
+        return self.doc.cues
+
+    @property
+    def base(self) -> str:
+        return self.lang.code.split("-")[0].lower()
+
+    @cached_property
+    def shown(self) -> dict[int, str]:
+        """Each cue's cleaned, visible text (NFC, Romanian letters fixed, no tags), lines joined by newlines."""
+        return {c.index: "\n".join(visible(clean(line, self.lang.code)) for line in c.lines) for c in self.cues}
+
+    def prev(self, cue: Cue) -> Cue | None:
+        return self.cues[cue.index - 2] if cue.index > 1 else None
+
+    def next(self, cue: Cue) -> Cue | None:
+        return self.cues[cue.index] if cue.index < len(self.cues) else None
+
+    def has_text(self, cue: Cue) -> bool:
+        return bool(self.shown[cue.index].strip())
+
+    def timed(self, cue: Cue) -> bool:
+        return cue.end > cue.start
+
+    @cached_property
+    def _source_index(self) -> tuple[list[float], list[Cue], float]:
+        cues = sorted(self.source.cues if self.source else (), key=lambda c: c.start)
+        longest = max((c.end - c.start for c in cues), default=0.0)
+        return [c.start for c in cues], cues, max(0.0, longest)
+
+    def source_near(self, cue: Cue) -> list[Cue]:
+        """Source cues that can overlap `cue` in time (found by bisection, not a scan)."""
+        starts, cues, longest = self._source_index
+        lo = bisect.bisect_left(starts, cue.start - longest)
+        hi = bisect.bisect_right(starts, max(cue.end, cue.start))
+        return cues[lo:hi]
+
+    @cached_property
+    def source_words(self) -> dict[int, tuple[str, ...]]:
+        if self.source is None:
+            return {}
+        return {
+            c.index: tuple(w.casefold() for w in words(visible(clean(c.text, self.source_code))))
+            for c in self.source.cues
+        }
+
+    @cached_property
+    def missing_glyphs(self) -> set[str]:
+        chain = fonts.font_chain(self.lang.profile.font_family)
+        if not chain:
+            return set()
+        return set(fonts.missing_in_chain(chain, "".join(self.shown.values())))
+
+
+# Web and e-mail addresses: the same in every language, so left out of word and script counts.
+WEB_ADDRESS = regex.compile(r"\b(?:https?://|www\.)\S+|\S+@\S+\.\S+|\b[\w-]+(?:\.[\w-]+)+(?:/\S*)?", regex.I)
+
+WORD = regex.compile(r"\p{L}[\p{L}\p{M}'’-]*")
+
+
+def words(text: str) -> list[str]:
+    """The words of a text, web addresses left out."""
+    return WORD.findall(WEB_ADDRESS.sub(" ", text))
+
+
+def short(text: str, size: int = 40) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= size else text[: size - 1] + "…"
