@@ -54,6 +54,8 @@ def test_clock() -> None:
         ([(1.0, 2.0, "Tak."), (2.08, 3.0, "Nie.")], []),  # exactly 2 frames at 25 fps
         ([(1.0, 2.0, "Tak."), (2.04, 3.0, "Nie.")], [("SUB_GAP", 1)]),
         ([(1.0, 2.0, "Tak."), (2.0, 3.0, "Nie.")], []),  # no gap at all is fine
+        ([(1.0, 2.0, "Tak."), (2.001, 3.0, "Nie.")], [("SUB_GAP", 1)]),  # 1 ms is a gap
+        ([(1.0, 2.0, "Tak."), (1.999, 3.0, "Nie.")], [("SUB_OVERLAP", 2)]),  # 1 ms is an overlap
         ([(1.0, 3.0, "a" * 34)], []),  # 17 cps exactly
         ([(1.0, 3.0, "a" * 35)], [("SUB_READING_SPEED", 1)]),
         ([(1.0, 5.0, "a" * 42)], []),

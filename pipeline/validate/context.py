@@ -16,7 +16,7 @@ from pipeline.project import LanguageConfig
 from pipeline.subtitles.model import Cue, SubtitleDoc
 from pipeline.subtitles.text import clean, plain
 
-EPSILON = 0.001  # SRT has millisecond precision: a limit met to the millisecond is met
+EPSILON = 0.0005  # SRT has millisecond precision: half a millisecond absorbs float rounding, 1 ms counts
 
 
 def clock(seconds: float) -> str:
