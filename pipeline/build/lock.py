@@ -33,27 +33,34 @@ class BuildLock:
 
     def acquire(self) -> "BuildLock":
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        for _ in range(20):
-            fd = self._try_lock()
-            # The file may have been unlinked by its releasing owner between our open and our
-            # flock; a lock on an unlinked file protects nothing, so open the path again.
-            try:
-                if os.stat(self.path).st_ino == os.fstat(fd).st_ino:
-                    break
-            except FileNotFoundError:
-                pass
-            os.close(fd)
-        else:
-            raise BuildLocked(f"could not take the lock {self.path}", "try again")
-        previous = _read(fd)
-        if previous:  # a lock file nobody holds: its build died without cleaning up
-            self.stale = previous
-        os.ftruncate(fd, 0)
-        os.lseek(fd, 0, os.SEEK_SET)
-        os.write(fd, json.dumps({"pid": os.getpid(), "host": socket.gethostname(),
-                                 "since": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}).encode())
-        os.fsync(fd)
-        self._fd = fd
+        fd: int | None = None
+        try:
+            for _ in range(20):
+                fd = self._try_lock()
+                # The file may have been unlinked by its releasing owner between our open and
+                # our flock; a lock on an unlinked file protects nothing, so open the path again.
+                try:
+                    if os.stat(self.path).st_ino == os.fstat(fd).st_ino:
+                        break
+                except FileNotFoundError:
+                    pass
+                os.close(fd)
+                fd = None
+            else:
+                raise BuildLocked(f"could not take the lock {self.path}", "try again")
+            previous = _read(fd)
+            if previous:  # a lock file nobody holds: its build died without cleaning up
+                self.stale = previous
+            os.ftruncate(fd, 0)
+            os.lseek(fd, 0, os.SEEK_SET)
+            os.write(fd, json.dumps({"pid": os.getpid(), "host": socket.gethostname(),
+                                     "since": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}).encode())
+            self._fd = fd
+        except BaseException:  # e.g. Ctrl-C half-way: leave no lock file behind
+            if fd is not None and self._fd is None:
+                self._fd = fd
+                self.release()
+            raise
         return self
 
     def _try_lock(self) -> int:
