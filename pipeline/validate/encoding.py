@@ -130,6 +130,10 @@ def decode(data: bytes, language: str) -> Decoded:
             try:
                 return Decoded(data.decode(codec), codec)
             except UnicodeDecodeError as exc:
+                if codec == "utf-8-sig":  # a UTF-8 file with some lines in a legacy code page
+                    mixed = _mixed(data[len(bom):], language)
+                    if mixed is not None:
+                        return mixed
                 raise Undecodable(f"starts with a {display_name(codec)} byte-order mark but is not {display_name(codec)}") from exc
     utf16 = _utf16_without_bom(data)
     if utf16:
