@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from pipeline import __version__, ffmpeg
@@ -51,6 +53,14 @@ def tool_version() -> str:
     return f"filmpipe {__version__}"
 
 
+@lru_cache(maxsize=1)
+def ffmpeg_version() -> str:
+    """ffmpeg's version from one `ffmpeg -version` (not the full capability scan: rebuilds stay fast)."""
+    out, _ = ffmpeg.capture(["-version"], what="asking ffmpeg its version")
+    match = re.search(r"ffmpeg version n?(\d+(?:\.\d+)*)", out.decode("utf-8", "replace"))
+    return match.group(1) if match else "unknown"
+
+
 def default_out_dir(project: Project) -> Path:
     return project.root / "dist"
 
@@ -58,7 +68,7 @@ def default_out_dir(project: Project) -> Path:
 def prepare(project: Project, *, draft: bool = False, force: bool = False) -> Plan:
     context = make_context(project, draft)
     tasks = plan_build(context)
-    cache = Cache(project.root / CACHE_DIR, project.root, f"{tool_version()}; ffmpeg {ffmpeg.version()}")
+    cache = Cache(project.root / CACHE_DIR, project.root, f"{tool_version()}; ffmpeg {ffmpeg_version()}")
     keys = cache.keys(tasks)
     return Plan(context=context, tasks=tasks, keys=keys, statuses=cache.statuses(tasks, keys, force), cache=cache)
 
@@ -115,7 +125,7 @@ def execute(
         build = BuildInfo(
             id=bid,
             tool=tool_version(),
-            ffmpeg=ffmpeg.version(),
+            ffmpeg=ffmpeg_version(),
             created_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         )
         if not current:
