@@ -10,7 +10,7 @@ from pipeline.build import job
 from pipeline.build.runner import default_jobs
 from pipeline.cli.common import is_terminal, lang_option, project_option
 from pipeline.cli.progress import BuildDisplay, duration_text
-from pipeline.errors import FilmpipeError, ValidationFailed
+from pipeline.errors import EnvironmentProblem, FilmpipeError, ValidationFailed
 from pipeline.project import Project, load_project
 from pipeline.validate.findings import Report
 
@@ -104,6 +104,12 @@ def build(project_path: Path | None, out_dir: Path | None, langs: tuple[str, ...
         if _signalled.is_set():
             raise KeyboardInterrupt from None
         raise
+    except OSError as err:  # disk full, permissions: a sentence, not a traceback
+        where = f" {err.filename}" if err.filename else ""
+        raise EnvironmentProblem(
+            f"could not read or write{where}: {err.strerror or err}",
+            f"check free disk space and permissions beside {out}; {out.name}/ was left as it was",
+        ) from err
     finally:
         display.close()
     for note in outcome.notes:
