@@ -28,7 +28,7 @@ _NEWLINE = re.compile(r"\r\n|\r|\n")
 _STAMP = r"(?:(\d+):)?(\d{1,2}):(\d{1,2})[,.](\d{1,3})"
 _TIMING = re.compile(rf"^\s*{_STAMP}\s*-->\s*{_STAMP}(?:\s+.*)?\s*$")
 # A line meant as a timing line even when mistyped: "-->" or two timestamps with something between.
-_TIMING_LIKE = re.compile(r"-->|^\s*(?:\d+:)?\d{1,2}:\d{1,2}[,.:]\d{1,3}\s*\S{1,4}\s*(?:\d+:)?\d{1,2}:\d{1,2}")
+_TIMING_LIKE = re.compile(r"-->|^\s*(?:\d+:)?\d{1,2}:\d{1,2}[,.:]\d{1,3}\D{1,8}(?:\d+:)?\d{1,2}:\d{1,2}")
 MAX_SHOWN = 60  # characters of a bad line quoted in a message
 
 
