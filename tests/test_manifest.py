@@ -296,3 +296,17 @@ def test_a_real_build_publishes_a_valid_manifest_with_every_file(built_site):
         assert lang["subtitles"]["url"] == f"subtitles/{lang['code']}.vtt" and lang["subtitles"]["cues"] == 2
         assert {r["kind"] for r in lang["renditions"]} == {"progressive", "open-captions"}
         assert lang["audio"]["source"] == ("master" if lang["isSource"] else "dub")
+
+
+@pytest.mark.slow
+def test_rendering_again_from_scratch_gives_the_same_manifest(built_site, tmp_path):
+    """Encoders included: a forced re-render of the same inputs and settings changes only createdAt."""
+    from pipeline.cli import cli
+    from pipeline.cli.common import run_guarded
+
+    again = tmp_path / "again"
+    assert run_guarded(cli, ["build", "-p", str(built_site.project), "-o", str(again), "--force"]) == 0
+    strip = lambda text: re.sub(r'"createdAt": "[^"]*"', '"createdAt": ""', text)  # noqa: E731
+    first = (built_site.dist / "manifest.json").read_text(encoding="utf-8")
+    second = (again / "manifest.json").read_text(encoding="utf-8")
+    assert strip(second) == strip(first)
