@@ -55,10 +55,10 @@ def timed(argv: list[str], **kwargs) -> tuple[float, float]:
     return time.monotonic() - t0, children_cpu() - cpu0
 
 
-def copy_project(dest: Path) -> Path:
+def copy_project(dest: Path, source: Path = REPO) -> Path:
     dest.mkdir(parents=True)
     for name in ("film.toml", "assets", "subtitles", "locales"):
-        src = REPO / name
+        src = source / name
         if src.is_dir():
             shutil.copytree(src, dest / name)
         elif src.is_file():
@@ -153,22 +153,23 @@ def main() -> None:
     parser.add_argument("--full", action="store_true", help="also time the full demo build and its rebuilds")
     parser.add_argument("--json", type=Path, default=None, help="write the results here as JSON")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folders")
+    parser.add_argument("--project", type=Path, default=REPO, help="the film project to copy (default: the demo)")
     args = parser.parse_args()
 
     info = machine()
     tmp = Path(tempfile.mkdtemp(prefix="filmpipe-bench-"))
     rows: list[dict] = []
     try:
-        base_project = copy_project(tmp / "baseline")
+        base_project = copy_project(tmp / "baseline", args.project)
         wall, cpu = baseline(base_project, tmp / "baseline-out")
         rows.append({"run": "baseline: one ffmpeg encode per language (6 x 720p MP4)", "wall": wall, "cpu": cpu})
 
-        same = copy_project(tmp / "same-outputs")
+        same = copy_project(tmp / "same-outputs", args.project)
         set_output(same, ladder=[HEIGHT], progressive=[HEIGHT], open_captions=[])
         rows += filmpipe_runs(same, "filmpipe, same MP4s (ladder [720], no captions)")
 
         if args.full:
-            full = copy_project(tmp / "full")
+            full = copy_project(tmp / "full", args.project)
             rows += filmpipe_runs(full, "filmpipe, full demo (4 rungs, captions, HLS)")
     finally:
         if not args.keep:

@@ -113,9 +113,16 @@ def test_rebuilds_redo_only_what_changed(tiny_built, capsys):
     assert f"{total} tasks: 0 would run, {total} up to date." in capsys.readouterr().out
 
 
-def test_lang_and_draft(make_project, capsys):
+def test_lang_and_draft_with_awkward_file_names(make_project, capsys):
     root = make_project(languages=("en", "pl", "ur"))
     set_output(root, ladder=[180, 120, 90], progressive=[120])
+    # names that would break a shell or a filter graph if they ever reached one
+    awkward = "mäster [v2]; it's,=:x.mp4"
+    (root / "assets" / "master.mp4").rename(root / "assets" / awkward)
+    (root / "assets" / "audio" / "pl.m4a").rename(root / "assets" / "audio" / "-pl $(x).m4a")
+    toml = root / "film.toml"
+    text = toml.read_text(encoding="utf-8").replace('"assets/master.mp4"', f'"assets/{awkward}"')
+    toml.write_text(text.replace('"assets/audio/pl.m4a"', '"assets/audio/-pl $(x).m4a"'), encoding="utf-8")
     assert build(root, "--lang", "pl", "--draft", "-j", "1") == 0, capsys.readouterr()
     files = sorted(p.relative_to(root / "dist").as_posix() for p in (root / "dist" / "video").rglob("*-120.mp4"))
     assert files == ["video/en/en-120.mp4", "video/pl/pl-120.mp4"]
