@@ -318,7 +318,7 @@ def test_hls_js_switches_every_audio_and_subtitle_language(packaged) -> None:
         requested: list[str] = []
         page.on("request", lambda r: requested.append(r.url[len(base):]))
         page.goto(base + "player.html")
-        page.wait_for_function("window.player && player.subtitleTracks.length === 6 && player.audioTracks.length === 6", timeout=15000)
+        page.wait_for_function("window.player && player.subtitleTracks.length === 6 && player.audioTracks.length === 6", timeout=30000)
         tracks = page.evaluate("() => ({subs: player.subtitleTracks.map(t => [t.lang, t.name]), "
                                "audio: player.audioTracks.map(t => [t.lang, t.name])})")
         expected = [[lang, profile_for(lang).native_name] for lang in LANGS]
@@ -334,7 +334,7 @@ def test_hls_js_switches_every_audio_and_subtitle_language(packaged) -> None:
                 f"""() => {{ const v = document.getElementById('v');
                     const t = Array.from(v.textTracks).find(t => t.language === '{lang}');
                     return v.readyState >= 2 && !v.seeking && t && t.activeCues && t.activeCues.length > 0; }}""",
-                timeout=15000,
+                timeout=30000,
             )
             active = page.evaluate(f"""() => {{ const v = document.getElementById('v');
                 const t = Array.from(v.textTracks).find(t => t.language === '{lang}');
@@ -352,7 +352,7 @@ def test_hls_js_switches_every_audio_and_subtitle_language(packaged) -> None:
             # X-TIMESTAMP-MAP: the cue is neither early nor late against the media timeline
             assert start == pytest.approx(TIMES[1][0], abs=0.02) and end == pytest.approx(TIMES[1][1], abs=0.02)
             page.wait_for_function(f"() => performance.getEntriesByType('resource').some(e => e.name.includes('/audio/{lang}/seg-'))",
-                                   timeout=15000)
+                                   timeout=30000)
         assert all(any(r.startswith(f"hls/subs/{lang}/seg-") for r in requested) for lang in LANGS)
 
 
@@ -365,7 +365,7 @@ def test_chromium_native_hls_plays_and_switches_audio(packaged) -> None:
         page.goto(base + "native.html")
         if page.evaluate("document.getElementById('v').canPlayType('application/vnd.apple.mpegurl')") == "":
             pytest.skip("this Chromium has no native HLS player")
-        page.wait_for_function("() => { const v = document.getElementById('v'); return v.readyState >= 1 || v.error; }", timeout=15000)
+        page.wait_for_function("() => { const v = document.getElementById('v'); return v.readyState >= 1 || v.error; }", timeout=30000)
         state = page.evaluate("""() => { const v = document.getElementById('v');
             return {error: v.error && v.error.message, duration: v.duration,
                     audio: v.audioTracks ? Array.from(v.audioTracks).map(t => [t.language, t.label]) : null}; }""")
@@ -377,6 +377,6 @@ def test_chromium_native_hls_plays_and_switches_audio(packaged) -> None:
                 for (let k = 0; k < v.audioTracks.length; k++) v.audioTracks[k].enabled = (k === {i});
                 v.currentTime = {1 + i}; v.play(); }}""")
             page.wait_for_function(f"() => performance.getEntriesByType('resource').some(e => e.name.includes('/audio/{lang}/'))",
-                                   timeout=15000)
+                                   timeout=30000)
             page.wait_for_function(f"() => {{ const v = document.getElementById('v'); return !v.seeking && v.currentTime > {1 + i + 0.2}; }}",
-                                   timeout=15000)
+                                   timeout=30000)
