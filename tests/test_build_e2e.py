@@ -36,7 +36,8 @@ def built_once(tmp_path_factory, tiny_media):
             shutil.copy(tiny_media / f"{lang}.m4a", root / "assets" / "audio" / f"{lang}.m4a")
         (root / "subtitles" / f"{lang}.srt").write_text(make_srt(CUES[lang]), encoding="utf-8")
     (root / "film.toml").write_text(FILM_TOML.format(languages="\n".join(tables), extra_output=""), encoding="utf-8")
-    set_output(root, ladder=[180, 120], progressive=[180, 120], open_captions=[180])
+    # no burned-in captions here (their own tests cover them): this module checks the shared video
+    set_output(root, ladder=[180, 120], progressive=[180, 120], open_captions=[])
     assert build(root) == 0
     return root
 
@@ -115,7 +116,7 @@ def test_rebuilds_redo_only_what_changed(tiny_built, capsys):
 
 def test_lang_and_draft_with_awkward_file_names(make_project, capsys):
     root = make_project(languages=("en", "pl", "ur"))
-    set_output(root, ladder=[180, 120, 90], progressive=[120])
+    set_output(root, ladder=[180, 120, 90], progressive=[120], open_captions=[])
     # names that would break a shell or a filter graph if they ever reached one
     awkward = "mäster [v2]; it's,=:x.mp4"
     (root / "assets" / "master.mp4").rename(root / "assets" / awkward)
@@ -130,3 +131,21 @@ def test_lang_and_draft_with_awkward_file_names(make_project, capsys):
     assert not list((root / "dist").rglob("*-90*"))
     assert build(root, "--lang", "xx") == 2
     assert "--lang names 'xx'" in capsys.readouterr().err
+
+
+def test_validation_errors_stop_the_build_before_anything_is_written(make_project, capsys):
+    broken = "1\n00:00:02,000 --> 00:00:01,000\nCześć!\n"  # ends before it starts
+    root = make_project(languages=("en", "pl"), subtitles={"pl": broken})
+    assert build(root) == 1
+    err = capsys.readouterr().err
+    assert "subtitles/pl.srt" in err and "nothing was written" in err
+    assert not (root / "dist").exists()
+    assert not (root / ".filmpipe-cache" / "tasks").exists()
+
+
+def test_inputs_are_never_modified(tiny_built, tiny_media):
+    """After the module's builds, every input still equals what the project was made from."""
+    assert (tiny_built / "assets" / "master.mp4").read_bytes() == (tiny_media / "master.mp4").read_bytes()
+    assert (tiny_built / "assets" / "audio" / "ur.m4a").read_bytes() == (tiny_media / "ur.m4a").read_bytes()
+    for lang in ("en", "pl", "ur"):
+        assert (tiny_built / "subtitles" / f"{lang}.srt").read_text(encoding="utf-8") == make_srt(CUES[lang])
