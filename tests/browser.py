@@ -111,7 +111,10 @@ class RangeHandler(http.server.SimpleHTTPRequestHandler):
     def copyfile(self, source, outputfile) -> None:  # type: ignore[override]
         remaining = getattr(self, "_remaining", None)
         if remaining is None:
-            return super().copyfile(source, outputfile)
+            try:
+                return super().copyfile(source, outputfile)
+            except (BrokenPipeError, ConnectionResetError):
+                return None  # the player moved on (switched rendition, seeked)
         try:
             while remaining > 0:
                 chunk = source.read(min(65536, remaining))
