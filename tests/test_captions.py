@@ -12,6 +12,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from PIL import Image, ImageChops
 
 from pipeline import ffmpeg
@@ -285,3 +287,13 @@ def test_qc_cue_choice() -> None:
     assert [c.index for c in captions.qc_cues(cues, "en")] == [1, 2, 4]
     assert [c.index for c in captions.qc_cues(cues[:1], "en")] == [1]
     assert captions.frame_time(cue("x", 1.0, 2.0), __import__("fractions").Fraction(25)) == pytest.approx(1.48)
+
+
+@given(st.lists(st.sampled_from(list("ab {}\\Nnh<>i/") + ["<i>", "</i>", "{\\an8}", "\\N"]), max_size=30).map("".join))
+def test_no_subtitle_text_becomes_an_override_or_a_break(text: str) -> None:
+    """Whatever a cue says, its ASS text opens no override block and breaks no line of its own."""
+    line = ass.escape_text(text)
+    assert re.search(r"(?<!\\)[{}]", line) is None
+    assert not re.search(r"\\[Nnh]", line)
+    restored = line.replace("\\{", "{").replace("\\}", "}").replace(ass.WORD_JOINER, "")
+    assert restored == text
