@@ -226,3 +226,28 @@ def test_an_hls_playlist_whose_segments_do_not_add_up_is_reported(dist, capsys):
     problems = problem_lines(lines)
     assert any(l.startswith("duration") and rel in l for l in problems), problems
     assert any(l.startswith("changed") and rel in l for l in problems), problems
+
+
+def test_a_video_stream_cut_short_under_full_length_audio_is_reported(dist, capsys, tmp_path):
+    """The container lasts as long as its longest stream, so the file's duration alone hides this."""
+    import hashlib
+    import subprocess
+
+    manifest = json.loads((dist / "manifest.json").read_text(encoding="utf-8"))
+    rendition = manifest["languages"][1]["renditions"][0]
+    target = dist / rendition["url"]
+    short_video = tmp_path / "short.mp4"
+    run = ["ffmpeg", "-nostdin", "-loglevel", "error", "-y"]
+    subprocess.run([*run, "-i", str(target), "-map", "0:v", "-t", "1", "-c", "copy", str(short_video)], check=True)
+    joined = tmp_path / "joined.mp4"
+    subprocess.run([*run, "-i", str(short_video), "-i", str(target), "-map", "0:v", "-map", "1:a", "-c", "copy",
+                    "-movflags", "+faststart", str(joined)], check=True)
+    target.write_bytes(joined.read_bytes())
+    # a build that recorded the broken file as it is: size and hash agree, only the streams tell
+    _edit_manifest(dist, lambda m: m["languages"][1]["renditions"][0].update(
+        bytes=target.stat().st_size, sha256=hashlib.sha256(target.read_bytes()).hexdigest()))
+    code, lines = verify(dist, capsys, probe=True)
+    assert code == 1
+    problems = problem_lines(lines)
+    assert problems and all(l.startswith("duration") and rendition["url"] in l for l in problems), problems
+    assert any("video stream" in l for l in problems)

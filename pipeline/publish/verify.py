@@ -6,9 +6,10 @@ Checks, each problem naming the file:
 - the HLS tree: every file the master playlist reaches (through every nested playlist) exists
   and matches its line in the tree's SHA256SUMS (itself listed with a hash in the manifest),
   and every media playlist's segments add up to the film's duration within one frame;
-- re-probed through ffprobe: each rendition's duration is within one frame of what the
-  manifest says (and of the film's), its width, height and RFC 6381 codecs match; posters'
-  sizes match; each WebVTT file holds the number of cues listed;
+- re-probed through ffprobe: each rendition's duration, and that of each of its video and
+  audio streams, is within one frame of what the manifest says (and of the film's), its
+  width, height and RFC 6381 codecs match; posters' sizes match; each WebVTT file holds the
+  number of cues listed;
 - extra files: anything in DIST that is none of the above (the manifest lists the preview
   page, the QC report and its frames too), apart from manifest.json and manifest.schema.json.
 """
@@ -204,6 +205,16 @@ class _Verifier:
             self.problem(url, "duration", f"lasts {facts.duration:.3f} s, manifest.json says {listed:.3f} s (more than one frame, {frame:.3f} s, apart)")
         elif abs(listed - film["durationSeconds"]) > frame + 1e-6:
             self.problem(url, "duration", f"lasts {listed:.3f} s but the film lasts {film['durationSeconds']:.3f} s (more than one frame apart)")
+        for stream in facts.raw.get("streams", []):
+            # The container lasts as long as its longest stream: a cut-short video track
+            # under a full-length audio track still gives the right file duration.
+            kind = stream.get("codec_type")
+            try:
+                seconds = float(stream["duration"])
+            except (KeyError, TypeError, ValueError):
+                continue
+            if kind in ("video", "audio") and abs(seconds - listed) > frame + 1e-6:
+                self.problem(url, "duration", f"its {kind} stream lasts {seconds:.3f} s, manifest.json says {listed:.3f} s (more than one frame apart)")
         if facts.video is None:
             self.problem(url, "mismatch", "has no video stream")
             return
