@@ -287,3 +287,11 @@ def test_opened_from_the_file_system_the_tracks_still_load(built_site):
         )
         assert texts == [c[2] for c in vtt_cues(dist / "subtitles" / "pl.vtt")]
         assert console == [] and failed == []
+
+
+def test_a_draft_build_says_so_on_the_page(built_site):
+    manifest = manifest_of(built_site.dist)
+    project = load_project(built_site.project)
+    assert "Draft build" not in render_index(manifest, project, built_site.dist)
+    manifest["build"]["draft"] = True
+    assert "Draft build" in render_index(manifest, project, built_site.dist)
