@@ -23,6 +23,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import resource
 import shutil
 import subprocess
@@ -48,11 +49,25 @@ def children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def timed(argv: list[str], **kwargs) -> tuple[float, float]:
-    """(wall seconds, child CPU seconds) of one command, which must succeed."""
+def timed(argv: list[str], log: list[str] | None = None) -> tuple[float, float]:
+    """(wall seconds, child CPU seconds) of one command, which must succeed; stdout into `log`."""
     cpu0, t0 = children_cpu(), time.monotonic()
-    subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, **kwargs)
+    done = subprocess.run(argv, check=True, stdout=subprocess.PIPE, text=True)
+    if log is not None:
+        log.extend(done.stdout.splitlines())
     return time.monotonic() - t0, children_cpu() - cpu0
+
+
+def task_shares(lines: list[str]) -> dict[str, float]:
+    """Seconds per kind of task (ladder, audio, captions, ...) from the build's plain 'done' lines."""
+    shares: dict[str, float] = {}
+    for line in lines:
+        match = re.match(r"\s+done\s+(\S+)\s+.*\(([\d.]+) s\)$", line.rstrip())
+        if match:
+            task_id = match.group(1)
+            kind = "qc" if task_id.startswith("qc/") else task_id.split("/")[0]
+            shares[kind] = shares.get(kind, 0.0) + float(match.group(2))
+    return shares
 
 
 def copy_project(dest: Path, source: Path = REPO) -> Path:
@@ -118,8 +133,9 @@ def touch_one_subtitle(project: Path, lang: str = "pl") -> None:
 
 def filmpipe_runs(project: Path, label: str) -> list[dict]:
     rows = []
-    wall, cpu = timed(FILMPIPE + ["build", "-p", str(project)])
-    rows.append({"run": f"{label}: cold build", "wall": wall, "cpu": cpu})
+    log: list[str] = []
+    wall, cpu = timed(FILMPIPE + ["build", "-p", str(project)], log)
+    rows.append({"run": f"{label}: cold build", "wall": wall, "cpu": cpu, "task_seconds": task_shares(log)})
     wall, cpu = timed(FILMPIPE + ["build", "-p", str(project)])
     rows.append({"run": f"{label}: rebuild, nothing changed", "wall": wall, "cpu": cpu})
     touch_one_subtitle(project)
@@ -184,6 +200,13 @@ def main() -> None:
     for row in rows:
         row["ratio"] = row["wall"] / base if base else None
         print(f"| {row['run']} | {row['wall']:.1f} | {row['cpu']:.1f} | {row['ratio']:.3f} |")
+    for row in rows:
+        shares = row.get("task_seconds")
+        if shares:
+            total = sum(shares.values()) or 1.0
+            print(f"\nTask time by kind, {row['run']} (tasks overlap: shares of the summed task time):")
+            for kind, seconds in sorted(shares.items(), key=lambda kv: -kv[1]):
+                print(f"  {kind:<12} {seconds:7.1f} s  {100 * seconds / total:5.1f}%")
     if args.json:
         args.json.write_text(json.dumps({"machine": info, "rows": rows}, indent=2), encoding="utf-8")
 
