@@ -149,3 +149,28 @@ def test_prune_keeps_entries_while_another_build_uses_the_cache(tmp_path):
     with mine.in_use():
         assert mine.prune() == 2
     assert entries() == 6
+
+
+def test_an_input_rewritten_while_a_task_reads_it_is_not_cached(tmp_path):
+    from pipeline.build.runner import InputChanged
+
+    root, _ = project(tmp_path)
+    srt = root / "subtitles" / "pl.srt"
+
+    def read_while_rewritten(run: TaskRun) -> TaskOutput:
+        text = srt.read_text(encoding="utf-8")
+        srt.write_text(text, encoding="utf-8")  # same bytes, written again meanwhile (new mtime)
+        later = time.time() + 50
+        os.utime(srt, (later, later))
+        return TaskOutput()
+
+    tasks = [Task(id="vtt/pl", title="pl", action=read_while_rewritten, inputs=(srt,))]
+    cache = fresh_cache(root)
+    keys = cache.keys(tasks)
+    try:
+        run_tasks(tasks, None, cache, keys, cache.statuses(tasks, keys), jobs=1)
+        raised = None
+    except InputChanged as err:
+        raised = err
+    assert raised is not None and "subtitles/pl.srt changed while the build was reading it" in raised.message
+    assert not cache.entry_exists(keys["vtt/pl"].key)

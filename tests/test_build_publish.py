@@ -105,6 +105,21 @@ def test_verification_refuses_an_output_of_the_wrong_length(published, tiny_medi
     assert snapshot(published / "dist") == before
 
 
+def test_verification_refuses_a_short_video_stream_hidden_behind_full_audio(published, tiny_media, monkeypatch):
+    before = snapshot(published / "dist")
+    change_pl_dub(published, tiny_media)
+    real = progressive.join_argv
+
+    def short_video(video, audio_file, iso, out):
+        argv = real(video, audio_file, iso, out)
+        return ["-t", "1.2", *argv]  # an input option: only the video input is cut
+
+    monkeypatch.setattr(progressive, "join_argv", short_video)
+    with pytest.raises(publishing.PublishCheckFailed, match=r"video stream of 1\.\d+ s but the master lasts 3\.000 s"):
+        build(published)
+    assert snapshot(published / "dist") == before
+
+
 def test_a_crash_between_the_two_renames_is_repaired(published):
     dist = published / "dist"
     before = snapshot(dist)

@@ -129,6 +129,21 @@ class Cache:
         os.replace(tmp, self._stat_file)
         self._stats_dirty = False
 
+    def changed_since_keyed(self, paths: tuple[Path, ...]) -> list[str]:
+        """Inputs whose mtime or size differs from when the keys were computed (changed mid-build)."""
+        stats = self._load_stats()
+        changed = []
+        for path in paths:
+            known = stats.get(os.fspath(path.resolve()))
+            try:
+                st = path.stat()
+            except OSError:
+                changed.append(self.input_name(path))
+                continue
+            if not known or known[0] != st.st_mtime_ns or known[1] != st.st_size:
+                changed.append(self.input_name(path))
+        return changed
+
     def input_name(self, path: Path) -> str:
         try:
             return path.resolve().relative_to(self.project_root.resolve()).as_posix()

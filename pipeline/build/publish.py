@@ -155,6 +155,13 @@ def _check_media(path: Path, artifact: Artifact, expected: float, frame: float, 
         raise fail("has no duration") from None
     if abs(duration - expected) > frame + 1e-3:
         raise fail(f"lasts {duration:.3f} s but the master lasts {expected:.3f} s (more than one frame apart)")
+    for stream in streams:  # every stream, not only the container: a short video hides behind its audio
+        try:
+            seconds = float(stream["duration"])
+        except (KeyError, TypeError, ValueError):
+            continue
+        if stream.get("codec_type") in ("video", "audio") and abs(seconds - expected) > frame + 1e-3:
+            raise fail(f"has a {stream['codec_type']} stream of {seconds:.3f} s but the master lasts {expected:.3f} s")
     videos = [s for s in streams if s.get("codec_type") == "video"]
     audios = [s for s in streams if s.get("codec_type") == "audio"]
     if artifact.kind in ("progressive", "open-captions"):

@@ -21,6 +21,7 @@ from pathlib import Path
 from pipeline import ffmpeg
 from pipeline.build.cache import Cache, CacheEntry, Status, TaskKey
 from pipeline.build.model import PlanContext, Task, TaskOutput, TaskRun
+from pipeline.errors import FilmpipeError
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,12 @@ class TaskResult:
     output: TaskOutput
     reused: bool
     seconds: float
+
+
+class InputChanged(FilmpipeError):
+    """An input file was modified while a task read it."""
+
+    exit_code = 3
 
 
 class _Stopped(Exception):
@@ -153,6 +160,13 @@ def run_tasks(
                     cache.discard(work)
                     emit(Event("fail", task, seconds=time.monotonic() - started_at[task.id], reason=str(error)))
                     raise error
+                changed = cache.changed_since_keyed(task.inputs)
+                if changed:  # what was read may be half old, half new: never cache it
+                    cache.discard(work)
+                    raise InputChanged(
+                        f"{', '.join(changed)} changed while the build was reading it (task {task.id})",
+                        "build again once the file is no longer being written",
+                    )
                 entry: CacheEntry = cache.commit(task.id, keys[task.id], work, future.result())
                 seconds = time.monotonic() - started_at[task.id]
                 results[task.id] = TaskResult(entry.folder, entry.output, reused=False, seconds=seconds)

@@ -13,10 +13,17 @@ from fractions import Fraction
 
 from pipeline import codecs, ffmpeg
 from pipeline.build.model import PlanContext, Task, TaskOutput, TaskRun
+from pipeline.errors import FilmpipeError
 from pipeline.render.common import master_duration, master_fps, rung_width, seconds_progress
 
+
+class RenderCheckFailed(FilmpipeError):
+    """A render produced something other than what it should have (e.g. too short)."""
+
+    exit_code = 3
+
 TASK_ID = "ladder"
-RECIPE = 1  # bump when the encode recipe changes: every cached ladder is then re-made
+RECIPE = 2  # bump when the encode recipe changes: every cached ladder is then re-made
 GOP_SECONDS = 2
 CRF = 21
 # Peak bitrate cap per rung height (kb/s); bufsize is twice the cap. Capped CRF: easy
@@ -136,11 +143,17 @@ def encode_ladder(run: TaskRun) -> TaskOutput:
         cwd=run.out,
     )
     rungs = []
+    frame = float(1 / _master_fps(context))
     for height in heights:
         facts = ffmpeg.probe(run.out / rung_file(height))
         video = next(s for s in facts["streams"] if s.get("codec_type") == "video")
         size = (run.out / rung_file(height)).stat().st_size
-        seconds = float(video.get("duration") or facts["format"].get("duration") or duration)
+        seconds = float(video.get("duration") or facts["format"].get("duration") or 0)
+        if abs(seconds - duration) > frame + 1e-3:
+            raise RenderCheckFailed(
+                f"the {height}p rung lasts {seconds:.3f} s but the master's video lasts {duration:.3f} s",
+                "the master may have changed or be damaged while it was read: run 'filmpipe validate', then build again",
+            )
         rungs.append({
             "height": int(video["height"]),
             "width": int(video["width"]),
