@@ -6,14 +6,13 @@ bootstrap:
 
 demo: bootstrap
 	.venv/bin/filmpipe build -p .
-	@echo "Preview page: $(CURDIR)/dist/index.html"
-	@echo "Manifest:     $(CURDIR)/dist/manifest.json"
 
 test: bootstrap
 	.venv/bin/python -m pytest $(PYTEST_ARGS)
 
 bench: bootstrap
-	.venv/bin/python bench/run.py
+	.venv/bin/python bench/validate_bench.py
+	.venv/bin/python bench/build_bench.py --full
 
 clean:
 	rm -rf dist .filmpipe-cache

@@ -1,7 +1,7 @@
 """Benchmark `filmpipe validate`: 6 languages of 2,000 cues each, cold and warm, next to the
 time pysrt alone takes to read the same files.
 
-    .venv/bin/python bench/validate_bench.py [--cues 2000] [--workdir /tmp/filmpipe-bench] [--out bench/VALIDATE.md]
+    .venv/bin/python bench/validate_bench.py [--cues 2000] [--workdir /tmp/filmpipe-bench] [--out /tmp/validate.md]
 
 The film is generated with lavfi (a still colour at 320x180, 25 fps, and a tone) long enough
 for every cue; it is kept in --workdir so a second run skips making it. "cold" starts with an
