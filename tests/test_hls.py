@@ -127,7 +127,8 @@ def test_master_playlist(packaged) -> None:
     text = (root / "master.m3u8").read_text(encoding="utf-8")
     master = load(root / "master.m3u8")
     assert master.is_variant
-    assert text.startswith("#EXTM3U\n#EXT-X-VERSION:7\n#EXT-X-INDEPENDENT-SEGMENTS\n")
+    # The master declares the highest version of the playlists it names (6: fMP4 media playlists).
+    assert text.startswith("#EXTM3U\n#EXT-X-VERSION:6\n#EXT-X-INDEPENDENT-SEGMENTS\n")
     assert master.is_independent_segments
 
     audio_media = [m for m in master.media if m.type == "AUDIO"]
@@ -202,7 +203,9 @@ def test_media_playlists(packaged, kind: str) -> None:
     assert playlist.playlist_type == "vod"
     assert playlist.is_endlist
     assert playlist.is_independent_segments
-    assert playlist.version == 7
+    # EXT-X-VERSION as the playlist's features need (RFC 8216 section 7): EXT-X-MAP in a
+    # playlist that is not I-frames only needs 6; WebVTT playlists only need decimal EXTINF (3).
+    assert playlist.version == (3 if kind.startswith("subs") else 6)
     durations = [s.duration for s in playlist.segments]
     assert len(durations) == 3
     assert playlist.target_duration == max(round(d) for d in durations) == 6
@@ -274,6 +277,7 @@ def test_iframe_playlists_address_keyframes(packaged) -> None:
         text = (folder / "iframes.m3u8").read_text(encoding="utf-8")
         playlist = load(folder / "iframes.m3u8")
         assert "#EXT-X-I-FRAMES-ONLY" in text and playlist.is_i_frames_only
+        assert playlist.version == 5  # EXT-X-MAP (5), EXT-X-BYTERANGE and EXT-X-I-FRAMES-ONLY (4)
         assert playlist.segment_map[0].uri == "init.mp4"
         assert len(playlist.segments) == math.ceil(DURATION / 2)  # an IDR every 2 s
         assert sum(s.duration for s in playlist.segments) == pytest.approx(DURATION, abs=0.05)

@@ -14,7 +14,10 @@ Layout (all URIs relative):
     hls/audio/<lang>/init.mp4, seg-NNNNN.m4s, index.m3u8
     hls/subs/<lang>/seg-NNNNN.vtt, index.m3u8
 
-Following Apple's HLS authoring specification: EXT-X-VERSION 7 (fMP4), VOD playlists with
+Following Apple's HLS authoring specification: EXT-X-VERSION as each playlist's features need
+(RFC 8216 section 7: 6 for media playlists with EXT-X-MAP, 5 for I-frame playlists (EXT-X-MAP,
+BYTERANGE), 3 for WebVTT playlists (decimal EXTINF); the master playlist declares the highest
+version of the playlists it names, which it and its media must comply with), VOD playlists with
 EXT-X-INDEPENDENT-SEGMENTS, target duration from the rounded real segment durations,
 BANDWIDTH as the peak segment bit rate (video segment + the most demanding audio segment),
 AVERAGE-BANDWIDTH, CODECS (RFC 6381, probed), RESOLUTION, FRAME-RATE, CLOSED-CAPTIONS=NONE,
@@ -44,12 +47,16 @@ from pipeline.subtitles import webvtt
 from pipeline.subtitles.reader import load_cues
 
 TASK_ID = "hls"
-RECIPE = 1
+RECIPE = 2  # 2: EXT-X-VERSION per playlist, as its features need
 PUBLISH_TO = "hls/"
 MASTER = "master.m3u8"
 MIME = "application/vnd.apple.mpegurl"
 SEGMENT_SECONDS = 6
-VERSION = 7
+# EXT-X-VERSION: the lowest that each playlist's features need (RFC 8216 section 7).
+VERSION_MEDIA = 6  # EXT-X-MAP in a playlist that is not I-frames only
+VERSION_IFRAMES = 5  # EXT-X-MAP (5), EXT-X-BYTERANGE and EXT-X-I-FRAMES-ONLY (4)
+VERSION_SUBTITLES = 3  # decimal EXTINF durations
+VERSION_MASTER = max(VERSION_MEDIA, VERSION_IFRAMES, VERSION_SUBTITLES)  # covers what it names
 AUDIO_GROUP = "aud"
 SUBTITLE_GROUP = "subs"
 INIT = "init.mp4"
@@ -241,10 +248,10 @@ def target_duration(durations: list[float]) -> int:
     return max(1, max((math.floor(d + 0.5) for d in durations), default=1))
 
 
-def _media_header(durations: list[float], extra: tuple[str, ...] = ()) -> list[str]:
+def _media_header(durations: list[float], version: int, extra: tuple[str, ...] = ()) -> list[str]:
     return [
         "#EXTM3U",
-        f"#EXT-X-VERSION:{VERSION}",
+        f"#EXT-X-VERSION:{version}",
         f"#EXT-X-TARGETDURATION:{target_duration(durations)}",
         "#EXT-X-MEDIA-SEQUENCE:0",
         "#EXT-X-PLAYLIST-TYPE:VOD",
@@ -254,7 +261,7 @@ def _media_header(durations: list[float], extra: tuple[str, ...] = ()) -> list[s
 
 
 def media_playlist(stream: Stream) -> str:
-    lines = _media_header([s.duration for s in stream.segments])
+    lines = _media_header([s.duration for s in stream.segments], VERSION_MEDIA)
     lines.append(f'#EXT-X-MAP:URI="{INIT}"')
     for seg in stream.segments:
         lines += [f"#EXTINF:{_duration(seg.duration)},", seg.name]
@@ -275,7 +282,7 @@ def iframe_entries(stream: Stream) -> list[tuple[Segment, Keyframe, float]]:
 
 def iframe_playlist(stream: Stream) -> str:
     entries = iframe_entries(stream)
-    lines = _media_header([d for _, _, d in entries], ("#EXT-X-I-FRAMES-ONLY",))
+    lines = _media_header([d for _, _, d in entries], VERSION_IFRAMES, ("#EXT-X-I-FRAMES-ONLY",))
     lines.append(f'#EXT-X-MAP:URI="{INIT}"')
     for seg, key, seconds in entries:
         lines += [f"#EXTINF:{_duration(seconds)},", f"#EXT-X-BYTERANGE:{key.length}@{key.offset}", seg.name]
@@ -312,7 +319,7 @@ def subtitle_segments(cues, language: str, rtl: bool, video: Stream) -> list[tup
 
 
 def subtitle_playlist(entries: list[tuple[str, float, str]]) -> str:
-    lines = _media_header([d for _, d, _ in entries])
+    lines = _media_header([d for _, d, _ in entries], VERSION_SUBTITLES)
     for name, seconds, _ in entries:
         lines += [f"#EXTINF:{_duration(seconds)},", name]
     lines.append("#EXT-X-ENDLIST")
@@ -347,7 +354,7 @@ def master_playlist(
     fps: Fraction,
 ) -> str:
     """The multivariant playlist. `audios`: (language settings, stream); `subtitles`: language settings."""
-    lines = ["#EXTM3U", f"#EXT-X-VERSION:{VERSION}", "#EXT-X-INDEPENDENT-SEGMENTS", ""]
+    lines = ["#EXTM3U", f"#EXT-X-VERSION:{VERSION_MASTER}", "#EXT-X-INDEPENDENT-SEGMENTS", ""]
     for lang, stream in audios:
         is_source = lang["code"] == source
         uri = f"audio/{lang['code']}/{MEDIA_PLAYLIST}"
