@@ -74,37 +74,43 @@ def stop_all() -> None:
 _TIME_KEYS = ("out_time_us", "out_time_ms")  # both are microseconds in ffmpeg 5
 
 
-def run(
+def _run_with_progress(
     args: Sequence[str | os.PathLike[str]],
     *,
-    what: str = "",
-    on_progress: ProgressCallback | None = None,
-    cwd: Path | None = None,
-) -> str:
-    """Run ffmpeg with `args` (everything after the program name); return its stderr.
+    what: str,
+    on_progress: ProgressCallback | None,
+    cwd: Path | None,
+    keep_lines: int | None,
+    overwrite: bool,
+) -> tuple[float | None, list[str]]:
+    """Run ffmpeg with `-progress pipe:1`: (seconds of output reached, stderr lines kept).
 
-    Raises FfmpegError on a non-zero exit. `on_progress` receives the seconds of output
-    written so far, parsed from `-progress`.
+    stderr is drained on a thread so a chatty ffmpeg can never block on a full pipe;
+    `keep_lines` bounds what is kept (None: everything, for analysis filters).
     """
-    argv = [_executable(FFMPEG), "-nostdin", "-hide_banner", "-nostats", "-y", "-progress", "pipe:1"]
+    argv = [_executable(FFMPEG), "-nostdin", "-hide_banner", "-nostats"]
+    argv += (["-y"] if overwrite else []) + ["-progress", "pipe:1"]
     argv += [os.fspath(a) for a in args]
     proc = _spawn(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=cwd)
-    tail: deque[str] = deque(maxlen=400)
+    lines: deque[str] = deque(maxlen=keep_lines)
+    reached: float | None = None
 
     def drain() -> None:
         assert proc.stderr is not None
         for raw in proc.stderr:
-            tail.append(raw.decode("utf-8", "replace").rstrip("\n"))
+            lines.append(raw.decode("utf-8", "replace").rstrip("\n"))
 
     reader = threading.Thread(target=drain, daemon=True)
     reader.start()
     try:
         assert proc.stdout is not None
         for raw in proc.stdout:
-            line = raw.decode("ascii", "replace").strip()
-            key, _, value = line.partition("=")
-            if on_progress and key in _TIME_KEYS and value.isdigit():
-                on_progress(int(value) / 1_000_000)
+            key, _, value = raw.decode("ascii", "replace").strip().partition("=")
+            if key in _TIME_KEYS and value.isdigit():
+                seconds = int(value) / 1_000_000
+                reached = seconds if reached is None else max(reached, seconds)
+                if on_progress:
+                    on_progress(seconds)
         proc.wait()
         reader.join()
     finally:
@@ -112,10 +118,27 @@ def run(
             proc.kill()
             proc.wait()
         _forget(proc)
-    stderr = "\n".join(tail)
     if proc.returncode != 0:
-        raise FfmpegError(argv, proc.returncode, "\n".join(list(tail)[-STDERR_TAIL_LINES:]), what)
-    return stderr
+        raise FfmpegError(argv, proc.returncode, "\n".join(list(lines)[-STDERR_TAIL_LINES:]), what)
+    return reached, list(lines)
+
+
+def run(
+    args: Sequence[str | os.PathLike[str]],
+    *,
+    what: str = "",
+    on_progress: ProgressCallback | None = None,
+    cwd: Path | None = None,
+) -> str:
+    """Run ffmpeg with `args` (everything after the program name); return its stderr's last lines.
+
+    Raises FfmpegError on a non-zero exit. `on_progress` receives the seconds of output
+    written so far, parsed from `-progress`.
+    """
+    _, lines = _run_with_progress(
+        args, what=what, on_progress=on_progress, cwd=cwd, keep_lines=400, overwrite=True
+    )
+    return "\n".join(lines)
 
 
 def capture(args: Sequence[str | os.PathLike[str]], *, what: str = "", program: str = "ffmpeg") -> tuple[bytes, str]:
@@ -143,37 +166,10 @@ def analyse(
     filters print their results there) and returns how far decoding got, which tells a
     truncated file from a whole one. Raises FfmpegError on a non-zero exit.
     """
-    argv = [_executable(FFMPEG), "-nostdin", "-hide_banner", "-nostats", "-progress", "pipe:1"]
-    argv += [os.fspath(a) for a in args]
-    proc = _spawn(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    lines: list[str] = []
-    done: list[float] = []
-
-    def drain() -> None:
-        assert proc.stderr is not None
-        for raw in proc.stderr:
-            lines.append(raw.decode("utf-8", "replace").rstrip("\n"))
-
-    reader = threading.Thread(target=drain, daemon=True)
-    reader.start()
-    try:
-        assert proc.stdout is not None
-        for raw in proc.stdout:
-            key, _, value = raw.decode("ascii", "replace").strip().partition("=")
-            if key in _TIME_KEYS and value.isdigit():
-                done.append(int(value) / 1_000_000)
-                if on_progress:
-                    on_progress(done[-1])
-        proc.wait()
-        reader.join()
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-        _forget(proc)
-    if proc.returncode != 0:
-        raise FfmpegError(argv, proc.returncode, "\n".join(lines[-STDERR_TAIL_LINES:]), what)
-    return (max(done) if done else None), "\n".join(lines)
+    reached, lines = _run_with_progress(
+        args, what=what, on_progress=on_progress, cwd=None, keep_lines=None, overwrite=False
+    )
+    return reached, "\n".join(lines)
 
 
 def probe(path: Path, *, extra: Sequence[str] = ()) -> dict:

@@ -28,18 +28,11 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.build.model import Artifact, Task, TaskOutput
+from pipeline.hashing import sha256_file
 
 CACHE_DIR = ".filmpipe-cache"
 UP_TO_DATE = "up to date"
-_CHUNK = 1 << 20
-
-
-def _sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while chunk := fh.read(_CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
+_sha256_file = sha256_file
 
 
 def _json_hash(value: Any) -> str:

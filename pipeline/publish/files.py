@@ -6,22 +6,17 @@ checks them again), so both sides walk and hash in exactly the same way.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
-CHUNK = 1 << 20
+from pipeline.hashing import sha256_file
+
 CHECKSUMS_NAME = "SHA256SUMS"
 
 
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        while chunk := fh.read(CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
+sha256_of = sha256_file
 
 
 @dataclass(frozen=True)

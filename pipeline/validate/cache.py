@@ -8,24 +8,17 @@ be written, or a damaged entry, means measuring again, never a failure.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import tempfile
 from pathlib import Path
 from typing import Any
 
+from pipeline.hashing import sha256_file
+
 CACHE_DIR = Path(".filmpipe-cache") / "validate"
 HASHES_FILE = "hashes.json"
-CHUNK = 1 << 20
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        while chunk := fh.read(CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
+sha256_of = sha256_file
 
 
 def _write_json(path: Path, data: Any) -> None:
