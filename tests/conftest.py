@@ -12,6 +12,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Nothing is written into the checkout: no example database (.hypothesis/); no deadline, since
+# two cores shared with ffmpeg make timings meaningless. FILMPIPE_HYPOTHESIS=thorough runs more.
+settings.register_profile("quick", database=None, deadline=None, max_examples=60)
+settings.register_profile("thorough", database=None, deadline=None, max_examples=1000)
+settings.load_profile(os.environ.get("FILMPIPE_HYPOTHESIS", "quick"))
 
 DURATION = 3.0
 FPS = 25
