@@ -12,7 +12,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from hypothesis import settings
+
+# Hypothesis keeps caches in ./.hypothesis unless told otherwise: keep them out of the checkout.
+os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY", "/tmp/filmpipe-hypothesis")
+from hypothesis import settings  # noqa: E402
 
 # Nothing is written into the checkout: no example database (.hypothesis/); no deadline, since
 # two cores shared with ffmpeg make timings meaningless. FILMPIPE_HYPOTHESIS=thorough runs more.
