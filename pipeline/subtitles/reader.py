@@ -27,8 +27,12 @@ if TYPE_CHECKING:
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 _STAMP = r"(?:(\d+):)?(\d{1,2}):(\d{1,2})[,.](\d{1,3})"
 _TIMING = re.compile(rf"^\s*{_STAMP}\s*-->\s*{_STAMP}(?:\s+.*)?\s*$")
-# A line meant as a timing line even when mistyped: "-->" or two timestamps with something between.
-_TIMING_LIKE = re.compile(r"-->|^\s*(?:\d+:)?\d{1,2}:\d{1,2}[,.:]\d{1,3}\D{1,8}(?:\d+:)?\d{1,2}:\d{1,2}")
+# A line meant as a timing line even when mistyped: "-->", two timestamps with something between,
+# or a line that starts with a full timestamp (the arrow and end time left out: "00:00:05,000").
+_TIMING_LIKE = re.compile(
+    r"-->|^\s*(?:\d+:)?\d{1,2}:\d{1,2}[,.:]\d{1,3}\D{1,8}(?:\d+:)?\d{1,2}:\d{1,2}"
+    r"|^\s*\d{1,2}:\d{2}:\d{2}[,.]\d{1,3}(?!\d)"
+)
 MAX_SHOWN = 60  # characters of a bad line quoted in a message
 
 
@@ -176,6 +180,18 @@ def _other_format(data: bytes, text: str | None) -> tuple[str, str] | None:
     return None
 
 
+# Control characters no text file holds (tab, line and page breaks aside), NUL included.
+_BINARY = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+BINARY_SHARE = 0.02  # random bytes hold about 12 % of them; a text file none, or a stray Ctrl-Z
+
+
+def _looks_binary(text: str) -> bool:
+    """Bytes that no editor would save as subtitles: an image, a video, a zero-filled file.
+    Judged only when no cue could be read (junk after readable cues is reported block by block)."""
+    controls = len(_BINARY.findall(text))
+    return controls > 2 and controls > BINARY_SHARE * len(text)
+
+
 def read_subtitles(path: Path, language: str, display: str | None = None) -> tuple[SubtitleDoc | None, list[Finding]]:
     """Read an SRT or WebVTT file into cues, with SUB_ENCODING/SUB_MOJIBAKE/SUB_PARSE findings.
 
@@ -231,6 +247,10 @@ def read_subtitles(path: Path, language: str, display: str | None = None) -> tup
     lines = _NEWLINE.split(text)
     state = _Parse(path, shown, language, fmt)
     _parse(lines, state)
+    if not state.cues and _looks_binary(decoded.text):  # no code page to name, no block to quote
+        return None, [Finding("SUB_PARSE", "error", f"{shown} is not a text file: it holds binary data",
+                              "is this the right file? Point film.toml at the subtitles, saved as SRT (plain text)",
+                              language=language, file=shown, line=1)]
     for cue in state.cues:
         garbled = find_mojibake(cue.text, language)
         if garbled:

@@ -64,6 +64,9 @@ class Context:
     source_complete: bool = True
     script_wrong: bool = False  # set by the file's SUB_SCRIPT: missing glyphs then go without saying
     script_wrong_cues: set[int] = field(default_factory=set)  # likewise for single cues
+    # Cues with SUB_MOJIBAKE: their letters are not the translator's, so the rules that read
+    # letters (script, language, length, reading speed, glyphs) leave them to that error.
+    garbled_cues: frozenset[int] = frozenset()
 
     @property
     def cues(self) -> tuple[Cue, ...]:

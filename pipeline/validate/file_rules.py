@@ -41,9 +41,15 @@ def cue_script(cue: Cue, ctx: Context) -> Issue | None:
     )
 
 
+def _readable_text(ctx: Context) -> str:
+    """The file's visible text without garbled cues (SUB_MOJIBAKE speaks for them) or web addresses
+    (Latin in every language)."""
+    return WEB_ADDRESS.sub(" ", "\n".join(t for i, t in ctx.shown.items() if i not in ctx.garbled_cues))
+
+
 def file_script(ctx: Context) -> Iterator[Issue]:
     expected = ctx.lang.profile.script
-    text = WEB_ADDRESS.sub(" ", "\n".join(ctx.shown.values()))  # web addresses are Latin in every language
+    text = _readable_text(ctx)
     counts = letter_scripts(text)
     total = sum(counts.values())
     if total < MIN_LETTERS_TO_JUDGE:
@@ -68,6 +74,8 @@ def file_script(ctx: Context) -> Iterator[Issue]:
             )
             return
     for cue in ctx.cues:
+        if cue.index in ctx.garbled_cues:
+            continue
         issue = cue_script(cue, ctx)
         if issue:
             ctx.script_wrong_cues.add(cue.index)
@@ -88,7 +96,7 @@ def file_language(ctx: Context) -> Iterator[Issue]:
     """Another Latin-script language's file in this slot (Polish subtitles filed as Romanian)."""
     if ctx.lang.profile.script != "Latn" or ctx.script_wrong:
         return
-    text = WEB_ADDRESS.sub(" ", "\n".join(ctx.shown.values())).lower()
+    text = _readable_text(ctx).lower()
     letters = sum(1 for ch in text if ch.isalpha())
     if letters < LANGUAGE_MIN_LETTERS:
         return

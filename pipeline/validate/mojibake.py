@@ -41,8 +41,12 @@ class Mojibake:
     codepage: str  # the code page it was wrongly read as
 
 
-def _fits(text: str, script: str) -> bool:
-    """Every non-ASCII character is a letter or mark of the script, or typographic punctuation."""
+def _fits(text: str, script: str, alphabet: str | None = None) -> bool:
+    """Every non-ASCII character is a letter or mark of the script, or typographic punctuation.
+
+    For a Latin-script language with a known alphabet a letter must be one of its own or of
+    Latin-1/Latin Extended-A (loanwords): Urdu letter pairs in the Polish slot re-encode to
+    UTF-8 for 'ǘ' or 'ʪ', which no Polish text meant."""
     has_content = False
     for ch in text:
         if ch < "\x80":
@@ -50,7 +54,12 @@ def _fits(text: str, script: str) -> bool:
         cat = unicodedata.category(ch)
         if ch in TYPOGRAPHIC or (cat[0] in "PS" and script_of(ch) == "Zyyy" and ord(ch) < 0x2100):
             has_content = True
-        elif cat[0] in "LM" and (script_of(ch) == script or (cat[0] == "M" and script_of(ch) == "Zyyy")):
+        elif cat[0] in "LM" and script_of(ch) == script:
+            if script == "Latn" and alphabet is not None and cat[0] == "L" \
+                    and not ("\u00c0" <= ch <= "\u017f" or ch.lower() in alphabet):
+                return False
+            has_content = True
+        elif cat[0] == "M" and script_of(ch) == "Zyyy":
             has_content = True
         else:
             return False
@@ -71,6 +80,16 @@ def _native(run: str, language: str, script: str) -> bool:
     return True
 
 
+def _foreign_word(run: str, script: str) -> bool:
+    """A run of letters of one other script in a Latin-script file: a word pasted from another
+    language (SUB_SCRIPT's business), not garbage. Latin text read as a legacy code page always
+    leaves punctuation or symbols in the run (Polish 'ą' read as Windows-1256 is 'ؤ…')."""
+    if script != "Latn":
+        return False
+    scripts = {script_of(ch) for ch in run if unicodedata.category(ch)[0] != "M"}
+    return all(unicodedata.category(ch)[0] in "LM" for ch in run) and len(scripts) == 1 and "Latn" not in scripts
+
+
 def _repair(run: str) -> tuple[str, str] | None:
     for codepage in CODEPAGES:
         try:
@@ -85,6 +104,7 @@ def _repair(run: str) -> tuple[str, str] | None:
 def find_mojibake(text: str, language: str) -> list[Mojibake]:
     """Every garbled run in `text` (a cue's text), in order."""
     script = expected_script(language)
+    alphabet = LATIN_ALPHABETS.get(language.split("-")[0].lower())
     found: list[Mojibake] = []
     if REPLACEMENT in text:
         found.append(Mojibake(REPLACEMENT, "?", "unknown"))
@@ -93,35 +113,35 @@ def find_mojibake(text: str, language: str) -> list[Mojibake]:
             found += [Mojibake(m.group(0), "?", "unknown") for m in _LOST_LETTER.finditer(token)]
     for match in _RUN.finditer(text):
         run = match.group(0)
-        if _native(run, language, script):
+        if _native(run, language, script) or _foreign_word(run, script):
             continue
         for piece in _NOT_ENCODABLE.split(run):
             if len(piece) < 2:
                 continue
-            repaired = _repair_longest(piece, script)
+            repaired = _repair_longest(piece, script, alphabet)
             if repaired:
-                found.append(_unwind(repaired, script))
+                found.append(_unwind(repaired, script, alphabet))
     return found
 
 
-def _unwind(found: Mojibake, script: str) -> Mojibake:
+def _unwind(found: Mojibake, script: str, alphabet: str | None = None) -> Mojibake:
     """Text garbled more than once: repair until it stops changing."""
     meant = found.meant
     for _ in range(MAX_ROUNDS):
         again = _repair(meant)
-        if not again or not _fits(again[0], script):
+        if not again or not _fits(again[0], script, alphabet):
             break
         meant = again[0]
     return Mojibake(found.found, meant, found.codepage)
 
 
-def _repair_longest(run: str, script: str) -> Mojibake | None:
+def _repair_longest(run: str, script: str, alphabet: str | None = None) -> Mojibake | None:
     """Try the whole run, then shorter pieces: a garbled letter can sit next to a real one."""
     n = len(run)
     for size in range(n, 1, -1):
         for start in range(0, n - size + 1):
             piece = run[start : start + size]
             repaired = _repair(piece)
-            if repaired and _fits(repaired[0], script):
+            if repaired and _fits(repaired[0], script, alphabet):
                 return Mojibake(piece, repaired[0], repaired[1])
     return None

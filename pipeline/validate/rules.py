@@ -213,6 +213,7 @@ class CueRule:
     severity: str
     check: CueCheck
     needs_text: bool = False  # skipped for cues without text (SUB_EMPTY says it once)
+    reads_letters: bool = False  # skipped for garbled cues (SUB_MOJIBAKE says it once)
 
 
 CUE_RULES: tuple[CueRule, ...] = (
@@ -223,13 +224,13 @@ CUE_RULES: tuple[CueRule, ...] = (
     CueRule("SUB_MIN_DURATION", "warning", min_duration),
     CueRule("SUB_MAX_DURATION", "warning", max_duration),
     CueRule("SUB_GAP", "warning", gap),
-    CueRule("SUB_READING_SPEED", "warning", reading_speed, needs_text=True),
-    CueRule("SUB_LINE_LENGTH", "warning", line_length, needs_text=True),
+    CueRule("SUB_READING_SPEED", "warning", reading_speed, needs_text=True, reads_letters=True),
+    CueRule("SUB_LINE_LENGTH", "warning", line_length, needs_text=True, reads_letters=True),
     CueRule("SUB_LINE_COUNT", "warning", line_count, needs_text=True),
-    CueRule("SUB_RO_DIACRITICS", "warning", romanian_cedilla, needs_text=True),
+    CueRule("SUB_RO_DIACRITICS", "warning", romanian_cedilla, needs_text=True, reads_letters=True),
     CueRule("SUB_MARKUP", "warning", markup),
-    CueRule("SUB_GLYPHS", "error", glyphs, needs_text=True),
-    CueRule("SUB_UNTRANSLATED", "warning", untranslated, needs_text=True),
+    CueRule("SUB_GLYPHS", "error", glyphs, needs_text=True, reads_letters=True),
+    CueRule("SUB_UNTRANSLATED", "warning", untranslated, needs_text=True, reads_letters=True),
 )
 
 
@@ -259,7 +260,7 @@ def check_subtitles(ctx: Context) -> list[Finding]:
     for cue in ctx.cues:
         text = ctx.has_text(cue)
         for rule in CUE_RULES:
-            if rule.needs_text and not text:
+            if (rule.needs_text and not text) or (rule.reads_letters and cue.index in ctx.garbled_cues):
                 continue
             issue = rule.check(cue, ctx)
             if issue is not None:

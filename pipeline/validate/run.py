@@ -165,6 +165,7 @@ def validate_project(
                     lang=lang, doc=doc, file=shown, fps=master.fps, master_duration=master.duration,
                     source=None if is_source else source_doc, source_code=project.film.source_language,
                     source_complete=source_complete,
+                    garbled_cues=frozenset(f.cue for f in read_findings if f.code == "SUB_MOJIBAKE" and f.cue),
                 )
                 found = check_subtitles(ctx)
                 findings += found

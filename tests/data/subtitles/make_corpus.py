@@ -11,6 +11,7 @@ All cues fit the 3-second test film (tests/conftest.py).
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -40,6 +41,14 @@ RO = ("Bună, vecini!", "Cunoaște-ți echipa.")
 UR = ("سلام، پڑوسیو!", "اپنی ٹیم سے ملیں۔")
 BN = ("নমস্কার, প্রতিবেশী!", "আপনার দলকে জানুন।")
 GU = ("નમસ્તે, પડોશીઓ!", "તમારી ટીમને મળો.")
+
+
+def windows_1252(text: str) -> str:
+    """UTF-8 text opened as Windows-1252 and saved again as UTF-8 (the bytes Windows-1252 leaves
+    undefined become the C1 controls, as Windows' own conversion does)."""
+    return "".join(
+        bytes([b]).decode("cp1252", errors="ignore") or chr(b) for b in text.encode("utf-8")
+    )
 
 
 def two(texts: tuple[str, str], **kw) -> str:
@@ -91,6 +100,11 @@ CORPUS: dict[str, str | bytes] = {
     "pl__SUB_MOJIBAKE_question_marks_for_letters.srt": two((PL[0], "Poznaj sw?j zesp??.")),
     "ur__SUB_MOJIBAKE_question_marks_for_letters.srt": two((UR[0], "اپن? ٹ?م سے ملیں۔")),
     "bn__SUB_MOJIBAKE_replacement_character.srt": two(("নমস্কার, প্রতি\ufffd\ufffdশী!", BN[1])),
+    # A whole file garbled: the garbled letters say nothing of its script, language or length.
+    "bn__SUB_MOJIBAKE_whole_file_read_as_cp1252.srt": windows_1252(two(BN)),
+    "ro__SUB_MOJIBAKE_whole_file_not_german.srt": windows_1252(srt((0.1, 2.9, "Vă ajutăm să fiți în siguranță."))),
+    # Urdu letter pairs such as 'اپ' re-encode to UTF-8 ('ǁ'): not mojibake in the Polish slot.
+    "pl__SUB_SCRIPT_urdu_file.srt": two(UR),
     # ---------------------------------------------------------------- parse
     "pl__SUB_PARSE_text_after_blank_line.srt":
         f"1\n{stamp(0.2)} --> {stamp(1.4)}\nCześć,\n\nsąsiedzi!\n\n2\n{stamp(1.6)} --> {stamp(2.9)}\n{PL[1]}\n",
@@ -100,6 +114,9 @@ CORPUS: dict[str, str | bytes] = {
         f"1\n{stamp(0.2)} --> {stamp(1.4)}\n{EN[0]}\n\n2\n00:00:01,600 --> 00:00:62,900\n{EN[1]}\n",
     "en__SUB_PARSE_not_a_subtitle_file.srt":
         "Dear team,\nplease find the translation attached.\nRegards\n",
+    "pl__SUB_PARSE_timing_without_arrow_and_end.srt":
+        f"1\n{stamp(0.2)} --> {stamp(1.4)}\n{PL[0]}\n\n2\n{stamp(1.6)}\n{PL[1]}\n",
+    "pl__SUB_PARSE_binary_file.srt": b"\x89PNG\r\n\x1a\n" + random.Random(1).randbytes(2000),
     # ---------------------------------------------------------------- timing
     "en__SUB_EMPTY.srt": f"1\n{stamp(0.2)} --> {stamp(1.4)}\n{EN[0]}\n\n2\n{stamp(1.6)} --> {stamp(2.9)}\n\n",
     "en__SUB_TIMING_end_before_start.srt": srt((*T1, EN[0]), (2.9, 1.6, EN[1])),
