@@ -2,7 +2,8 @@
 
 Every call is an argv list (never a shell), starts with `-nostdin`, reports progress from
 `-progress pipe:1`, keeps stderr and raises FfmpegError with the command and its last lines.
-Running children are tracked so that Ctrl-C can stop every one of them.
+Running children are tracked so that Ctrl-C can stop every one of them; on Linux each child
+also gets a parent-death signal, so even a `kill -9` of filmpipe leaves no ffmpeg running.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import re
 import shutil
 import signal
 import subprocess
+import sys
 import threading
 from collections import deque
 from collections.abc import Callable, Sequence
@@ -42,8 +44,30 @@ def _executable(name: str) -> str:
     return found
 
 
+def _parent_death_signal() -> Callable[[], None] | None:
+    """A preexec_fn asking Linux to SIGKILL the child when its parent dies (prctl
+    PR_SET_PDEATHSIG): Ctrl-C and failures stop children through `stop_all`, but nothing in
+    filmpipe runs when it is killed outright, and an orphaned ffmpeg would go on encoding."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        import ctypes
+
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+    parent = os.getpid()
+
+    def set_signal() -> None:  # runs in the child between fork and exec: nothing but syscalls
+        prctl(1, signal.SIGKILL, 0, 0, 0)  # 1 = PR_SET_PDEATHSIG
+        if os.getppid() != parent:  # the parent died before the signal was armed
+            os._exit(1)
+
+    return set_signal
+
+
 def _spawn(argv: list[str], **kwargs) -> subprocess.Popen:
-    proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, **kwargs)
+    proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, preexec_fn=_parent_death_signal(), **kwargs)
     with _children_lock:
         _children.add(proc)
     return proc

@@ -67,3 +67,40 @@ def test_ctrl_c_leaves_dist_and_stops_every_child(make_project, tiny_media, dela
     out, err = again.communicate(timeout=120)
     assert again.returncode == 0, err
     assert snapshot(root / "dist") != before
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="parent-death signal is Linux only")
+def test_kill_9_of_filmpipe_leaves_no_ffmpeg_running(tmp_path):
+    """`kill -9` runs nothing in filmpipe, so its ffmpeg children must die with it by themselves."""
+    marker = tmp_path / "orphan-check.wav"
+    script = (
+        "import sys, threading\n"
+        "from pipeline import ffmpeg\n"
+        "args = ['-re', '-f', 'lavfi', '-i', 'anullsrc=r=8000:cl=mono', '-t', '120', sys.argv[1]]\n"
+        "worker = threading.Thread(target=ffmpeg.run, args=(args,), kwargs={'what': 'orphan check'})\n"
+        "worker.start()\n"  # like the build runner: ffmpeg started from a worker thread
+        "print('started', flush=True)\n"
+        "worker.join()\n"
+    )
+    proc = subprocess.Popen([sys.executable, "-c", script, str(marker)], stdout=subprocess.PIPE, text=True,
+                            start_new_session=True)
+    try:
+        assert proc.stdout.readline().strip() == "started"
+        deadline = time.monotonic() + 10
+        while not processes_mentioning(str(marker)) or not marker.exists():
+            assert time.monotonic() < deadline, "ffmpeg did not start"
+            time.sleep(0.1)
+        os.kill(proc.pid, signal.SIGKILL)  # filmpipe only, not its process group
+        proc.wait(timeout=10)
+        deadline = time.monotonic() + 5
+        while [c for c in processes_mentioning(str(marker)) if "ffmpeg" in c]:
+            assert time.monotonic() < deadline, "ffmpeg kept running after filmpipe was killed"
+            time.sleep(0.1)
+    finally:
+        for pid in os.listdir("/proc"):  # never leave the test's own ffmpeg behind
+            try:
+                with open(f"/proc/{pid}/cmdline", "rb") as fh:
+                    if str(marker).encode() in fh.read() and pid.isdigit() and int(pid) != os.getpid():
+                        os.kill(int(pid), signal.SIGKILL)
+            except (OSError, ValueError):
+                pass
