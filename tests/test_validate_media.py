@@ -195,3 +195,20 @@ def test_progress_reaches_one_and_warm_runs_report_only_completion(tmp_path: Pat
     warm: list[float] = []
     validate_project(load_project(root), on_progress=warm.append)
     assert warm and warm[-1] == 1.0
+
+
+def test_unreadable_media_messages_name_no_absolute_path(tmp_path: Path, tiny_media: Path, bad_media: Path,
+                                                         shared_cache: MeasureCache) -> None:
+    """ffprobe starts its reason with the absolute path, and the cache (keyed by content) may
+    hold another copy's: the message names the file as film.toml does, then the reason."""
+    empty = tmp_path / "empty.m4a"
+    empty.write_bytes(b"")
+    report = run(tmp_path, tiny_media, shared_cache, master=bad_media / "garbage.mp4",
+                 audio={"ro": bad_media / "not-audio.m4a", "pl": empty})
+    by_code = {(f.code, f.language): f.message for f in report.findings}
+    assert by_code[("MASTER_UNREADABLE", None)] == \
+        "the master assets/master.mp4 cannot be read: Invalid data found when processing input"
+    assert by_code[("AUDIO_UNREADABLE", "ro")] == \
+        "assets/audio/not-audio.m4a cannot be read: Invalid data found when processing input"
+    assert by_code[("AUDIO_UNREADABLE", "pl")] == "assets/audio/empty.m4a cannot be read: the file is empty (0 bytes)"
+    assert not any(str(tmp_path) in f.message or str(bad_media) in f.message for f in report.findings)

@@ -191,3 +191,33 @@ def test_other_formats_are_named(tmp_path: Path, data: bytes, what: str) -> None
     doc, findings = read_subtitles(write(tmp_path, data), "en")
     assert doc is None and [(f.code, f.line) for f in findings] == [("SUB_PARSE", 1)]
     assert what in findings[0].message
+
+
+def test_a_lone_start_time_is_reported_on_its_own_line(tmp_path: Path) -> None:
+    """'00:00:03,000' with the arrow and end time left out: the timing line, not the number above."""
+    content = "1\n00:00:01,000 --> 00:00:02,000\nOne\n\n2\n00:00:03,000\nTwo\n\n3\n00:00:05,000 --> 00:00:06,000\nThree\n"
+    doc, findings = read_subtitles(write(tmp_path, content), "en")
+    assert [(c.index, c.line) for c in doc.cues] == [(1, 2), (2, 10)]
+    assert [(f.code, f.line) for f in findings] == [("SUB_PARSE", 6)]
+    assert "'00:00:03,000'" in findings[0].message
+
+
+def test_a_file_that_starts_with_no_cue_gets_a_hint_for_the_whole_file(tmp_path: Path) -> None:
+    _, findings = read_subtitles(write(tmp_path, "Dear team,\nthe translation is attached.\n"), "en")
+    assert [(f.code, f.line) for f in findings] == [("SUB_PARSE", 1)]
+    assert "cue above" not in findings[0].hint and "right file" in findings[0].hint
+    _, later = read_subtitles(write(tmp_path, "1\n00:00:01,000 --> 00:00:02,000\nOne\n\nstray\n", "y.srt"), "en")
+    assert [(f.code, f.line) for f in later] == [("SUB_PARSE", 5)] and "cue above" in later[0].hint
+
+
+def test_a_lower_case_webvtt_header_is_read(tmp_path: Path) -> None:
+    content = "webvtt\n\n00:01.000 --> 00:02.000\nHello\n"
+    doc, findings = read_subtitles(write(tmp_path, content, "x.vtt"), "en")
+    assert findings == [] and doc.format == "vtt" and [(c.lines, c.line) for c in doc.cues] == [(("Hello",), 3)]
+
+
+@pytest.mark.parametrize("data", [bytes(2048), b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4])
+def test_binary_files_are_one_finding(tmp_path: Path, data: bytes) -> None:
+    doc, findings = read_subtitles(write(tmp_path, data), "pl")
+    assert doc is None and [(f.code, f.line) for f in findings] == [("SUB_PARSE", 1)]
+    assert "binary" in findings[0].message

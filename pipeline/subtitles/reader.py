@@ -92,7 +92,7 @@ def _parse(lines: list[str], state: _Parse) -> None:
     i, n = 0, len(lines)
     while vtt and i < n and not lines[i].strip():
         i += 1
-    if vtt and i < n and lines[i].lstrip().startswith("WEBVTT"):  # the header block ends at the first blank line
+    if vtt and i < n and lines[i].lstrip().upper().startswith("WEBVTT"):  # the header block ends at the first blank line
         i += 1
         while i < n and lines[i].strip() and not _timing_like(lines[i]):  # … or where a cue starts without one
             i += 1
@@ -116,10 +116,16 @@ def _parse(lines: list[str], state: _Parse) -> None:
             while end < n and lines[end].strip() and not _starts_cue(lines, end, vtt):
                 end += 1
             expected = "a cue identifier or timing line" if vtt else "a cue number or a timing line"
+            hint = (
+                "is this text from the cue above, after a blank line? Remove the blank line or give the block a timing line"
+                if state.cues or state.findings else
+                f"a cue starts with {'an optional identifier' if vtt else 'its number'} and a timing line such as "
+                "00:00:01,000 --> 00:00:02,500: is this the right file?"
+            )
             state.parse_error(
                 start + 1,
                 f"line {start + 1}: expected {expected} ('00:00:01,000 --> 00:00:02,500'), found '{_quote(head)}'",
-                "is this text from the cue above, after a blank line? Remove the blank line or give the block a timing line",
+                hint,
             )
             i = end
             continue
@@ -149,7 +155,7 @@ def _parse(lines: list[str], state: _Parse) -> None:
 
 def _format_of(path: Path, text: str) -> str:
     """WebVTT when the file says so (its WEBVTT header) or is named .vtt; SRT otherwise."""
-    if text.lstrip("\ufeff \t\r\n").startswith("WEBVTT") or path.suffix.lower() == ".vtt":
+    if text.lstrip("\ufeff \t\r\n")[:6].upper() == "WEBVTT" or path.suffix.lower() == ".vtt":
         return "vtt"
     return "srt"
 

@@ -160,6 +160,19 @@ class MasterFacts:
     readable: bool
 
 
+def _unreadable_reason(m: Measure, path: Path) -> str:
+    """ffprobe's reason without the path it puts first ('/abs/x.m4a: End of file' -> 'End of file'):
+    the path is absolute, and the cache (keyed by content) may hold another copy's path."""
+    try:
+        if path.stat().st_size == 0:
+            return "the file is empty (0 bytes)"
+    except OSError:
+        pass
+    reason = m.unreadable or "no message"
+    head, sep, tail = reason.rpartition(": ")
+    return tail if sep and (head.startswith(("/", "\\")) or ":\\" in head or path.name in head) else reason
+
+
 def check_master(project: Project, m: Measure) -> tuple[list[Finding], MasterFacts]:
     path = project.film.master
     shown = project.relative(path)
@@ -169,7 +182,7 @@ def check_master(project: Project, m: Measure) -> tuple[list[Finding], MasterFac
         return Finding(code, severity, message, hint, file=shown)
 
     if m.probe is None:
-        return [finding("MASTER_UNREADABLE", "error", f"the master {shown} cannot be read: {m.unreadable}",
+        return [finding("MASTER_UNREADABLE", "error", f"the master {shown} cannot be read: {_unreadable_reason(m, path)}",
                         "is it a complete video file? Export the film again, or point 'master' in film.toml at the right file")], unknown
     facts = m.facts(path)
     assert facts is not None
@@ -242,7 +255,7 @@ def check_audio_levels(m: Measure, *, language: str | None, shown: str, whose: s
 def check_dub(lang: LanguageConfig, m: Measure, master: MasterFacts, shown: str) -> list[Finding]:
     assert lang.audio is not None
     if m.probe is None:
-        return [Finding("AUDIO_UNREADABLE", "error", f"{shown} cannot be read: {m.unreadable}",
+        return [Finding("AUDIO_UNREADABLE", "error", f"{shown} cannot be read: {_unreadable_reason(m, lang.audio)}",
                         "export the dub again as M4A/AAC, WAV or MP3", language=lang.code, file=shown)]
     facts = m.facts(lang.audio)
     assert facts is not None
