@@ -33,6 +33,8 @@ _TIMING_LIKE = re.compile(
     r"-->|^\s*(?:\d+:)?\d{1,2}:\d{1,2}[,.:]\d{1,3}\D{1,8}(?:\d+:)?\d{1,2}:\d{1,2}"
     r"|^\s*\d{1,2}:\d{2}:\d{2}[,.]\d{1,3}(?!\d)"
 )
+# Broadcast timecode with frames where SRT has milliseconds: "00:00:05:12 --> 00:00:07:03".
+_FRAMES = re.compile(r"^\s*\d{1,2}:\d{2}:\d{2}[:;]\d{2}\s*-->\s*\d{1,2}:\d{2}:\d{2}[:;]\d{2}\s*$")
 MAX_SHOWN = 60  # characters of a bad line quoted in a message
 
 
@@ -140,9 +142,12 @@ def _parse(lines: list[str], state: _Parse) -> None:
             text_lines.append(lines[i].rstrip())
             i += 1
         if times is None:
+            frames = _FRAMES.match(lines[timing_at])
             state.parse_error(
                 timing_at + 1,
-                f"line {timing_at + 1}: cannot read the timing '{_quote(lines[timing_at])}'",
+                f"line {timing_at + 1}: cannot read the timing '{_quote(lines[timing_at])}'"
+                + (": it counts frames (HH:MM:SS:FF), not milliseconds" if frames else ""),
+                "export the subtitles again as SRT, whose times are HH:MM:SS,mmm (milliseconds)" if frames else
                 "write it as HH:MM:SS,mmm --> HH:MM:SS,mmm with minutes and seconds under 60",
             )
             continue

@@ -116,6 +116,8 @@ CORPUS: dict[str, str | bytes] = {
         "Dear team,\nplease find the translation attached.\nRegards\n",
     "pl__SUB_PARSE_timing_without_arrow_and_end.srt":
         f"1\n{stamp(0.2)} --> {stamp(1.4)}\n{PL[0]}\n\n2\n{stamp(1.6)}\n{PL[1]}\n",
+    "en__SUB_PARSE_timecode_with_frames.srt":
+        f"1\n{stamp(0.2)} --> {stamp(1.4)}\n{EN[0]}\n\n2\n00:00:01:15 --> 00:00:02:22\n{EN[1]}\n",
     "pl__SUB_PARSE_binary_file.srt": b"\x89PNG\r\n\x1a\n" + random.Random(1).randbytes(2000),
     # ---------------------------------------------------------------- timing
     "en__SUB_EMPTY.srt": f"1\n{stamp(0.2)} --> {stamp(1.4)}\n{EN[0]}\n\n2\n{stamp(1.6)} --> {stamp(2.9)}\n\n",
