@@ -4,11 +4,12 @@ have that problem (tiny lavfi media), the clean film fires none, and the cache w
 from __future__ import annotations
 
 import shutil
+import unicodedata
 from pathlib import Path
 
 import pytest
 
-from conftest import ffmpeg
+from conftest import CUES, ffmpeg, make_srt
 from pipeline import ffmpeg as ffmpeg_module
 from pipeline.errors import FfmpegError
 from pipeline.project import load_project
@@ -212,3 +213,19 @@ def test_unreadable_media_messages_name_no_absolute_path(tmp_path: Path, tiny_me
         "assets/audio/not-audio.m4a cannot be read: Invalid data found when processing input"
     assert by_code[("AUDIO_UNREADABLE", "pl")] == "assets/audio/empty.m4a cannot be read: the file is empty (0 bytes)"
     assert not any(str(tmp_path) in f.message or str(bad_media) in f.message for f in report.findings)
+
+
+def test_missing_input_names_a_look_alike_file(tmp_path: Path, tiny_media: Path, shared_cache: MeasureCache) -> None:
+    """The file is there under a name that looks the same: another letter case, or accents stored
+    decomposed (NFD, as macOS writes names) while film.toml has them composed (NFC)."""
+    name = "napisy żółć.srt"
+    root = write_project(tmp_path / "film", tiny_media, subs={"pl": (unicodedata.normalize("NFC", name), make_srt(CUES["pl"]))})
+    folder = root / "subtitles"
+    (folder / unicodedata.normalize("NFC", name)).rename(folder / unicodedata.normalize("NFD", name))
+    (folder / "gu.srt").rename(folder / "GU.srt")
+    report = validate_project(load_project(root), cache=shared_cache)
+    found = [(f.code, f.language, f.file) for f in report.findings]
+    assert found == [("INPUT_MISSING", "pl", f"subtitles/{unicodedata.normalize('NFC', name)}"),
+                     ("INPUT_MISSING", "gu", "subtitles/gu.srt")]
+    assert "accents stored another way" in report.findings[0].message and "typing its name" in report.findings[0].hint
+    assert "'GU.srt' is there" in report.findings[1].message and "rename 'GU.srt' to 'gu.srt'" in report.findings[1].hint

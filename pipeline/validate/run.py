@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import threading
+import unicodedata
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -34,10 +35,31 @@ def _missing(project: Project, path: Path, key: str, language: str | None) -> Fi
     if path.is_file() and os.access(path, os.R_OK):
         return None
     what = "is a folder, not a file" if path.is_dir() else ("cannot be read" if path.exists() else "does not exist")
+    hint = f"put the file at {shown}, or fix {key} in film.toml"
+    near = None if path.exists() else _look_alike(path)
+    if near is not None and unicodedata.normalize("NFC", near) == unicodedata.normalize("NFC", path.name):
+        what += ", though a file of that name is there with its accents stored another way (decomposed, as macOS writes them)"
+        hint = f"rename the file by typing its name again, so it matches {key} in film.toml"
+    elif near is not None:
+        what += f", though '{near}' is there (the letter case differs)"
+        hint = f"rename '{near}' to '{path.name}', or write '{near}' in {key} in film.toml"
     return Finding(
-        "INPUT_MISSING", "error", f"{shown} ({key} in film.toml) {what}",
-        f"put the file at {shown}, or fix {key} in film.toml", language=language, file=shown,
+        "INPUT_MISSING", "error", f"{shown} ({key} in film.toml) {what}", hint, language=language, file=shown,
     )
+
+
+def _look_alike(path: Path) -> str | None:
+    """A file beside `path` whose name differs only in letter case or Unicode normalisation
+    (macOS stores 'ó' as 'o' plus an accent; Windows ignores case): the user sees the same name."""
+    def key(name: str) -> str:
+        return unicodedata.normalize("NFC", name).casefold()
+    try:
+        for entry in path.parent.iterdir():
+            if entry.name != path.name and key(entry.name) == key(path.name):
+                return entry.name
+    except OSError:
+        pass
+    return None
 
 
 def _by_line(findings: list[Finding]) -> list[Finding]:
