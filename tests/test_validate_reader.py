@@ -221,3 +221,13 @@ def test_binary_files_are_one_finding(tmp_path: Path, data: bytes) -> None:
     doc, findings = read_subtitles(write(tmp_path, data), "pl")
     assert doc is None and [(f.code, f.line) for f in findings] == [("SUB_PARSE", 1)]
     assert "binary" in findings[0].message
+
+
+def test_an_arrow_in_cue_text_stays_text(tmp_path: Path) -> None:
+    """'Click --> Start' is text, not a timing line: no empty cue, no parse error; a mistyped
+    timing line inside a cue (it starts with a digit) still starts a block of its own."""
+    content = ("1\n00:00:01,000 --> 00:00:02,000\nKliknij --> Start,\ndalej\n\n"
+               "2\n00:00:03,000 --> 00:00:04,000\nDwa\n3\n00:00:05,000 -> 00:00:06,000\nTrzy\n")
+    doc, findings = read_subtitles(write(tmp_path, content), "pl")
+    assert [(c.index, c.lines, c.line) for c in doc.cues] == [(1, ("Kliknij --> Start,", "dalej"), 2), (2, ("Dwa",), 7)]
+    assert [(f.code, f.line) for f in findings] == [("SUB_PARSE", 10)]

@@ -136,8 +136,9 @@ def _parse(lines: list[str], state: _Parse) -> None:
         text_lines: list[str] = []
         while i < n and lines[i].strip():
             # A cue that runs into the next one without a blank line: a number followed by a
-            # timing line, or a timing line itself, starts a new cue.
-            if _starts_cue(lines, i, vtt):
+            # timing line, or a timing line itself, starts a new cue. Text with an arrow in it
+            # ("Click --> Start") starts with no digit: it stays text.
+            if _starts_cue(lines, i, vtt) and lines[i].lstrip()[:1].isdigit():
                 break
             text_lines.append(lines[i].rstrip())
             i += 1
