@@ -231,3 +231,15 @@ def test_an_arrow_in_cue_text_stays_text(tmp_path: Path) -> None:
     doc, findings = read_subtitles(write(tmp_path, content), "pl")
     assert [(c.index, c.lines, c.line) for c in doc.cues] == [(1, ("Kliknij --> Start,", "dalej"), 2), (2, ("Dwa",), 7)]
     assert [(f.code, f.line) for f in findings] == [("SUB_PARSE", 10)]
+
+
+def test_letters_lost_to_a_code_page_get_their_own_hint(tmp_path: Path) -> None:
+    """Urdu saved as Windows-1256, which lacks ی and ۔: they became '?', and no original encoding
+    brings them back; the hint asks for a UTF-8 file rather than 'the original'."""
+    data = f"1\n00:00:01,000 --> 00:00:02,000\n{UR}\n".encode("cp1256", errors="replace")
+    _, findings = read_subtitles(write(tmp_path, data), "ur")
+    assert [(f.code, f.line, f.cue) for f in findings] == [("SUB_ENCODING", None, None), ("SUB_MOJIBAKE", 2, 1)]
+    assert "characters lost" in findings[1].message and "saved as UTF-8" in findings[1].hint
+    pl = f"1\n00:00:01,000 --> 00:00:02,000\n{'Cześć, sąsiedzi!'.encode().decode('cp1250')}\n"
+    _, garbled = read_subtitles(write(tmp_path, pl, "y.srt"), "pl")
+    assert [f.code for f in garbled] == ["SUB_MOJIBAKE"] and "opened with the wrong encoding" in garbled[0].hint

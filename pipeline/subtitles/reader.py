@@ -273,6 +273,9 @@ def read_subtitles(path: Path, language: str, display: str | None = None) -> tup
             findings.append(
                 Finding("SUB_MOJIBAKE", "error",
                         f"cue {cue.index} has garbled text: {shown_runs}{more}",
+                        "letters were lost when the file was saved in a code page without them ('?' or '\ufffd' "
+                        "in their place): ask for the file saved as UTF-8, or type the letters again"
+                        if all(g.meant == "?" for g in garbled) else
                         "the file was once opened with the wrong encoding and saved again: ask for the original "
                         "file, or replace the garbled letters",
                         language=language, file=shown, line=cue.line, cue=cue.index, time=cue.start)
