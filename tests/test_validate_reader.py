@@ -243,3 +243,17 @@ def test_letters_lost_to_a_code_page_get_their_own_hint(tmp_path: Path) -> None:
     pl = f"1\n00:00:01,000 --> 00:00:02,000\n{'Cześć, sąsiedzi!'.encode().decode('cp1250')}\n"
     _, garbled = read_subtitles(write(tmp_path, pl, "y.srt"), "pl")
     assert [f.code for f in garbled] == ["SUB_MOJIBAKE"] and "opened with the wrong encoding" in garbled[0].hint
+
+
+def test_romanian_cedilla_from_a_code_page_blames_the_code_page(tmp_path: Path) -> None:
+    """ș ț saved as ISO-8859-16 (or ş ţ forced by Windows-1250) read back as cedilla letters: the
+    hint is to save as UTF-8, not to ask the translator for other letters."""
+    from pipeline.validate.rules import Context, check_subtitles
+    from test_validate_rules import lang
+
+    data = "1\n00:00:01,000 --> 00:00:02,000\nCunoaște-ți echipa, știți?\n".encode("iso8859_16")
+    doc, findings = read_subtitles(write(tmp_path, data), "ro")
+    assert [f.code for f in findings] == ["SUB_ENCODING"] and "best guess" in findings[0].message
+    ctx = Context(lang=lang("ro"), doc=doc, file="x.srt", fps=25.0, master_duration=3.0)
+    cedilla = [f for f in check_subtitles(ctx) if f.code == "SUB_RO_DIACRITICS"]
+    assert [(f.line, f.cue) for f in cedilla] == [(2, 1)] and "save the file as UTF-8" in cedilla[0].hint

@@ -138,16 +138,20 @@ def line_count(cue: Cue, ctx: Context) -> Issue | None:
 
 
 # Single-byte code pages decide ş/ș themselves: Windows-1250 has only the cedilla letters, and
-# ISO-8859-16 (comma below) puts them on the same bytes, so its files read as Windows-1250.
-# SUB_ENCODING (save as UTF-8) is the fix there, not the translator's letters.
+# ISO-8859-16 (comma below) puts ș ț on the same bytes, so its files read as Windows-1250.
+# There the fix is saving as UTF-8, not the translator's letters.
 _UNICODE_ENCODINGS = ("utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "utf-32")
 
 
 def romanian_cedilla(cue: Cue, ctx: Context) -> Issue | None:
-    if ctx.doc.encoding not in _UNICODE_ENCODINGS:
-        return None
     if ctx.base == "ro" and has_romanian_cedilla(cue.text):
         letters = "".join(dict.fromkeys(ch for ch in cue.text if ch in "\u015f\u015e\u0163\u0162"))
+        if ctx.doc.encoding not in _UNICODE_ENCODINGS:
+            return Issue(
+                f"cue {cue.index} reads as {letters} with a cedilla, the only ones its code page has; "
+                "outputs use the comma-below letters ș ț",
+                "nothing to do (filmpipe converts them); save the file as UTF-8 to keep ș and ț as written",
+            )
         return Issue(
             f"cue {cue.index} writes {letters} with a cedilla; outputs use the comma-below letters ș ț",
             "nothing to do (filmpipe converts them), but ask the translator to use ș and ț (U+0219, U+021B)",

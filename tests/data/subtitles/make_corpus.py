@@ -91,8 +91,8 @@ CORPUS: dict[str, str | bytes] = {
     "ro__SUB_ENCODING_cp1250.srt": two(("Bună ziua, vecini!", "Vă ajutăm zilnic.")).encode("cp1250"),
     # Windows-1256 has no Farsi yeh (ی): files made with it carry the Arabic yeh (ي).
     "ur__SUB_ENCODING_cp1256.srt": two((UR[0].replace("ی", "ي"), UR[1].replace("ی", "ي").replace("۔", "."))).encode("cp1256"),
-    # ISO-8859-16 has ș ț where Windows-1250 has ş ţ: read as Windows-1250 (a best guess), and the
-    # cedilla letters the code page made are not the translator's (no SUB_RO_DIACRITICS).
+    # ISO-8859-16 has ș ț where Windows-1250 has ş ţ: read as Windows-1250 (a best guess); the
+    # cedilla letters are the code page's, not the translator's (SUB_RO_DIACRITICS says so).
     "ro__SUB_ENCODING_iso8859_16_comma_letters.srt": two(RO).encode("iso8859_16"),
     "en__SUB_ENCODING_cp1252_smart_quotes.srt": two(("“Hello,” neighbours.", "It’s your team – meet us…")).encode("cp1252"),
     "bn__SUB_ENCODING_utf16.srt": two(BN).encode("utf-16"),
