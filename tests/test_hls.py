@@ -337,7 +337,10 @@ def test_hls_js_switches_every_audio_and_subtitle_language(packaged) -> None:
             page.wait_for_function(
                 f"""() => {{ const v = document.getElementById('v');
                     const t = Array.from(v.textTracks).find(t => t.language === '{lang}');
-                    return v.readyState >= 2 && !v.seeking && t && t.activeCues && t.activeCues.length > 0; }}""",
+                    // an audio switch makes hls.js flush and refill the buffer: wait until it holds the seek point
+                    const held = Array.from({{length: v.buffered.length}}, (_, k) => [v.buffered.start(k), v.buffered.end(k)])
+                        .some(([a, b]) => a <= {SEEK} && {SEEK} <= b);
+                    return held && v.readyState >= 2 && !v.seeking && t && t.activeCues && t.activeCues.length > 0; }}""",
                 timeout=30000,
             )
             active = page.evaluate(f"""() => {{ const v = document.getElementById('v');
