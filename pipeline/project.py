@@ -82,14 +82,16 @@ class Project:
         """This project limited to some languages (the source language is always kept)."""
         if not codes:
             return self
-        known = {lang.code for lang in self.languages}
+        known = {lang.code.lower(): lang.code for lang in self.languages}  # BCP 47 tags ignore case
+        wanted = set()
         for code in codes:
-            if code not in known:
+            if code.lower() not in known:
                 raise ConfigError(
                     f"--lang names '{code}', which is not a language in {self.path.name}",
-                    f"choose from: {', '.join(sorted(known))}",
+                    f"choose from: {', '.join(sorted(known.values()))}",
                 )
-        keep = tuple(l for l in self.languages if l.code in codes or l.code == self.film.source_language)
+            wanted.add(known[code.lower()])
+        keep = tuple(l for l in self.languages if l.code in wanted or l.code == self.film.source_language)
         return replace(self, languages=keep)
 
 

@@ -98,6 +98,7 @@ def test_no_project_folder(tmp_path: Path) -> None:
 def test_lang_filter_keeps_source(tmp_path: Path) -> None:
     project = load_project(write(tmp_path, GOOD))
     assert [l.code for l in project.only(("ur",)).languages] == ["en", "ur"]
+    assert [l.code for l in project.only(("UR",)).languages] == ["en", "ur"]
     with pytest.raises(ConfigError, match="--lang names 'de'"):
         project.only(("de",))
 
