@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from pipeline.subtitles import text as cuetext
-from pipeline.subtitles.model import Cue
+from pipeline.subtitles.model import Cue, clock
 
 RLM = "\u200f"
 HEADER = "WEBVTT"
@@ -31,13 +31,7 @@ _ALLOWED_TAG = re.compile(r"</?(?:i|b|u)>")
 _ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 
 
-def timestamp(seconds: float) -> str:
-    """`HH:MM:SS.mmm`, rounded to the millisecond (hours always written, never negative)."""
-    ms = max(0, round(seconds * 1000))
-    h, ms = divmod(ms, 3_600_000)
-    m, ms = divmod(ms, 60_000)
-    s, ms = divmod(ms, 1000)
-    return f"{h:02d}:{m:02d}:{s:02d}.{ms:03d}"
+timestamp = clock  # `HH:MM:SS.mmm`, hours always written
 
 
 def escape(text: str) -> str:

@@ -19,13 +19,6 @@ from pipeline.subtitles.text import clean, plain
 EPSILON = 0.0005  # SRT has millisecond precision: half a millisecond absorbs float rounding, 1 ms counts
 
 
-def clock(seconds: float) -> str:
-    """12.48 -> '00:00:12.480'."""
-    ms = max(0, round(seconds * 1000))
-    h, ms = divmod(ms, 3_600_000)
-    m, ms = divmod(ms, 60_000)
-    s, ms = divmod(ms, 1000)
-    return f"{h:02d}:{m:02d}:{s:02d}.{ms:03d}"
 
 
 _GRAPHEME = regex.compile(r"\X")

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 from pipeline.languages import profile_for
 from pipeline.subtitles.model import Cue
-from pipeline.validate.context import WEB_ADDRESS, Context, Issue, clock
+from pipeline.subtitles.model import clock
+from pipeline.validate.context import WEB_ADDRESS, Context, Issue
 from pipeline.validate.scripts import MIN_LETTERS_TO_JUDGE, letter_scripts, script_name, urdu_lookalike
 
 # SUB_SCRIPT: a file is wrong when fewer than this share of its letters are in the expected script.

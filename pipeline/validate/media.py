@@ -21,7 +21,7 @@ from pipeline.probe import MediaFacts, facts_from_json
 from pipeline.project import LanguageConfig, Project
 from pipeline.validate.cache import MeasureCache
 from pipeline.validate.findings import Finding
-from pipeline.validate.rules import clock
+from pipeline.subtitles.model import clock
 
 MEASURE_VERSION = 1  # bump when what `measure` stores changes
 SILENCE_NOISE_DB = -50  # quieter than this counts as silence …

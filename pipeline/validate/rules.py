@@ -16,7 +16,8 @@ import regex
 from pipeline import fonts
 from pipeline.subtitles.model import Cue
 from pipeline.subtitles.text import foreign_tags, has_romanian_cedilla
-from pipeline.validate.context import EPSILON, Context, Issue, clock, graphemes, short, words
+from pipeline.subtitles.model import clock
+from pipeline.validate.context import EPSILON, Context, Issue, graphemes, short, words
 from pipeline.validate.file_rules import FILE_RULES
 from pipeline.validate.findings import Finding
 
