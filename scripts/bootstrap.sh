@@ -19,7 +19,7 @@ if [ ${#need_pkgs[@]} -gt 0 ]; then
     echo "bootstrap: installing ${need_pkgs[*]} with apt-get"
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq
-    apt-get install -y -qq --no-install-recommends "${need_pkgs[@]}" fontconfig >/dev/null
+    apt-get install -y -qq "${need_pkgs[@]}" fontconfig >/dev/null
   else
     echo "bootstrap: missing system packages: ${need_pkgs[*]}" >&2
     echo "bootstrap: install them first, e.g.: sudo apt-get install ${need_pkgs[*]}" >&2
