@@ -105,29 +105,40 @@ def make_project(tmp_path: Path, tiny_media: Path) -> ProjectFactory:
         extra_output: str = "",
         folder: str = "project",
     ) -> Path:
-        root = tmp_path / folder
-        (root / "assets" / "audio").mkdir(parents=True, exist_ok=True)
-        (root / "subtitles").mkdir(exist_ok=True)
-        shutil.copy(tiny_media / "master.mp4", root / "assets" / "master.mp4")
-        tables = []
-        for lang in languages:
-            table = f'[languages.{lang}]\nsubtitles = "subtitles/{lang}.srt"\n'
-            if dubs and lang != "en":
-                shutil.copy(tiny_media / f"{lang}.m4a", root / "assets" / "audio" / f"{lang}.m4a")
-                table += f'audio = "assets/audio/{lang}.m4a"\n'
-            tables.append(table)
-            content = (subtitles or {}).get(lang, make_srt(CUES[lang]))
-            target = root / "subtitles" / f"{lang}.srt"
-            if isinstance(content, bytes):
-                target.write_bytes(content)
-            else:
-                target.write_text(content, encoding="utf-8")
-        (root / "film.toml").write_text(
-            FILM_TOML.format(languages="\n".join(tables), extra_output=extra_output), encoding="utf-8"
-        )
-        return root
+        return write_project(tmp_path / folder, tiny_media, languages, subtitles, dubs, extra_output)
 
     return factory
+
+
+def write_project(
+    root: Path,
+    tiny_media: Path,
+    languages: tuple[str, ...] = LANGS,
+    subtitles: dict[str, str | bytes] | None = None,
+    dubs: bool = True,
+    extra_output: str = "",
+) -> Path:
+    """Write a tiny project into `root`: the session's media, film.toml and one SRT per language."""
+    (root / "assets" / "audio").mkdir(parents=True, exist_ok=True)
+    (root / "subtitles").mkdir(exist_ok=True)
+    shutil.copy(tiny_media / "master.mp4", root / "assets" / "master.mp4")
+    tables = []
+    for lang in languages:
+        table = f'[languages.{lang}]\nsubtitles = "subtitles/{lang}.srt"\n'
+        if dubs and lang != "en":
+            shutil.copy(tiny_media / f"{lang}.m4a", root / "assets" / "audio" / f"{lang}.m4a")
+            table += f'audio = "assets/audio/{lang}.m4a"\n'
+        tables.append(table)
+        content = (subtitles or {}).get(lang, make_srt(CUES[lang]))
+        target = root / "subtitles" / f"{lang}.srt"
+        if isinstance(content, bytes):
+            target.write_bytes(content)
+        else:
+            target.write_text(content, encoding="utf-8")
+    (root / "film.toml").write_text(
+        FILM_TOML.format(languages="\n".join(tables), extra_output=extra_output), encoding="utf-8"
+    )
+    return root
 
 
 @pytest.fixture(scope="session")

@@ -17,7 +17,7 @@ import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import write_po
 
-from conftest import CUES, FILM_TOML, LANGS, TIMES, make_srt
+from conftest import CUES, LANGS, TIMES, write_project
 from pipeline import codecs, ffmpeg as ff
 from pipeline.build.model import Artifact, BuildInfo, PlanContext, TaskOutput
 from pipeline.locales import PAGE_LABELS
@@ -90,19 +90,7 @@ def probe_codecs(path: Path) -> str:
 
 
 def fabricate(root: Path, tiny_media: Path, languages: tuple[str, ...] = LANGS) -> Fabricated:
-    project = root / "project"
-    (project / "assets" / "audio").mkdir(parents=True)
-    (project / "subtitles").mkdir()
-    shutil.copy(tiny_media / "master.mp4", project / "assets" / "master.mp4")
-    tables = []
-    for lang in languages:
-        table = f'[languages.{lang}]\nsubtitles = "subtitles/{lang}.srt"\n'
-        if lang != "en":
-            shutil.copy(tiny_media / f"{lang}.m4a", project / "assets" / "audio" / f"{lang}.m4a")
-            table += f'audio = "assets/audio/{lang}.m4a"\n'
-        tables.append(table)
-        (project / "subtitles" / f"{lang}.srt").write_text(make_srt(CUES[lang]), encoding="utf-8")
-    (project / "film.toml").write_text(FILM_TOML.format(languages="\n".join(tables), extra_output=""), encoding="utf-8")
+    project = write_project(root / "project", tiny_media, languages)
     for lang in TITLES:
         if lang in languages:
             write_catalog(project, lang)
@@ -232,19 +220,7 @@ def build_project(root: Path, tiny_media: Path) -> Built:
     from pipeline.cli import cli
     from pipeline.cli.common import run_guarded
 
-    project = root / "project"
-    (project / "assets" / "audio").mkdir(parents=True)
-    (project / "subtitles").mkdir()
-    shutil.copy(tiny_media / "master.mp4", project / "assets" / "master.mp4")
-    tables = []
-    for lang in LANGS:
-        table = f'[languages.{lang}]\nsubtitles = "subtitles/{lang}.srt"\n'
-        if lang != "en":
-            shutil.copy(tiny_media / f"{lang}.m4a", project / "assets" / "audio" / f"{lang}.m4a")
-            table += f'audio = "assets/audio/{lang}.m4a"\n'
-        tables.append(table)
-        (project / "subtitles" / f"{lang}.srt").write_text(make_srt(CUES[lang]), encoding="utf-8")
-    (project / "film.toml").write_text(FILM_TOML.format(languages="\n".join(tables), extra_output=""), encoding="utf-8")
+    project = write_project(root / "project", tiny_media, LANGS)
     for lang in TITLES:
         write_catalog(project, lang)
     code = run_guarded(cli, ["build", "-p", str(project)])
