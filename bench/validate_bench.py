@@ -26,6 +26,7 @@ import pysrt
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from pipeline.project import load_project  # noqa: E402
+from pipeline.subtitles.model import clock  # noqa: E402
 from pipeline.subtitles.reader import read_subtitles  # noqa: E402
 from pipeline.validate.cache import CACHE_DIR  # noqa: E402
 from pipeline.validate.run import validate_project  # noqa: E402
@@ -43,11 +44,7 @@ SPACING, LENGTH = 1.2, 1.0
 
 
 def stamp(seconds: float) -> str:
-    ms = round(seconds * 1000)
-    h, ms = divmod(ms, 3_600_000)
-    m, ms = divmod(ms, 60_000)
-    s, ms = divmod(ms, 1000)
-    return f"{h:02d}:{m:02d}:{s:02d},{ms:03d}"
+    return clock(seconds, ",")
 
 
 def make_project(workdir: Path, cues: int) -> Path:

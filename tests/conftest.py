@@ -17,6 +17,8 @@ import pytest
 os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY", "/tmp/filmpipe-hypothesis")
 from hypothesis import settings  # noqa: E402
 
+from pipeline.subtitles.model import clock  # noqa: E402
+
 # Nothing is written into the checkout: no example database (.hypothesis/); no deadline, since
 # two cores shared with ffmpeg make timings meaningless. FILMPIPE_HYPOTHESIS=thorough runs more.
 settings.register_profile("quick", database=None, deadline=None, max_examples=60)
@@ -40,11 +42,7 @@ TIMES = ((0.2, 1.4), (1.6, 2.9))
 
 
 def srt_time(seconds: float) -> str:
-    ms = round(seconds * 1000)
-    h, ms = divmod(ms, 3_600_000)
-    m, ms = divmod(ms, 60_000)
-    s, ms = divmod(ms, 1000)
-    return f"{h:02d}:{m:02d}:{s:02d},{ms:03d}"
+    return clock(seconds, ",")
 
 
 def make_srt(texts: tuple[str, ...] | list[str], times=TIMES) -> str:

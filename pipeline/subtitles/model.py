@@ -6,16 +6,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 
-def clock(seconds: float) -> str:
+def clock(seconds: float, separator: str = ".") -> str:
     """`HH:MM:SS.mmm`, rounded to the millisecond, never negative (12.48 -> '00:00:12.480').
 
-    WebVTT's timestamp form, and how findings name a time.
+    WebVTT's timestamp form, and how findings name a time; SRT's with `separator=","`.
     """
     ms = max(0, round(seconds * 1000))
     h, ms = divmod(ms, 3_600_000)
     m, ms = divmod(ms, 60_000)
     s, ms = divmod(ms, 1000)
-    return f"{h:02d}:{m:02d}:{s:02d}.{ms:03d}"
+    return f"{h:02d}:{m:02d}:{s:02d}{separator}{ms:03d}"
 
 
 @dataclass(frozen=True)
