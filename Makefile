@@ -1,5 +1,5 @@
 # The whole set-up on a fresh machine: `make demo` and `make test` (see README.md).
-.PHONY: demo test bootstrap bench clean
+.PHONY: demo test check bootstrap bench clean
 
 bootstrap:
 	@bash scripts/bootstrap.sh
@@ -9,6 +9,12 @@ demo: bootstrap
 
 test: bootstrap
 	.venv/bin/python -m pytest $(PYTEST_ARGS)
+
+# Lint, format and types: ruff and mypy, as configured in pyproject.toml.
+check: bootstrap
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+	.venv/bin/mypy
 
 bench: bootstrap
 	.venv/bin/python bench/validate_bench.py

@@ -35,10 +35,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from pipeline.project import load_project  # noqa: E402
-from pipeline.render.ladder import x264_args  # noqa: E402
 from pipeline.probe import probe_media  # noqa: E402
+from pipeline.project import load_project  # noqa: E402
 from pipeline.render.common import master_duration, master_fps, rung_width  # noqa: E402
+from pipeline.render.ladder import x264_args  # noqa: E402
 
 FILMPIPE = [str(REPO / ".venv" / "bin" / "filmpipe")]
 HEIGHT = 720
@@ -109,14 +109,34 @@ def baseline(project_dir: Path, out: Path) -> tuple[float, float]:
         audio_in = ["-i", str(lang.audio)] if lang.audio else []
         audio_map = "1:a:0" if lang.audio else "0:a:0"
         argv = [
-            "ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error", "-y",
-            "-i", str(project.film.master), *audio_in,
-            "-map", "0:v:0", "-map", audio_map,
-            "-vf", f"scale={width}:{HEIGHT}:flags=lanczos,format=yuv420p",
+            "ffmpeg",
+            "-nostdin",
+            "-hide_banner",
+            "-loglevel",
+            "error",
+            "-y",
+            "-i",
+            str(project.film.master),
+            *audio_in,
+            "-map",
+            "0:v:0",
+            "-map",
+            audio_map,
+            "-vf",
+            f"scale={width}:{HEIGHT}:flags=lanczos,format=yuv420p",
             *x264_args(HEIGHT, fps, draft=False),
-            "-af", f"apad=whole_dur={duration},atrim=duration={duration},loudnorm=I=-16:TP=-1,aresample=48000",
-            "-c:a", "aac", "-b:a", "128k", "-ac", "2",
-            "-metadata:s:a:0", f"language={lang.profile.iso639_2}", "-movflags", "+faststart",
+            "-af",
+            f"apad=whole_dur={duration},atrim=duration={duration},loudnorm=I=-16:TP=-1,aresample=48000",
+            "-c:a",
+            "aac",
+            "-b:a",
+            "128k",
+            "-ac",
+            "2",
+            "-metadata:s:a:0",
+            f"language={lang.profile.iso639_2}",
+            "-movflags",
+            "+faststart",
             str(out / f"{lang.code}-{HEIGHT}.mp4"),
         ]
         w, c = timed(argv)

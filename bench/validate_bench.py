@@ -12,13 +12,13 @@ with nothing changed. Each timing is the best of --repeat runs.
 from __future__ import annotations
 
 import argparse
-from importlib import metadata
 import platform
 import resource
 import shutil
 import subprocess
 import sys
 import time
+from importlib import metadata
 from pathlib import Path
 
 import pysrt
@@ -54,11 +54,37 @@ def make_project(workdir: Path, cues: int) -> Path:
     if not master.exists():
         master.parent.mkdir(parents=True, exist_ok=True)
         subprocess.run(
-            ["ffmpeg", "-nostdin", "-loglevel", "error", "-y", "-f", "lavfi", "-i",
-             f"color=c=0x336699:size=320x180:rate=25:duration={duration}", "-f", "lavfi", "-i",
-             f"sine=frequency=440:sample_rate=48000:duration={duration}", "-c:v", "libx264", "-preset", "ultrafast",
-             "-tune", "stillimage", "-g", "250", "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "64k", "-shortest",
-             str(master) + ".tmp.mp4"],
+            [
+                "ffmpeg",
+                "-nostdin",
+                "-loglevel",
+                "error",
+                "-y",
+                "-f",
+                "lavfi",
+                "-i",
+                f"color=c=0x336699:size=320x180:rate=25:duration={duration}",
+                "-f",
+                "lavfi",
+                "-i",
+                f"sine=frequency=440:sample_rate=48000:duration={duration}",
+                "-c:v",
+                "libx264",
+                "-preset",
+                "ultrafast",
+                "-tune",
+                "stillimage",
+                "-g",
+                "250",
+                "-pix_fmt",
+                "yuv420p",
+                "-c:a",
+                "aac",
+                "-b:a",
+                "64k",
+                "-shortest",
+                str(master) + ".tmp.mp4",
+            ],
             check=True,
         )
         Path(str(master) + ".tmp.mp4").rename(master)
@@ -74,11 +100,15 @@ def make_project(workdir: Path, cues: int) -> Path:
         if lang != "en":
             po = root / "locales" / lang / "LC_MESSAGES" / "film.po"
             po.parent.mkdir(parents=True, exist_ok=True)
-            po.write_text(f'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
-                          f'msgid "Bench film"\nmsgstr "{phrases[0]}"\n', encoding="utf-8")
+            po.write_text(
+                f'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+                f'msgid "Bench film"\nmsgstr "{phrases[0]}"\n',
+                encoding="utf-8",
+            )
     (root / "film.toml").write_text(
         '[film]\nid = "bench"\ntitle = "Bench film"\nsource_language = "en"\nmaster = "assets/master.mp4"\n\n'
-        + "\n".join(tables) + "\n[output]\nladder = [180]\nprogressive = [180]\nopen_captions = []\n",
+        + "\n".join(tables)
+        + "\n[output]\nladder = [180]\nprogressive = [180]\nopen_captions = []\n",
         encoding="utf-8",
     )
     return root
@@ -120,7 +150,9 @@ def main() -> None:
     total_bytes = sum(f.stat().st_size for f in files)
 
     t_pysrt, _ = best_of(args.repeat, lambda: [pysrt.open(str(f), encoding="utf-8") for f in files])
-    t_read, _ = best_of(args.repeat, lambda: [read_subtitles(f, l.code) for f, l in zip(files, project.languages)])
+    t_read, _ = best_of(
+        args.repeat, lambda: [read_subtitles(f, l.code) for f, l in zip(files, project.languages, strict=False)]
+    )
 
     def cold():
         shutil.rmtree(root / CACHE_DIR, ignore_errors=True)
@@ -128,9 +160,14 @@ def main() -> None:
 
     t_cold, report_cold = best_of(1, cold)
     t_warm, report_warm = best_of(args.repeat, lambda: validate_project(project))
-    t_cli, _ = best_of(args.repeat, lambda: subprocess.run(
-        [sys.executable, "-m", "pipeline", "validate", "-p", str(root), "--format", "json"],
-        capture_output=True, check=False))
+    t_cli, _ = best_of(
+        args.repeat,
+        lambda: subprocess.run(
+            [sys.executable, "-m", "pipeline", "validate", "-p", str(root), "--format", "json"],
+            capture_output=True,
+            check=False,
+        ),
+    )
 
     rows = [
         ("pysrt.open, 6 files (parse only)", t_pysrt),

@@ -39,7 +39,10 @@ def from_stream(stream: dict) -> str | None:
     name = stream.get("codec_name")
     if name == "h264":
         level = stream.get("level")
-        return avc1(stream.get("profile"), int(level) if isinstance(level, (int, str)) and str(level).lstrip("-").isdigit() else None)
+        return avc1(
+            stream.get("profile"),
+            int(level) if isinstance(level, (int, str)) and str(level).lstrip("-").isdigit() else None,
+        )
     if name == "aac":
         return mp4a(stream.get("profile"))
     return None

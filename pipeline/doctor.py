@@ -37,13 +37,20 @@ def check_machine(languages: tuple[str, ...] = DEFAULT_LANGUAGES, disk_at: Path 
             checks.append(Check("ffmpeg version", True, caps.version))
             for enc in ("libx264", "aac"):
                 checks.append(
-                    Check(f"encoder {enc}", enc in caps.encoders, "present" if enc in caps.encoders else "missing",
-                          f"{APT} ffmpeg (Debian's build has {enc})")
+                    Check(
+                        f"encoder {enc}",
+                        enc in caps.encoders,
+                        "present" if enc in caps.encoders else "missing",
+                        f"{APT} ffmpeg (Debian's build has {enc})",
+                    )
                 )
             checks.append(
-                Check("filter ass with shaping=complex", caps.ass_has_shaping,
-                      "present" if caps.ass_has_shaping else "missing (needs libass with HarfBuzz)",
-                      f"{APT} ffmpeg libass9")
+                Check(
+                    "filter ass with shaping=complex",
+                    caps.ass_has_shaping,
+                    "present" if caps.ass_has_shaping else "missing (needs libass with HarfBuzz)",
+                    f"{APT} ffmpeg libass9",
+                )
             )
     fc = fonts.fontconfig_available()
     checks.append(Check("fontconfig", fc, "present" if fc else "fc-list not found", f"{APT} fontconfig"))
@@ -56,15 +63,23 @@ def check_machine(languages: tuple[str, ...] = DEFAULT_LANGUAGES, disk_at: Path 
         font = fonts.find_font(family) if fc else None
         used_by = f" (for {', '.join(codes)})" if codes else " (fallback for Latin text)"
         checks.append(
-            Check(f"font {family}{used_by}", font is not None, str(font.path) if font else "not installed",
-                  f"{APT} {FONT_PACKAGE}")
+            Check(
+                f"font {family}{used_by}",
+                font is not None,
+                str(font.path) if font else "not installed",
+                f"{APT} {FONT_PACKAGE}",
+            )
         )
     where = disk_at or Path.cwd()
     while not where.exists() and where != where.parent:
         where = where.parent
     free = shutil.disk_usage(where).free
     checks.append(
-        Check("free disk", free >= MIN_FREE_BYTES, f"{free / 1024**3:.1f} GiB free at {where}",
-              "free at least 2 GiB for a build")
+        Check(
+            "free disk",
+            free >= MIN_FREE_BYTES,
+            f"{free / 1024**3:.1f} GiB free at {where}",
+            "free at least 2 GiB for a build",
+        )
     )
     return checks

@@ -159,9 +159,7 @@ def run(
     Raises FfmpegError on a non-zero exit. `on_progress` receives the seconds of output
     written so far, parsed from `-progress`.
     """
-    _, lines = _run_with_progress(
-        args, what=what, on_progress=on_progress, cwd=cwd, keep_lines=400, overwrite=True
-    )
+    _, lines = _run_with_progress(args, what=what, on_progress=on_progress, cwd=cwd, keep_lines=400, overwrite=True)
     return "\n".join(lines)
 
 
@@ -210,8 +208,15 @@ def packets(path: Path, stream: str = "v:0") -> list[dict]:
     """Every packet of one stream: pts_time, duration_time, size, pos, flags (K = keyframe)."""
     out, _ = capture(
         [
-            "-v", "error", "-select_streams", stream, "-show_entries",
-            "packet=pts_time,dts_time,duration_time,size,pos,flags", "-print_format", "json", os.fspath(path),
+            "-v",
+            "error",
+            "-select_streams",
+            stream,
+            "-show_entries",
+            "packet=pts_time,dts_time,duration_time,size,pos,flags",
+            "-print_format",
+            "json",
+            os.fspath(path),
         ],
         what=f"reading packets of {Path(path).name}",
         program="ffprobe",

@@ -11,7 +11,7 @@ import shutil
 import subprocess
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from fontTools.ttLib import TTCollection, TTFont
@@ -28,7 +28,7 @@ def fontconfig_available() -> bool:
     return shutil.which("fc-list") is not None
 
 
-@lru_cache(maxsize=None)
+@cache
 def find_font(family: str) -> FontFile | None:
     """The Regular (or first) face of exactly this family, or None when fontconfig lacks it."""
     if not fontconfig_available():
@@ -50,7 +50,7 @@ def find_font(family: str) -> FontFile | None:
     return faces[0]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _cmap(path: Path) -> frozenset[int]:
     if path.suffix.lower() in (".ttc", ".otc"):
         font = TTCollection(str(path)).fonts[0]

@@ -8,7 +8,7 @@ Anything film.toml overrides is applied on top in `project.py`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 from babel import Locale, UnknownLocaleError
 from babel.core import get_global
@@ -38,12 +38,42 @@ FONT_PACKAGE = "fonts-noto-core"
 
 # ISO 639-1 -> ISO 639-2/B, as MP4/Matroska language tags want.
 ISO639_2: dict[str, str] = {
-    "ar": "ara", "bn": "ben", "cs": "cze", "cy": "wel", "de": "ger", "el": "gre",
-    "en": "eng", "es": "spa", "fa": "per", "fr": "fre", "ga": "gle", "gd": "gla",
-    "gu": "guj", "he": "heb", "hi": "hin", "hu": "hun", "it": "ita", "lt": "lit",
-    "lv": "lav", "nl": "dut", "pa": "pan", "pl": "pol", "ps": "pus", "pt": "por",
-    "ro": "rum", "ru": "rus", "sk": "slo", "so": "som", "sq": "alb", "ta": "tam",
-    "ti": "tir", "tr": "tur", "uk": "ukr", "ur": "urd", "zh": "chi", "ku": "kur",
+    "ar": "ara",
+    "bn": "ben",
+    "cs": "cze",
+    "cy": "wel",
+    "de": "ger",
+    "el": "gre",
+    "en": "eng",
+    "es": "spa",
+    "fa": "per",
+    "fr": "fre",
+    "ga": "gle",
+    "gd": "gla",
+    "gu": "guj",
+    "he": "heb",
+    "hi": "hin",
+    "hu": "hun",
+    "it": "ita",
+    "lt": "lit",
+    "lv": "lav",
+    "nl": "dut",
+    "pa": "pan",
+    "pl": "pol",
+    "ps": "pus",
+    "pt": "por",
+    "ro": "rum",
+    "ru": "rus",
+    "sk": "slo",
+    "so": "som",
+    "sq": "alb",
+    "ta": "tam",
+    "ti": "tir",
+    "tr": "tur",
+    "uk": "ukr",
+    "ur": "urd",
+    "zh": "chi",
+    "ku": "kur",
 }
 
 DEFAULT_MAX_CPS = 17.0
@@ -102,7 +132,7 @@ def _script_of(locale: Locale) -> str:
     return "Latn"
 
 
-@lru_cache(maxsize=None)
+@cache
 def profile_for(code: str) -> LanguageProfile:
     """The profile of a BCP 47 language tag that Babel knows."""
     locale = parse_locale(code)

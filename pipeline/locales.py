@@ -19,8 +19,19 @@ from pipeline.errors import ConfigError
 from pipeline.project import Project
 
 PAGE_LABELS = (
-    "Language", "Watch", "Subtitles", "Captions burned in", "Downloads", "Play", "Poster",
-    "For web teams", "Embed code", "Copy", "Copied", "Size", "Duration",
+    "Language",
+    "Watch",
+    "Subtitles",
+    "Captions burned in",
+    "Downloads",
+    "Play",
+    "Poster",
+    "For web teams",
+    "Embed code",
+    "Copy",
+    "Copied",
+    "Size",
+    "Duration",
 )
 
 

@@ -78,7 +78,7 @@ class Project:
         except ValueError:
             return str(path)
 
-    def only(self, codes: tuple[str, ...] | None) -> "Project":
+    def only(self, codes: tuple[str, ...] | None) -> Project:
         """This project limited to some languages (the source language is always kept)."""
         if not codes:
             return self
@@ -155,10 +155,10 @@ class _Reader:
         value = table.get(key)
         if value is None:
             if required:
-                raise self.fail(f"missing key '{key}' in [{where}]", f"add {key} = \"…\" under [{where}]")
+                raise self.fail(f"missing key '{key}' in [{where}]", f'add {key} = "…" under [{where}]')
             return None
         if not isinstance(value, str) or not value.strip():
-            raise self.fail(f"'{key}' in [{where}] must be a non-empty string", f"write {key} = \"…\"")
+            raise self.fail(f"'{key}' in [{where}] must be a non-empty string", f'write {key} = "…"')
         return value
 
     def file(self, value: str, key: str, where: str) -> Path:
@@ -173,7 +173,7 @@ class _Reader:
         if not FILM_ID.match(film_id or ""):
             raise self.fail(
                 f"film id '{film_id}' may only hold lowercase letters, digits and hyphens",
-                "it is used in file names, e.g. id = \"neighbourhood-policing\"",
+                'it is used in file names, e.g. id = "neighbourhood-policing"',
             )
         source = self.string(film_t, "source_language", "film")
         film = FilmInfo(

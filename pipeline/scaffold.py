@@ -9,7 +9,7 @@ from pipeline.errors import ConfigError
 from pipeline.languages import UnknownLanguage, profile_for
 from pipeline.project import PROJECT_FILE
 
-FILM_TOML = '''\
+FILM_TOML = """\
 # A filmpipe project. Paths are relative to this file. See README.md beside it.
 
 [film]
@@ -26,9 +26,9 @@ progressive = [720]                     # per-language MP4 downloads (heights fr
 open_captions = [720]                   # per-language videos with subtitles burned in, for social media
 loudness_lufs = -16.0
 true_peak_dbtp = -1.0
-'''
+"""
 
-README = '''\
+README = """\
 # {title}
 
 A filmpipe project. Put the files here, then run `filmpipe validate` and `filmpipe build`.
@@ -49,7 +49,7 @@ audio = "assets/audio/pl.m4a"     # optional: without it the master's audio is u
 ```
 
 Then `filmpipe validate --lang pl` checks it and `filmpipe build` publishes it into `dist/`.
-'''
+"""
 
 
 def _language_table(code: str, is_source: bool) -> str:
@@ -71,7 +71,9 @@ def scaffold(directory: Path, source: str = "en", others: tuple[str, ...] = (), 
         try:
             profile_for(code)
         except UnknownLanguage:
-            raise ConfigError(f"'{code}' is not a BCP 47 language tag that Babel knows", "use e.g. en, pl, ur") from None
+            raise ConfigError(
+                f"'{code}' is not a BCP 47 language tag that Babel knows", "use e.g. en, pl, ur"
+            ) from None
     name = directory.resolve().name
     film_id = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "my-film"
     title = title or name.replace("-", " ").replace("_", " ").strip().capitalize() or "My film"
@@ -81,7 +83,9 @@ def scaffold(directory: Path, source: str = "en", others: tuple[str, ...] = (), 
     written = []
     for folder in ("assets/audio", "subtitles", "locales"):
         (directory / folder).mkdir(parents=True, exist_ok=True)
-    target.write_text(FILM_TOML.format(film_id=film_id, title=title, source=source, languages=languages), encoding="utf-8")
+    target.write_text(
+        FILM_TOML.format(film_id=film_id, title=title, source=source, languages=languages), encoding="utf-8"
+    )
     written.append(target)
     readme = directory / "README.md"
     if not readme.exists():

@@ -13,6 +13,9 @@ fi
 if [ "${FILMPIPE_NO_BROWSER:-}" != "1" ] && ! command -v chromium >/dev/null 2>&1; then
   need_pkgs+=(chromium)
 fi
+if [ "${FILMPIPE_TEST_TOOLS:-1}" = "1" ] && ! command -v npm >/dev/null 2>&1; then
+  need_pkgs+=(nodejs npm)
+fi
 
 if [ ${#need_pkgs[@]} -gt 0 ]; then
   if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
@@ -41,4 +44,14 @@ if [ ! -x .venv/bin/python ] || [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stam
   .venv/bin/python -m pip install -q --upgrade pip >/dev/null
   .venv/bin/python -m pip install -q -e '.[test]'
   touch "$stamp"
+fi
+
+# Test-only JavaScript (players, axe-core, the W3C WebVTT parser): tests/js/node_modules, never in dist/.
+if [ "${FILMPIPE_TEST_TOOLS:-1}" = "1" ] && command -v npm >/dev/null 2>&1; then
+  js_stamp=tests/js/node_modules/.filmpipe-installed
+  if [ ! -f "$js_stamp" ] || [ tests/js/package-lock.json -nt "$js_stamp" ]; then
+    echo "bootstrap: installing the test-only JavaScript packages (tests/js)"
+    npm ci --prefix tests/js --no-audit --no-fund --loglevel=error >/dev/null
+    touch "$js_stamp"
+  fi
 fi

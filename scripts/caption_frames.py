@@ -54,7 +54,9 @@ def main(argv: list[str] | None = None) -> int:
         notes = []
         with tempfile.TemporaryDirectory(prefix="filmpipe-frames-") as tmp:
             work = Path(tmp)
-            (work / captions.ASS_NAME).write_text(ass.script(doc.cues, lang.profile, width, height, chain), encoding="utf-8")
+            (work / captions.ASS_NAME).write_text(
+                ass.script(doc.cues, lang.profile, width, height, chain), encoding="utf-8"
+            )
             captions._link_fonts(work / captions.FONTS_DIR, chain)
             graph = captions.filter_graph(fps, width, height, "bt709")
             for cue in doc.cues:
@@ -64,8 +66,22 @@ def main(argv: list[str] | None = None) -> int:
                 name = captions.qc_file_name(lang.code, height, cue.index)
                 # -copyts keeps the frame's own time, so the ASS events line up with it
                 ffmpeg.run(
-                    ["-ss", fmt_number(t), "-copyts", "-i", str(project.film.master), "-filter_complex", graph,
-                     "-map", "[v]", "-frames:v", "1", "-update", "1", str((folder / name).resolve())],
+                    [
+                        "-ss",
+                        fmt_number(t),
+                        "-copyts",
+                        "-i",
+                        str(project.film.master),
+                        "-filter_complex",
+                        graph,
+                        "-map",
+                        "[v]",
+                        "-frames:v",
+                        "1",
+                        "-update",
+                        "1",
+                        str((folder / name).resolve()),
+                    ],
                     what=f"drawing {lang.code} cue {cue.index}",
                     cwd=work,
                 )

@@ -47,7 +47,7 @@ def srt_time(seconds: float) -> str:
 
 def make_srt(texts: tuple[str, ...] | list[str], times=TIMES) -> str:
     blocks = []
-    for i, (text, (start, end)) in enumerate(zip(texts, times), 1):
+    for i, (text, (start, end)) in enumerate(zip(texts, times, strict=False), 1):
         blocks.append(f"{i}\n{srt_time(start)} --> {srt_time(end)}\n{text}\n")
     return "\n".join(blocks)
 
@@ -61,15 +61,44 @@ def tiny_media(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """master.mp4 (3 s, 320x180, 25 fps, H.264 + AAC) and a 3 s dub per language."""
     root = tmp_path_factory.mktemp("media")
     ffmpeg(
-        "-f", "lavfi", "-i", f"testsrc2=size=320x180:rate={FPS}:duration={DURATION}",
-        "-f", "lavfi", "-i", f"sine=frequency=440:sample_rate=48000:duration={DURATION}",
-        "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-g", "25",
-        "-c:a", "aac", "-b:a", "96k", "-ac", "2", "-shortest", str(root / "master.mp4"),
+        "-f",
+        "lavfi",
+        "-i",
+        f"testsrc2=size=320x180:rate={FPS}:duration={DURATION}",
+        "-f",
+        "lavfi",
+        "-i",
+        f"sine=frequency=440:sample_rate=48000:duration={DURATION}",
+        "-c:v",
+        "libx264",
+        "-preset",
+        "ultrafast",
+        "-pix_fmt",
+        "yuv420p",
+        "-g",
+        "25",
+        "-c:a",
+        "aac",
+        "-b:a",
+        "96k",
+        "-ac",
+        "2",
+        "-shortest",
+        str(root / "master.mp4"),
     )
     for i, lang in enumerate(LANGS[1:]):
         ffmpeg(
-            "-f", "lavfi", "-i", f"sine=frequency={300 + 60 * i}:sample_rate=48000:duration={DURATION}",
-            "-c:a", "aac", "-b:a", "96k", "-ac", "2", str(root / f"{lang}.m4a"),
+            "-f",
+            "lavfi",
+            "-i",
+            f"sine=frequency={300 + 60 * i}:sample_rate=48000:duration={DURATION}",
+            "-c:a",
+            "aac",
+            "-b:a",
+            "96k",
+            "-ac",
+            "2",
+            str(root / f"{lang}.m4a"),
         )
     return root
 

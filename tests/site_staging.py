@@ -16,14 +16,15 @@ from pathlib import Path
 import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import write_po
-
 from conftest import CUES, LANGS, TIMES, write_project
-from pipeline import codecs, ffmpeg as ff
-from pipeline.build.model import Artifact, BuildInfo, PlanContext, TaskOutput
+
+from pipeline import codecs
+from pipeline import ffmpeg as ff
+from pipeline.engine.model import Artifact, BuildInfo, PlanContext, TaskOutput
 from pipeline.locales import PAGE_LABELS
 from pipeline.probe import probe_media
-from pipeline.publish.site import write_site
 from pipeline.project import load_project
+from pipeline.publish.site import write_site
 from pipeline.validate.findings import Finding, Report
 
 HEIGHT = 180
@@ -36,10 +37,24 @@ TITLES = {
     "ur": "اپنی مقامی پولیس ٹیم سے ملیے",
 }
 LABELS = {
-    "pl": {"Language": "Język", "Downloads": "Pliki do pobrania", "Watch": "Obejrzyj", "Copy": "Kopiuj",
-           "Copied": "Skopiowano", "Subtitles": "Napisy", "Size": "Rozmiar"},
-    "ur": {"Language": "زبان", "Downloads": "ڈاؤن لوڈز", "Watch": "دیکھیے", "Copy": "کاپی کریں",
-           "Copied": "کاپی ہو گیا", "Subtitles": "سب ٹائٹلز", "Size": "سائز"},
+    "pl": {
+        "Language": "Język",
+        "Downloads": "Pliki do pobrania",
+        "Watch": "Obejrzyj",
+        "Copy": "Kopiuj",
+        "Copied": "Skopiowano",
+        "Subtitles": "Napisy",
+        "Size": "Rozmiar",
+    },
+    "ur": {
+        "Language": "زبان",
+        "Downloads": "ڈاؤن لوڈز",
+        "Watch": "دیکھیے",
+        "Copy": "کاپی کریں",
+        "Copied": "کاپی ہو گیا",
+        "Subtitles": "سب ٹائٹلز",
+        "Size": "سائز",
+    },
 }
 
 
@@ -55,7 +70,7 @@ def vtt_text(lang: str) -> str:
         return f"{ms // 3_600_000:02d}:{ms // 60_000 % 60:02d}:{ms // 1000 % 60:02d}.{ms % 1000:03d}"
 
     blocks = ["WEBVTT"]
-    for i, (text, (start, end)) in enumerate(zip(CUES[lang], TIMES), 1):
+    for i, (text, (start, end)) in enumerate(zip(CUES[lang], TIMES, strict=False), 1):
         blocks.append(f"{i}\n{ts(start)} --> {ts(end)}\n{text}")
     return "\n\n".join(blocks) + "\n"
 
@@ -106,42 +121,106 @@ def fabricate(root: Path, tiny_media: Path, languages: tuple[str, ...] = LANGS) 
         audio_in = master_path if lang == "en" else str(project / "assets" / "audio" / f"{lang}.m4a")
         iso = loaded.language(lang).profile.iso639_2
         progressive = folder / f"{lang}-{HEIGHT}.mp4"
-        run_ffmpeg("-i", master_path, "-i", audio_in, "-map", "0:v:0", "-map", "1:a:0", "-c", "copy",
-                   "-metadata:s:a:0", f"language={iso}", "-movflags", "+faststart", str(progressive))
+        run_ffmpeg(
+            "-i",
+            master_path,
+            "-i",
+            audio_in,
+            "-map",
+            "0:v:0",
+            "-map",
+            "1:a:0",
+            "-c",
+            "copy",
+            "-metadata:s:a:0",
+            f"language={iso}",
+            "-movflags",
+            "+faststart",
+            str(progressive),
+        )
         captioned = folder / f"{lang}-{HEIGHT}-captioned.mp4"
-        run_ffmpeg("-i", master_path, "-i", audio_in, "-map", "0:v:0", "-map", "1:a:0",
-                   "-vf", f"drawbox=x=0:y=ih-40:w=iw:h=30:color=0x{(i * 40) % 256:02x}80ff@0.9:t=fill",
-                   "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-g", "50",
-                   "-c:a", "copy", "-movflags", "+faststart", str(captioned))
+        run_ffmpeg(
+            "-i",
+            master_path,
+            "-i",
+            audio_in,
+            "-map",
+            "0:v:0",
+            "-map",
+            "1:a:0",
+            "-vf",
+            f"drawbox=x=0:y=ih-40:w=iw:h=30:color=0x{(i * 40) % 256:02x}80ff@0.9:t=fill",
+            "-c:v",
+            "libx264",
+            "-preset",
+            "ultrafast",
+            "-pix_fmt",
+            "yuv420p",
+            "-g",
+            "50",
+            "-c:a",
+            "copy",
+            "-movflags",
+            "+faststart",
+            str(captioned),
+        )
         artifacts = []
         for kind, path in (("progressive", progressive), ("open-captions", captioned)):
             facts = probe_media(path)
-            artifacts.append(Artifact(
-                kind=kind, path=path.relative_to(staging).as_posix(), mime_type="video/mp4", language=lang,
-                width=WIDTH, height=HEIGHT, codecs=probe_codecs(path),
-                bitrate_kbps=round(path.stat().st_size * 8 / facts.duration / 1000),
-                duration_seconds=round(facts.duration, 3),
-            ))
+            artifacts.append(
+                Artifact(
+                    kind=kind,
+                    path=path.relative_to(staging).as_posix(),
+                    mime_type="video/mp4",
+                    language=lang,
+                    width=WIDTH,
+                    height=HEIGHT,
+                    codecs=probe_codecs(path),
+                    bitrate_kbps=round(path.stat().st_size * 8 / facts.duration / 1000),
+                    duration_seconds=round(facts.duration, 3),
+                )
+            )
         outputs[f"progressive/{lang}/{HEIGHT}"] = TaskOutput(artifacts=(artifacts[0],), meta={"file": progressive.name})
         outputs[f"captions/{lang}/{HEIGHT}"] = TaskOutput(artifacts=(artifacts[1],))
-        outputs[f"audio/{lang}"] = TaskOutput(meta={
-            "source": "master" if lang == "en" else "dub",
-            "integratedLufs": -16.04 - i / 10, "truePeakDbtp": -1.46, "codecs": "mp4a.40.2", "file": "audio.m4a",
-        })
+        outputs[f"audio/{lang}"] = TaskOutput(
+            meta={
+                "source": "master" if lang == "en" else "dub",
+                "integratedLufs": -16.04 - i / 10,
+                "truePeakDbtp": -1.46,
+                "codecs": "mp4a.40.2",
+                "file": "audio.m4a",
+            }
+        )
         vtt = staging / "subtitles" / f"{lang}.vtt"
         vtt.parent.mkdir(parents=True, exist_ok=True)
         vtt.write_text(vtt_text(lang), encoding="utf-8")
-        outputs[f"vtt/{lang}"] = TaskOutput(artifacts=(Artifact(
-            kind="subtitles", path=f"subtitles/{lang}.vtt", mime_type="text/vtt", language=lang,
-            extra={"cues": len(CUES[lang])},
-        ),))
+        outputs[f"vtt/{lang}"] = TaskOutput(
+            artifacts=(
+                Artifact(
+                    kind="subtitles",
+                    path=f"subtitles/{lang}.vtt",
+                    mime_type="text/vtt",
+                    language=lang,
+                    extra={"cues": len(CUES[lang])},
+                ),
+            )
+        )
         qc = staging / "qc" / f"{lang}-1.png"
         qc.parent.mkdir(parents=True, exist_ok=True)
         run_ffmpeg("-ss", "1", "-i", str(captioned), "-frames:v", "1", str(qc))
-        outputs[f"qc/{lang}"] = TaskOutput(artifacts=(Artifact(
-            kind="qc-frame", path=f"qc/{lang}-1.png", mime_type="image/png", language=lang,
-            width=WIDTH, height=HEIGHT, extra={"time": 1.0, "text": CUES[lang][0]},
-        ),))
+        outputs[f"qc/{lang}"] = TaskOutput(
+            artifacts=(
+                Artifact(
+                    kind="qc-frame",
+                    path=f"qc/{lang}-1.png",
+                    mime_type="image/png",
+                    language=lang,
+                    width=WIDTH,
+                    height=HEIGHT,
+                    extra={"time": 1.0, "text": CUES[lang][0]},
+                ),
+            )
+        )
 
     posters = staging / "posters"
     posters.mkdir()
@@ -149,18 +228,35 @@ def fabricate(root: Path, tiny_media: Path, languages: tuple[str, ...] = LANGS) 
     for height, width in ((180, 320), (90, 160)):
         for ext, mime in (("jpg", "image/jpeg"), ("webp", "image/webp")):
             name = f"poster-{height}.{ext}"
-            run_ffmpeg("-ss", "1", "-i", master_path, "-frames:v", "1", "-vf", f"scale={width}:{height}",
-                       str(posters / name))
-            poster_artifacts.append(Artifact(kind="poster", path=f"posters/{name}", mime_type=mime,
-                                             width=width, height=height))
+            run_ffmpeg(
+                "-ss", "1", "-i", master_path, "-frames:v", "1", "-vf", f"scale={width}:{height}", str(posters / name)
+            )
+            poster_artifacts.append(
+                Artifact(kind="poster", path=f"posters/{name}", mime_type=mime, width=width, height=height)
+            )
     outputs["posters"] = TaskOutput(artifacts=tuple(poster_artifacts))
 
     hls = staging / "hls"
     (hls / "v180").mkdir(parents=True)
-    run_ffmpeg("-i", str(staging / "video" / "en" / f"en-{HEIGHT}.mp4"), "-c", "copy", "-f", "hls",
-               "-hls_time", "1", "-hls_playlist_type", "vod", "-hls_segment_type", "fmp4",
-               "-hls_fmp4_init_filename", "init.mp4", "-hls_segment_filename", str(hls / "v180" / "seg%03d.m4s"),
-               str(hls / "v180" / "index.m3u8"))
+    run_ffmpeg(
+        "-i",
+        str(staging / "video" / "en" / f"en-{HEIGHT}.mp4"),
+        "-c",
+        "copy",
+        "-f",
+        "hls",
+        "-hls_time",
+        "1",
+        "-hls_playlist_type",
+        "vod",
+        "-hls_segment_type",
+        "fmp4",
+        "-hls_fmp4_init_filename",
+        "init.mp4",
+        "-hls_segment_filename",
+        str(hls / "v180" / "seg%03d.m4s"),
+        str(hls / "v180" / "index.m3u8"),
+    )
     en_codecs = probe_codecs(staging / "video" / "en" / f"en-{HEIGHT}.mp4")
     (hls / "master.m3u8").write_text(
         "#EXTM3U\n#EXT-X-VERSION:7\n#EXT-X-INDEPENDENT-SEGMENTS\n"
@@ -168,22 +264,41 @@ def fabricate(root: Path, tiny_media: Path, languages: tuple[str, ...] = LANGS) 
         "v180/index.m3u8\n",
         encoding="utf-8",
     )
-    outputs["hls"] = TaskOutput(artifacts=(Artifact(
-        kind="hls", path="hls/master.m3u8", mime_type="application/vnd.apple.mpegurl",
-    ),))
-
-    context = PlanContext(project=loaded, master=master, ladder=(HEIGHT,), progressive=(HEIGHT,),
-                          open_captions=(HEIGHT,))
-    build = BuildInfo(
-        id=hashlib.sha256(b"fabricated build").hexdigest(), tool="filmpipe 0.1.0",
-        ffmpeg=ff.version(), created_at=CREATED_AT,
+    outputs["hls"] = TaskOutput(
+        artifacts=(
+            Artifact(
+                kind="hls",
+                path="hls/master.m3u8",
+                mime_type="application/vnd.apple.mpegurl",
+            ),
+        )
     )
-    report = Report(findings=(
-        Finding(code="SUB_READING_SPEED", severity="warning", language="ur", file="subtitles/ur.srt", line=5,
-                cue=2, time=1.6, message="cue 2 reads at 18.2 characters per second, above 17",
-                hint="shorten the text or lengthen the cue"),
-        Finding(code="MASTER_FRAME_RATE", severity="info", message="the master runs at 25 fps", hint=""),
-    ))
+
+    context = PlanContext(
+        project=loaded, master=master, ladder=(HEIGHT,), progressive=(HEIGHT,), open_captions=(HEIGHT,)
+    )
+    build = BuildInfo(
+        id=hashlib.sha256(b"fabricated build").hexdigest(),
+        tool="filmpipe 0.1.0",
+        ffmpeg=ff.version(),
+        created_at=CREATED_AT,
+    )
+    report = Report(
+        findings=(
+            Finding(
+                code="SUB_READING_SPEED",
+                severity="warning",
+                language="ur",
+                file="subtitles/ur.srt",
+                line=5,
+                cue=2,
+                time=1.6,
+                message="cue 2 reads at 18.2 characters per second, above 17",
+                hint="shorten the text or lengthen the cue",
+            ),
+            Finding(code="MASTER_FRAME_RATE", severity="info", message="the master runs at 25 fps", hint=""),
+        )
+    )
     return Fabricated(project=project, staging=staging, context=context, outputs=outputs, build=build, report=report)
 
 

@@ -6,17 +6,19 @@ import os
 import time
 from pathlib import Path
 
-from pipeline.build.cache import UP_TO_DATE, Cache
-from pipeline.build.model import Artifact, Task, TaskOutput, TaskRun
-from pipeline.build.runner import run_tasks
+from pipeline.engine.cache import UP_TO_DATE, Cache
+from pipeline.engine.model import Artifact, Task, TaskOutput, TaskRun
+from pipeline.engine.runner import run_tasks
 
 
 def write_inputs(run: TaskRun) -> TaskOutput:
     """Concatenate the inputs into out/joined.txt (and pass a dependency's meta along)."""
     text = "".join(Path(p).read_text(encoding="utf-8") for p in run.task.inputs)
     (run.out / "joined.txt").write_text(text, encoding="utf-8")
-    return TaskOutput(artifacts=(Artifact(kind="test", path="x/joined.txt", mime_type="text/plain"),),
-                      meta={"length": len(text), "deps": sorted(run.dep_meta)})
+    return TaskOutput(
+        artifacts=(Artifact(kind="test", path="x/joined.txt", mime_type="text/plain"),),
+        meta={"length": len(text), "deps": sorted(run.dep_meta)},
+    )
 
 
 def project(tmp_path: Path) -> tuple[Path, list[Task]]:
@@ -24,10 +26,20 @@ def project(tmp_path: Path) -> tuple[Path, list[Task]]:
     (root / "subtitles").mkdir(parents=True)
     for lang in ("en", "pl", "ro"):
         (root / "subtitles" / f"{lang}.srt").write_text(f"cues of {lang}\n", encoding="utf-8")
-    tasks = [Task(id=f"vtt/{lang}", title=lang, action=write_inputs, inputs=(root / "subtitles" / f"{lang}.srt",),
-                  settings={"lang": lang}) for lang in ("en", "pl", "ro")]
-    tasks += [Task(id=f"captions/{lang}", title=lang, action=write_inputs, deps=(f"vtt/{lang}",),
-                   settings={"size": 720}) for lang in ("en", "pl", "ro")]
+    tasks = [
+        Task(
+            id=f"vtt/{lang}",
+            title=lang,
+            action=write_inputs,
+            inputs=(root / "subtitles" / f"{lang}.srt",),
+            settings={"lang": lang},
+        )
+        for lang in ("en", "pl", "ro")
+    ]
+    tasks += [
+        Task(id=f"captions/{lang}", title=lang, action=write_inputs, deps=(f"vtt/{lang}",), settings={"size": 720})
+        for lang in ("en", "pl", "ro")
+    ]
     return root, tasks
 
 
@@ -90,8 +102,14 @@ def test_same_size_content_change_is_noticed_even_with_the_old_mtime(tmp_path):
 def test_settings_change_and_missing_output_are_named(tmp_path):
     root, tasks = project(tmp_path)
     build(root, tasks)
-    changed = [Task(id=t.id, title=t.title, action=t.action, inputs=t.inputs, deps=t.deps,
-                    settings={**t.settings, "size": 1080}) if t.id == "captions/en" else t for t in tasks]
+    changed = [
+        Task(
+            id=t.id, title=t.title, action=t.action, inputs=t.inputs, deps=t.deps, settings={**t.settings, "size": 1080}
+        )
+        if t.id == "captions/en"
+        else t
+        for t in tasks
+    ]
     assert reasons(root, changed)["captions/en"] == "settings changed"
     cache = fresh_cache(root)
     key = cache.keys(tasks)["vtt/ro"].key
@@ -152,7 +170,7 @@ def test_prune_keeps_entries_while_another_build_uses_the_cache(tmp_path):
 
 
 def test_an_input_rewritten_while_a_task_reads_it_is_not_cached(tmp_path):
-    from pipeline.build.runner import InputChanged
+    from pipeline.engine.runner import InputChanged
 
     root, _ = project(tmp_path)
     srt = root / "subtitles" / "pl.srt"

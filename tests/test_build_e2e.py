@@ -6,13 +6,13 @@ import shutil
 import time
 
 import pytest
-
 from build_helpers import set_output
+from conftest import CUES, FILM_TOML, make_srt
+
 from pipeline import ffmpeg
 from pipeline.cli import cli
 from pipeline.cli.common import run_guarded
 from pipeline.render.audio import parse_loudnorm
-from conftest import CUES, FILM_TOML, make_srt
 
 FRAME = 1 / 25
 
@@ -30,8 +30,10 @@ def built_once(tmp_path_factory, tiny_media):
     shutil.copy(tiny_media / "master.mp4", root / "assets" / "master.mp4")
     tables = []
     for lang in ("en", "pl", "ur"):
-        tables.append(f'[languages.{lang}]\nsubtitles = "subtitles/{lang}.srt"\n'
-                      + (f'audio = "assets/audio/{lang}.m4a"\n' if lang != "en" else ""))
+        tables.append(
+            f'[languages.{lang}]\nsubtitles = "subtitles/{lang}.srt"\n'
+            + (f'audio = "assets/audio/{lang}.m4a"\n' if lang != "en" else "")
+        )
         if lang != "en":
             shutil.copy(tiny_media / f"{lang}.m4a", root / "assets" / "audio" / f"{lang}.m4a")
         (root / "subtitles" / f"{lang}.srt").write_text(make_srt(CUES[lang]), encoding="utf-8")
@@ -49,8 +51,11 @@ def tiny_built(built_once):
 
 def plan_rows(text: str) -> dict[str, tuple[str, str]]:
     """--dry-run output -> {task id: ("run"|"skip", reason)}."""
-    return {line.split()[1]: (line.split()[0], " ".join(line.split()[2:]))
-            for line in text.splitlines() if line.startswith("  ")}
+    return {
+        line.split()[1]: (line.split()[0], " ".join(line.split()[2:]))
+        for line in text.splitlines()
+        if line.startswith("  ")
+    }
 
 
 def test_outputs_have_the_masters_duration_streams_tags_and_keyframes(tiny_built):
@@ -81,8 +86,19 @@ def test_outputs_have_the_masters_duration_streams_tags_and_keyframes(tiny_built
 
 
 def test_audio_is_normalised_to_the_target(tiny_built):
-    _, stderr = ffmpeg.capture(["-i", str(tiny_built / "dist" / "video" / "pl" / "pl-180.mp4"), "-map", "0:a",
-                                "-af", "loudnorm=print_format=json", "-f", "null", "-"])
+    _, stderr = ffmpeg.capture(
+        [
+            "-i",
+            str(tiny_built / "dist" / "video" / "pl" / "pl-180.mp4"),
+            "-map",
+            "0:a",
+            "-af",
+            "loudnorm=print_format=json",
+            "-f",
+            "null",
+            "-",
+        ]
+    )
     assert parse_loudnorm(stderr).integrated == pytest.approx(-16.0, abs=1.0)
 
 

@@ -10,7 +10,6 @@ import sys
 import time
 
 import pytest
-
 from build_helpers import set_output
 
 
@@ -36,7 +35,10 @@ def processes_mentioning(text: str) -> list[str]:
 def start_build(root):
     return subprocess.Popen(
         [sys.executable, "-m", "pipeline", "build", "-p", str(root), "-j", "2"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
     )
 
 
@@ -82,8 +84,9 @@ def test_kill_9_of_filmpipe_leaves_no_ffmpeg_running(tmp_path):
         "print('started', flush=True)\n"
         "worker.join()\n"
     )
-    proc = subprocess.Popen([sys.executable, "-c", script, str(marker)], stdout=subprocess.PIPE, text=True,
-                            start_new_session=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", script, str(marker)], stdout=subprocess.PIPE, text=True, start_new_session=True
+    )
     try:
         assert proc.stdout.readline().strip() == "started"
         deadline = time.monotonic() + 10

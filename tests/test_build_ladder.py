@@ -5,10 +5,10 @@ from __future__ import annotations
 from fractions import Fraction
 
 import pytest
-
 from build_helpers import project_at, set_output
+
 from pipeline import codecs
-from pipeline.build.plan import make_context
+from pipeline.engine.plan import make_context
 from pipeline.render import ladder
 
 
@@ -62,10 +62,15 @@ def test_one_decode_split_into_every_rung(make_project):
     assert argv.count("-an") == 3
 
 
-@pytest.mark.parametrize("profile, level, expected", [
-    ("High", 40, "avc1.640028"), ("High", 31, "avc1.64001f"), ("Main", 30, "avc1.4d001e"),
-    ("Constrained Baseline", 30, "avc1.42c01e"),
-])
+@pytest.mark.parametrize(
+    "profile, level, expected",
+    [
+        ("High", 40, "avc1.640028"),
+        ("High", 31, "avc1.64001f"),
+        ("Main", 30, "avc1.4d001e"),
+        ("Constrained Baseline", 30, "avc1.42c01e"),
+    ],
+)
 def test_avc1_codec_strings(profile, level, expected):
     assert codecs.avc1(profile, level) == expected
 

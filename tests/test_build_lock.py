@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from pipeline.build.lock import BuildLock, lock_path
+from pipeline.engine.lock import BuildLock, lock_path
 from pipeline.errors import BuildLocked
 
 
@@ -27,9 +27,15 @@ def test_second_lock_on_the_same_output_is_refused(tmp_path):
 def test_lock_held_by_another_process_is_refused(tmp_path):
     out = tmp_path / "dist"
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import sys,time; from pathlib import Path; from pipeline.build.lock import BuildLock;"
-         "l = BuildLock(Path(sys.argv[1])).acquire(); print('held', flush=True); time.sleep(30)", str(out)],
-        stdout=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-c",
+            "import sys,time; from pathlib import Path; from pipeline.engine.lock import BuildLock;"
+            "l = BuildLock(Path(sys.argv[1])).acquire(); print('held', flush=True); time.sleep(30)",
+            str(out),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert holder.stdout.readline().strip() == "held"

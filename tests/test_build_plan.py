@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-
 from build_helpers import project_at, set_output
-from pipeline.build import plan as planning
-from pipeline.build.model import Task, TaskOutput
-from pipeline.build.plan import make_context, order, plan_build
+
+from pipeline.engine import plan as planning
+from pipeline.engine.model import Task, TaskOutput
+from pipeline.engine.plan import make_context, order, plan_build
 
 
 def test_tasks_of_a_tiny_project_in_dependency_order(make_project):
@@ -60,8 +60,10 @@ def test_a_factory_registers_in_one_line(make_project, monkeypatch):
     root = make_project(languages=("en", "pl"))
 
     def extra_tasks(context):
-        return [Task(id=f"extra/{l.code}", title="extra", action=noop, inputs=(l.subtitles,), deps=("ladder",))
-                for l in context.project.languages]
+        return [
+            Task(id=f"extra/{l.code}", title="extra", action=noop, inputs=(l.subtitles,), deps=("ladder",))
+            for l in context.project.languages
+        ]
 
     monkeypatch.setattr(planning, "FACTORIES", [*planning.FACTORIES, extra_tasks])
     ids = [t.id for t in plan_build(make_context(project_at(root)))]
@@ -82,6 +84,9 @@ def test_order_rejects_unknown_dependencies_duplicates_and_cycles():
 
 
 def test_order_puts_dependencies_first_and_keeps_the_rest_stable():
-    tasks = [Task(id="c", title="c", action=noop, deps=("b",)), Task(id="a", title="a", action=noop),
-             Task(id="b", title="b", action=noop)]
+    tasks = [
+        Task(id="c", title="c", action=noop, deps=("b",)),
+        Task(id="a", title="a", action=noop),
+        Task(id="b", title="b", action=noop),
+    ]
     assert [t.id for t in order(tasks)] == ["a", "b", "c"]

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import io
 
-from pipeline.build.model import Task, TaskOutput
-from pipeline.build.runner import Event
 from pipeline.cli.progress import BuildDisplay, duration_text
+from pipeline.engine.model import Task, TaskOutput
+from pipeline.engine.runner import Event
 
 
 def noop(run):

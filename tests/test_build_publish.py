@@ -6,18 +6,21 @@ import os
 import shutil
 
 import pytest
-
 from build_helpers import no_site, project_at, set_output
-from pipeline.build import job
-from pipeline.build import publish as publishing
+
+from pipeline.engine import job
+from pipeline.engine import publish as publishing
 from pipeline.errors import ConfigError
 from pipeline.render import audio, progressive
 from pipeline.validate.findings import Report
 
 
 def snapshot(folder):
-    return {p.relative_to(folder).as_posix(): (p.stat().st_ino, p.stat().st_size)
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): (p.stat().st_ino, p.stat().st_size)
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def build(root, langs=None):

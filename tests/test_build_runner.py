@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from pipeline import ffmpeg
-from pipeline.build.cache import Cache
-from pipeline.build.model import Task, TaskOutput, TaskRun
-from pipeline.build.runner import run_tasks
+from pipeline.engine.cache import Cache
+from pipeline.engine.model import Task, TaskOutput, TaskRun
+from pipeline.engine.runner import run_tasks
 from pipeline.errors import FfmpegError
 
 _lock = threading.Lock()
@@ -34,9 +34,23 @@ def sleeper(run: TaskRun) -> TaskOutput:
 
 def long_ffmpeg(run: TaskRun) -> TaskOutput:
     """Encodes 10 minutes of test pattern: only ever ends by being stopped."""
-    ffmpeg.run(["-f", "lavfi", "-i", "testsrc2=size=320x180:rate=25:duration=600", "-c:v", "libx264",
-                "-preset", "ultrafast", "-f", "null", "-"], what="a long encode",
-               on_progress=lambda s: run.progress(s / 600))
+    ffmpeg.run(
+        [
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc2=size=320x180:rate=25:duration=600",
+            "-c:v",
+            "libx264",
+            "-preset",
+            "ultrafast",
+            "-f",
+            "null",
+            "-",
+        ],
+        what="a long encode",
+        on_progress=lambda s: run.progress(s / 600),
+    )
     return TaskOutput()
 
 
@@ -58,8 +72,19 @@ def cache_for(tmp_path: Path) -> Cache:
 def run_all(tmp_path: Path, tasks: list[Task], jobs: int, events=None):
     cache = cache_for(tmp_path)
     keys = cache.keys(tasks)
-    return run_tasks(tasks, None, cache, keys, cache.statuses(tasks, keys), jobs=jobs,
-                     on_event=events.append if events is not None else None), cache, keys
+    return (
+        run_tasks(
+            tasks,
+            None,
+            cache,
+            keys,
+            cache.statuses(tasks, keys),
+            jobs=jobs,
+            on_event=events.append if events is not None else None,
+        ),
+        cache,
+        keys,
+    )
 
 
 @pytest.fixture(autouse=True)

@@ -12,13 +12,14 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import CUES, LANGS, TIMES
 from hypothesis import given
 from hypothesis import strategies as st
 from PIL import Image, ImageChops
 
 from pipeline import ffmpeg
-from pipeline.build.model import TaskRun
-from pipeline.build.plan import make_context
+from pipeline.engine.model import TaskRun
+from pipeline.engine.plan import make_context
 from pipeline.errors import ValidationFailed
 from pipeline.fonts import font_chain
 from pipeline.languages import profile_for
@@ -26,7 +27,6 @@ from pipeline.project import load_project
 from pipeline.render import captions
 from pipeline.subtitles import ass
 from pipeline.subtitles.model import Cue
-from conftest import CUES, LANGS, TIMES
 
 BACKGROUND = "0x808080"
 
@@ -59,7 +59,10 @@ def test_script_info_and_style() -> None:
     assert style[-1] == "1"  # Encoding 1 for left-to-right scripts
 
 
-@pytest.mark.parametrize("lang, font", [("bn", "Noto Sans Bengali"), ("gu", "Noto Sans Gujarati"), ("ur", "Noto Nastaliq Urdu"), ("pl", "Noto Sans")])
+@pytest.mark.parametrize(
+    "lang, font",
+    [("bn", "Noto Sans Bengali"), ("gu", "Noto Sans Gujarati"), ("ur", "Noto Nastaliq Urdu"), ("pl", "Noto Sans")],
+)
 def test_font_named_per_script(lang: str, font: str) -> None:
     text = ass.script([cue("x")], profile_for(lang), 1280, 720, chain_for(lang))
     assert next(l for l in text.splitlines() if l.startswith("Style:")).split(",")[1] == font
@@ -95,7 +98,9 @@ def test_inside_title_safe_area(lang: str) -> None:
 
 
 def test_times_in_centiseconds_and_empty_cues_dropped() -> None:
-    script = ass.script([cue("a", 61.234, 62.5), cue(" ", 63, 64), cue("b", 65, 65)], profile_for("en"), 320, 180, chain_for("en"))
+    script = ass.script(
+        [cue("a", 61.234, 62.5), cue(" ", 63, 64), cue("b", 65, 65)], profile_for("en"), 320, 180, chain_for("en")
+    )
     events = [l for l in script.splitlines() if l.startswith("Dialogue:")]
     assert len(events) == 1
     assert events[0].startswith("Dialogue: 0,0:01:01.23,0:01:02.50,Caption,")
@@ -111,7 +116,11 @@ def test_escapes_braces_and_backslashes() -> None:
 
 
 def test_markup_to_overrides_and_no_italics_for_indic_or_arabic() -> None:
-    en = dialogue_texts(ass.script([cue("<i>a</i> <b>b</b> <u>c</u> <font color=red>d</font>")], profile_for("en"), 320, 180, chain_for("en")))[0]
+    en = dialogue_texts(
+        ass.script(
+            [cue("<i>a</i> <b>b</b> <u>c</u> <font color=red>d</font>")], profile_for("en"), 320, 180, chain_for("en")
+        )
+    )[0]
     assert en.endswith(r"{\i1}a{\i0} {\b1}b{\b0} {\u1}c{\u0} d")
     bn = dialogue_texts(ass.script([cue("<i>নমস্কার</i>")], profile_for("bn"), 320, 180, chain_for("bn")))[0]
     assert r"\i1" not in bn and "নমস্কার" in bn
@@ -120,14 +129,22 @@ def test_markup_to_overrides_and_no_italics_for_indic_or_arabic() -> None:
 def test_romanian_comma_below_and_nfc() -> None:
     import unicodedata
 
-    text = dialogue_texts(ass.script([cue(unicodedata.normalize("NFD", "Poliţia îşi"))], profile_for("ro"), 320, 180, chain_for("ro")))[0]
+    text = dialogue_texts(
+        ass.script([cue(unicodedata.normalize("NFD", "Poliţia îşi"))], profile_for("ro"), 320, 180, chain_for("ro"))
+    )[0]
     assert "Poliția își" in text
 
 
 def test_rtl_lines_are_embedded_and_latin_switches_font() -> None:
-    style_line, *_ = [l for l in ass.script([cue("x")], profile_for("ur"), 320, 180, chain_for("ur")).splitlines() if l.startswith("Style:")]
+    style_line, *_ = [
+        l
+        for l in ass.script([cue("x")], profile_for("ur"), 320, 180, chain_for("ur")).splitlines()
+        if l.startswith("Style:")
+    ]
     assert style_line.endswith(",-1")  # whole-line bidi (see ass.py)
-    text = dialogue_texts(ass.script([cue("yourcounty.police.uk پر جائیں")], profile_for("ur"), 1280, 720, chain_for("ur")))[0]
+    text = dialogue_texts(
+        ass.script([cue("yourcounty.police.uk پر جائیں")], profile_for("ur"), 1280, 720, chain_for("ur"))
+    )[0]
     body = text.split("}", 1)[1]
     assert body.startswith(ass.RLE) and body.endswith(ass.PDF)
     assert re.search(r"\{\\fnNoto Sans\\fs\d+\}yourcounty\.police\.uk \{\\fnNoto Nastaliq Urdu\\fs\d+\}پر جائیں", body)
@@ -145,8 +162,19 @@ def render(tmp_path: Path, lang: str, lines: list[str], size=(640, 360), name: s
     (work / "c.ass").write_text(ass.script([cue("\n".join(lines))], profile_for(lang), w, h, chain), encoding="utf-8")
     captions._link_fonts(work / "fonts", chain)
     ffmpeg.run(
-        ["-f", "lavfi", "-i", f"color=c={BACKGROUND}:size={w}x{h}:duration=1:rate=25",
-         "-vf", "ass=filename=c.ass:shaping=complex:fontsdir=fonts", "-frames:v", "1", "-update", "1", f"{name}.png"],
+        [
+            "-f",
+            "lavfi",
+            "-i",
+            f"color=c={BACKGROUND}:size={w}x{h}:duration=1:rate=25",
+            "-vf",
+            "ass=filename=c.ass:shaping=complex:fontsdir=fonts",
+            "-frames:v",
+            "1",
+            "-update",
+            "1",
+            f"{name}.png",
+        ],
         cwd=work,
     )
     return Image.open(work / f"{name}.png").convert("L")
@@ -235,7 +263,9 @@ def test_burned_in_text_is_where_the_caption_should_be(lang, tiny_context, tiny_
     output = task.action(task_run(task, tiny_context, tmp_path / "out", deps, meta))
     (artifact,) = output.artifacts
     assert artifact.kind == "open-captions" and artifact.path == f"video/{lang}/{lang}-180-captioned.mp4"
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [f"{lang}-180-captioned.mp4"]  # nothing else published
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        f"{lang}-180-captioned.mp4"
+    ]  # nothing else published
     facts = ffmpeg.probe(tmp_path / "out" / f"{lang}-180-captioned.mp4")
     audio = next(s for s in facts["streams"] if s["codec_type"] == "audio")
     assert audio["tags"]["language"] == profile_for(lang).iso639_2

@@ -4,21 +4,17 @@ import subprocess
 import sys
 from pathlib import Path
 
-import click
 import pytest
 
 from pipeline import __version__
 from pipeline.cli import cli
-from pipeline.cli.common import run_guarded
 from pipeline.project import load_project
 
 COMMANDS = sorted(cli.commands)
 
 
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "pipeline", *args], capture_output=True, text=True, cwd=cwd
-    )
+    return subprocess.run([sys.executable, "-m", "pipeline", *args], capture_output=True, text=True, cwd=cwd)
 
 
 def test_version() -> None:

@@ -16,17 +16,16 @@ from pathlib import Path
 
 import m3u8
 import pytest
+from browser import launch_browser, serve
+from conftest import LANGS, make_srt
 
 from pipeline import ffmpeg
-from pipeline.build.model import TaskRun
-from pipeline.build.plan import make_context
+from pipeline.engine.model import TaskRun
+from pipeline.engine.plan import make_context
 from pipeline.languages import profile_for
 from pipeline.project import load_project
 from pipeline.render import audio, hls, ladder
 from pipeline.subtitles import text as cuetext
-
-from browser import launch_browser, serve
-from conftest import LANGS, make_srt
 
 DURATION = 13.0
 FPS = 25
@@ -56,10 +55,28 @@ def packaged(tmp_path_factory: pytest.TempPathFactory):
     (root / "assets" / "audio").mkdir(parents=True)
     (root / "subtitles").mkdir()
     run_ffmpeg(
-        "-f", "lavfi", "-i", f"testsrc2=size=320x180:rate={FPS}:duration={DURATION}",
-        "-f", "lavfi", "-i", f"sine=frequency=440:sample_rate=48000:duration={DURATION}",
-        "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p",
-        "-c:a", "aac", "-b:a", "96k", "-ac", "2", "-shortest", str(root / "assets" / "master.mp4"),
+        "-f",
+        "lavfi",
+        "-i",
+        f"testsrc2=size=320x180:rate={FPS}:duration={DURATION}",
+        "-f",
+        "lavfi",
+        "-i",
+        f"sine=frequency=440:sample_rate=48000:duration={DURATION}",
+        "-c:v",
+        "libx264",
+        "-preset",
+        "ultrafast",
+        "-pix_fmt",
+        "yuv420p",
+        "-c:a",
+        "aac",
+        "-b:a",
+        "96k",
+        "-ac",
+        "2",
+        "-shortest",
+        str(root / "assets" / "master.mp4"),
     )
     tables = []
     for lang in LANGS:
@@ -80,20 +97,43 @@ def packaged(tmp_path_factory: pytest.TempPathFactory):
     for i, lang in enumerate(LANGS):
         folder = work / f"audio-{lang}"
         folder.mkdir()
-        run_ffmpeg("-f", "lavfi", "-i", f"sine=frequency={300 + 70 * i}:sample_rate=48000:duration={DURATION}",
-                   "-c:a", "aac", "-b:a", "128k", "-ac", "2", str(folder / "audio.m4a"))
+        run_ffmpeg(
+            "-f",
+            "lavfi",
+            "-i",
+            f"sine=frequency={300 + 70 * i}:sample_rate=48000:duration={DURATION}",
+            "-c:a",
+            "aac",
+            "-b:a",
+            "128k",
+            "-ac",
+            "2",
+            str(folder / "audio.m4a"),
+        )
         dirs[audio.task_id(lang)], meta[audio.task_id(lang)] = folder, {"file": "audio.m4a"}
     output = None
     for task in ladder.plan_tasks(context) + hls.plan_tasks(context):
         out = work / "site" / "hls" if task.id == hls.TASK_ID else work / task.id.replace("/", "-")
         out.mkdir(parents=True)
-        result = task.action(TaskRun(task=task, out=out, dep_dirs={d: dirs[d] for d in task.deps},
-                                     dep_meta={d: meta[d] for d in task.deps}, context=context,
-                                     progress=lambda f: None))
+        result = task.action(
+            TaskRun(
+                task=task,
+                out=out,
+                dep_dirs={d: dirs[d] for d in task.deps},
+                dep_meta={d: meta[d] for d in task.deps},
+                context=context,
+                progress=lambda f: None,
+            )
+        )
         dirs[task.id], meta[task.id] = out, result.meta
         output = result
-    return {"root": work / "site" / "hls", "site": work / "site", "output": output, "context": context,
-            "ladder_dir": dirs[ladder.TASK_ID]}
+    return {
+        "root": work / "site" / "hls",
+        "site": work / "site",
+        "output": output,
+        "context": context,
+        "ladder_dir": dirs[ladder.TASK_ID],
+    }
 
 
 def load(path: Path) -> m3u8.M3U8:
@@ -108,7 +148,11 @@ def attributes(line: str) -> dict[str, str]:
 
 def test_artifact_and_only_reachable_files(packaged) -> None:
     (artifact,) = packaged["output"].artifacts
-    assert (artifact.kind, artifact.path, artifact.mime_type) == ("hls", "hls/master.m3u8", "application/vnd.apple.mpegurl")
+    assert (artifact.kind, artifact.path, artifact.mime_type) == (
+        "hls",
+        "hls/master.m3u8",
+        "application/vnd.apple.mpegurl",
+    )
     root: Path = packaged["root"]
     named = {"master.m3u8"}
     for playlist in root.rglob("*.m3u8"):
@@ -185,7 +229,9 @@ def segment_sizes_and_durations(folder: Path) -> list[tuple[str, float, int]]:
 def test_bandwidth_is_measured_from_segments(packaged) -> None:
     root: Path = packaged["root"]
     master = load(root / "master.m3u8")
-    audio_peak = max(size * 8 / d for lang in LANGS for _, d, size in segment_sizes_and_durations(root / "audio" / lang))
+    audio_peak = max(
+        size * 8 / d for lang in LANGS for _, d, size in segment_sizes_and_durations(root / "audio" / lang)
+    )
     for p in master.playlists:
         segs = segment_sizes_and_durations(root / Path(p.uri).parent)
         video_peak = max(size * 8 / d for _, d, size in segs)
@@ -195,7 +241,9 @@ def test_bandwidth_is_measured_from_segments(packaged) -> None:
         assert avg < p.stream_info.average_bandwidth < avg + audio_peak * 1.01
 
 
-@pytest.mark.parametrize("kind", ["video/180", "video/120", *(f"{k}/{lang}" for k in ("audio", "subs") for lang in LANGS)])
+@pytest.mark.parametrize(
+    "kind", ["video/180", "video/120", *(f"{k}/{lang}" for k in ("audio", "subs") for lang in LANGS)]
+)
 def test_media_playlists(packaged, kind: str) -> None:
     folder = packaged["root"] / kind
     text = (folder / "index.m3u8").read_text(encoding="utf-8")
@@ -235,7 +283,7 @@ def test_segments_align_across_rungs_and_start_with_keyframes(packaged) -> None:
         folder = root / "video" / str(h)
         playlist = load(folder / "index.m3u8")
         starts[h] = [first_pts(folder, s.uri, "v:0") for s in playlist.segments]
-        for s, t in zip(playlist.segments, starts[h]):
+        for s, _t in zip(playlist.segments, starts[h], strict=False):
             joined = folder / "k.mp4"
             joined.write_bytes((folder / "init.mp4").read_bytes() + (folder / s.uri).read_bytes())
             packets = sorted(ffmpeg.packets(joined, "v:0"), key=lambda p: float(p["dts_time"]))
@@ -259,7 +307,10 @@ def test_x_timestamp_map_matches_video_timestamps(packaged) -> None:
 
 def test_subtitle_segments_hold_the_cues_of_their_time(packaged) -> None:
     root: Path = packaged["root"]
-    segs = [(root / "subs" / "pl" / s.uri).read_text(encoding="utf-8") for s in load(root / "subs" / "pl" / "index.m3u8").segments]
+    segs = [
+        (root / "subs" / "pl" / s.uri).read_text(encoding="utf-8")
+        for s in load(root / "subs" / "pl" / "index.m3u8").segments
+    ]
     assert "Cześć, sąsiedzi!" in segs[0] and "Poznaj swój zespół." in segs[0]
     assert "Poznaj swój zespół." in segs[1] and "00:00:05.000 --> 00:00:07.500" in segs[1]  # spans the boundary
     assert "Zażółć" in segs[1] and "Zażółć" not in segs[2]
@@ -320,11 +371,15 @@ def test_hls_js_switches_every_audio_and_subtitle_language(packaged) -> None:
     with serve(site) as base, launch_browser() as browser:
         page = browser.new_page()
         requested: list[str] = []
-        page.on("request", lambda r: requested.append(r.url[len(base):]))
+        page.on("request", lambda r: requested.append(r.url[len(base) :]))
         page.goto(base + "player.html")
-        page.wait_for_function("window.player && player.subtitleTracks.length === 6 && player.audioTracks.length === 6", timeout=30000)
-        tracks = page.evaluate("() => ({subs: player.subtitleTracks.map(t => [t.lang, t.name]), "
-                               "audio: player.audioTracks.map(t => [t.lang, t.name])})")
+        page.wait_for_function(
+            "window.player && player.subtitleTracks.length === 6 && player.audioTracks.length === 6", timeout=30000
+        )
+        tracks = page.evaluate(
+            "() => ({subs: player.subtitleTracks.map(t => [t.lang, t.name]), "
+            "audio: player.audioTracks.map(t => [t.lang, t.name])})"
+        )
         expected = [[lang, profile_for(lang).native_name] for lang in LANGS]
         assert tracks["subs"] == expected and tracks["audio"] == expected
         for i, lang in enumerate(LANGS):
@@ -354,25 +409,31 @@ def test_hls_js_switches_every_audio_and_subtitle_language(packaged) -> None:
                 assert active["ranges"][0][0] == pytest.approx(0.0, abs=1 / FPS + 0.03)
             assert active["audio"] == lang
             assert len(active["cues"]) == 1, active
-            (start, end, text), = active["cues"]
+            ((start, end, text),) = active["cues"]
             assert text.replace("\u200f", "") == cue_text(lang, 1)
             # X-TIMESTAMP-MAP: the cue is neither early nor late against the media timeline
             assert start == pytest.approx(TIMES[1][0], abs=0.02) and end == pytest.approx(TIMES[1][1], abs=0.02)
-            page.wait_for_function(f"() => performance.getEntriesByType('resource').some(e => e.name.includes('/audio/{lang}/seg-'))",
-                                   timeout=30000)
+            page.wait_for_function(
+                f"() => performance.getEntriesByType('resource').some(e => e.name.includes('/audio/{lang}/seg-'))",
+                timeout=30000,
+            )
         assert all(any(r.startswith(f"hls/subs/{lang}/seg-") for r in requested) for lang in LANGS)
 
 
 @pytest.mark.browser
 def test_chromium_native_hls_plays_and_switches_audio(packaged) -> None:
     site: Path = packaged["site"]
-    (site / "native.html").write_text('<!doctype html><video id="v" muted src="hls/master.m3u8"></video>', encoding="utf-8")
+    (site / "native.html").write_text(
+        '<!doctype html><video id="v" muted src="hls/master.m3u8"></video>', encoding="utf-8"
+    )
     with serve(site) as base, launch_browser(extra_args=["--enable-blink-features=AudioVideoTracks"]) as browser:
         page = browser.new_page()
         page.goto(base + "native.html")
         if page.evaluate("document.getElementById('v').canPlayType('application/vnd.apple.mpegurl')") == "":
             pytest.skip("this Chromium has no native HLS player")
-        page.wait_for_function("() => { const v = document.getElementById('v'); return v.readyState >= 1 || v.error; }", timeout=30000)
+        page.wait_for_function(
+            "() => { const v = document.getElementById('v'); return v.readyState >= 1 || v.error; }", timeout=30000
+        )
         state = page.evaluate("""() => { const v = document.getElementById('v');
             return {error: v.error && v.error.message, duration: v.duration,
                     audio: v.audioTracks ? Array.from(v.audioTracks).map(t => [t.language, t.label]) : null}; }""")
@@ -383,7 +444,11 @@ def test_chromium_native_hls_plays_and_switches_audio(packaged) -> None:
             page.evaluate(f"""() => {{ const v = document.getElementById('v');
                 for (let k = 0; k < v.audioTracks.length; k++) v.audioTracks[k].enabled = (k === {i});
                 v.currentTime = {1 + i}; v.play(); }}""")
-            page.wait_for_function(f"() => performance.getEntriesByType('resource').some(e => e.name.includes('/audio/{lang}/'))",
-                                   timeout=30000)
-            page.wait_for_function(f"() => {{ const v = document.getElementById('v'); return !v.seeking && v.currentTime > {1 + i + 0.2}; }}",
-                                   timeout=30000)
+            page.wait_for_function(
+                f"() => performance.getEntriesByType('resource').some(e => e.name.includes('/audio/{lang}/'))",
+                timeout=30000,
+            )
+            page.wait_for_function(
+                f"() => {{ const v = document.getElementById('v'); return !v.seeking && v.currentTime > {1 + i + 0.2}; }}",
+                timeout=30000,
+            )

@@ -6,7 +6,6 @@ import copy
 import hashlib
 import json
 import re
-import shutil
 import subprocess
 from dataclasses import replace
 from pathlib import Path
@@ -14,11 +13,11 @@ from pathlib import Path
 import pytest
 from babel import Locale
 from jsonschema import Draft202012Validator
+from site_staging import CREATED_AT, TITLES, built_site, copy_site, fabricated_site  # noqa: F401 (fixture)
 
-from pipeline.build.model import Artifact, TaskOutput
+from pipeline.engine.model import Artifact, TaskOutput
 from pipeline.publish.manifest import PublishError, build_manifest, schema, schema_errors
 from pipeline.publish.site import write_site
-from site_staging import CREATED_AT, TITLES, built_site, copy_site, fabricated_site  # noqa: F401 (fixture)
 
 
 def load(dist: Path) -> dict:
@@ -133,7 +132,7 @@ def test_titles_come_from_locales_and_fall_back_with_locale_missing(fabricated_s
 
 def test_manifest_is_utf8_text_not_escapes(fabricated_site):
     raw = (fabricated_site.staging / "manifest.json").read_bytes()
-    assert "اردو".encode("utf-8") in raw
+    assert "اردو".encode() in raw
     assert b"\\u06" not in raw
 
 
@@ -157,13 +156,27 @@ def test_rendition_codecs_sizes_and_durations_match_the_files(fabricated_site):
         for r in lang["renditions"]:
             assert r["url"].startswith(f"video/{lang['code']}/")
             out = subprocess.run(
-                ["ffprobe", "-v", "error", "-print_format", "json", "-show_streams", "-show_format", str(dist / r["url"])],
-                capture_output=True, check=True, text=True,
+                [
+                    "ffprobe",
+                    "-v",
+                    "error",
+                    "-print_format",
+                    "json",
+                    "-show_streams",
+                    "-show_format",
+                    str(dist / r["url"]),
+                ],
+                capture_output=True,
+                check=True,
+                text=True,
             ).stdout
             probed = json.loads(out)
             video = next(s for s in probed["streams"] if s["codec_type"] == "video")
             video_codec, audio_codec = r["codecs"].split(",")
-            assert video_codec == f"avc1.{AVC_PROFILE_IDC[video['profile']]:02x}{video_codec[7:9]}{int(video['level']):02x}"
+            assert (
+                video_codec
+                == f"avc1.{AVC_PROFILE_IDC[video['profile']]:02x}{video_codec[7:9]}{int(video['level']):02x}"
+            )
             assert audio_codec == "mp4a.40.2"
             assert (r["width"], r["height"]) == (video["width"], video["height"])
             assert abs(r["durationSeconds"] - float(probed["format"]["duration"])) < 0.0005
@@ -172,7 +185,7 @@ def test_rendition_codecs_sizes_and_durations_match_the_files(fabricated_site):
 
 def test_audio_reports_source_and_loudness_rounded(fabricated_site):
     manifest = load(fabricated_site.staging)
-    for i, lang in enumerate(manifest["languages"]):
+    for _i, lang in enumerate(manifest["languages"]):
         meta = fabricated_site.outputs[f"audio/{lang['code']}"].meta
         assert lang["audio"]["source"] == ("master" if lang["isSource"] else "dub")
         assert lang["audio"]["integratedLufs"] == round(meta["integratedLufs"], 1)
@@ -240,10 +253,20 @@ def test_the_schema_rejects_broken_manifests(fabricated_site, breakage, where):
 def test_an_artifact_missing_from_staging_stops_the_publish(fabricated_site, tmp_path):
     fab = fabricated_site
     outputs = dict(fab.outputs)
-    outputs["extra"] = TaskOutput(artifacts=(Artifact(
-        kind="progressive", path="video/pl/pl-1080.mp4", mime_type="video/mp4", language="pl",
-        width=1920, height=1080, codecs="avc1.640028,mp4a.40.2", duration_seconds=3.0,
-    ),))
+    outputs["extra"] = TaskOutput(
+        artifacts=(
+            Artifact(
+                kind="progressive",
+                path="video/pl/pl-1080.mp4",
+                mime_type="video/mp4",
+                language="pl",
+                width=1920,
+                height=1080,
+                codecs="avc1.640028,mp4a.40.2",
+                duration_seconds=3.0,
+            ),
+        )
+    )
     with pytest.raises(PublishError, match="video/pl/pl-1080.mp4"):
         build_manifest(copy_site(fab, tmp_path), fab.context, outputs, fab.build)
 

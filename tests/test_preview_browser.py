@@ -8,11 +8,11 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-
 from browser import launch_browser, serve
-from pipeline.publish.preview import render_index
-from pipeline.project import load_project
 from site_staging import built_site  # noqa: F401 (fixture)
+
+from pipeline.project import load_project
+from pipeline.publish.preview import render_index
 
 URDU_CUE_TIME = 2.0  # inside the second cue (1.6–2.9 s) of the test subtitles
 
@@ -34,7 +34,7 @@ def vtt_cues(path: Path) -> list[tuple[float, float, str]]:
         for i, line in enumerate(lines):
             if "-->" in line:
                 start, end = (part.split()[0] for part in line.split("-->"))
-                cues.append((seconds(start), seconds(end), "\n".join(lines[i + 1:])))
+                cues.append((seconds(start), seconds(end), "\n".join(lines[i + 1 :])))
     return cues
 
 
@@ -146,14 +146,16 @@ def test_every_language_plays_in_chromium(built_site, artifacts_dir):
             " value: e.querySelector('input').value}))",
         )
         assert [i["value"] for i in items] == [l["code"] for l in manifest["languages"]]
-        for item, lang in zip(items, manifest["languages"]):
+        for item, lang in zip(items, manifest["languages"], strict=False):
             assert (item["lang"], item["dir"], item["native"]) == (lang["code"], lang["direction"], lang["nativeName"])
 
         # a <track> for every subtitle language, labelled with its own name
         tracks = page.eval_on_selector_all(
             "#player track", "els => els.map(e => [e.kind, e.srclang, e.label, e.getAttribute('src')])"
         )
-        assert tracks == [["subtitles", l["code"], l["nativeName"], l["subtitles"]["url"]] for l in manifest["languages"]]
+        assert tracks == [
+            ["subtitles", l["code"], l["nativeName"], l["subtitles"]["url"]] for l in manifest["languages"]
+        ]
 
         previous_src = None
         for lang in manifest["languages"]:

@@ -71,7 +71,7 @@ def test_source_language_listed_first(tmp_path: Path) -> None:
         (("[languages.en]", "[output]\nloudness_lufs = 3\n[languages.en]"), "'loudness_lufs' in [output] must be"),
         (("[languages.en]\nsubtitles", "[languages.en]\naudio = 'a.m4a'\nsubtitles"), "is the source language"),
         (("[film]", "[flim.x]\n[film]"), "unknown key 'flim' in the top level"),
-        (("title = \"A film\"", "title = \"A film"), "is not valid TOML"),
+        (('title = "A film"', 'title = "A film'), "is not valid TOML"),
     ],
 )
 def test_broken_film_toml_is_one_sentence(tmp_path: Path, change: tuple[str, str], expected: str) -> None:

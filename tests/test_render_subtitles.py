@@ -5,14 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import CUES, LANGS
 
-from pipeline.build.model import TaskRun
-from pipeline.build.plan import make_context
+from pipeline.engine.model import TaskRun
+from pipeline.engine.plan import make_context
 from pipeline.errors import ValidationFailed
 from pipeline.project import load_project
 from pipeline.render import subtitles
-
-from conftest import CUES, LANGS
 
 RLM = "\u200f"
 
@@ -25,14 +24,16 @@ def run_task(task, context, out: Path):
 @pytest.fixture
 def context(make_project):
     srt_ro = "1\n00:00:00,200 --> 00:00:01,400\nPoliţia & <font color=red>vecinii</font>\n\n2\n00:00:01,600 --> 00:00:02,900\n<i>Bună</i>\n"
-    srt_ur = "1\n00:00:00,200 --> 00:00:01,400\nyourcounty.police.uk پر جائیں\n\n2\n00:00:01,600 --> 00:00:02,900\nسلام\n"
+    srt_ur = (
+        "1\n00:00:00,200 --> 00:00:01,400\nyourcounty.police.uk پر جائیں\n\n2\n00:00:01,600 --> 00:00:02,900\nسلام\n"
+    )
     return make_context(load_project(make_project(subtitles={"ro": srt_ro, "ur": srt_ur})))
 
 
 def test_one_task_per_language(context) -> None:
     tasks = subtitles.plan_tasks(context)
     assert [t.id for t in tasks] == [f"vtt/{lang}" for lang in LANGS]
-    for task, lang in zip(tasks, context.project.languages):
+    for task, lang in zip(tasks, context.project.languages, strict=False):
         assert task.inputs == (lang.subtitles,)
         assert task.publish_to == "subtitles/"
         assert task.deps == ()
@@ -46,7 +47,12 @@ def test_writes_the_vtt_and_its_artifact(context, tmp_path) -> None:
     assert text.startswith("WEBVTT\n\n1\n00:00:00.200 --> 00:00:01.400\nPoliția &amp; vecinii\n")
     assert "<i>Bună</i>" in text
     (artifact,) = output.artifacts
-    assert (artifact.kind, artifact.path, artifact.mime_type, artifact.language) == ("subtitles", "subtitles/ro.vtt", "text/vtt", "ro")
+    assert (artifact.kind, artifact.path, artifact.mime_type, artifact.language) == (
+        "subtitles",
+        "subtitles/ro.vtt",
+        "text/vtt",
+        "ro",
+    )
     assert artifact.extra == {"cues": 2}
 
 

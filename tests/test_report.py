@@ -6,10 +6,11 @@ import json
 import re
 from html.parser import HTMLParser
 
+from site_staging import built_site, fabricated_site  # noqa: F401 (fixture)
+
 from pipeline.publish.files import human_size
 from pipeline.publish.report import render_report
 from pipeline.validate.findings import Finding, Report
-from site_staging import built_site, fabricated_site  # noqa: F401 (fixture)
 
 
 def section(html: str, code: str) -> str:
@@ -41,9 +42,9 @@ def test_loudness_of_every_language_is_shown(fabricated_site):
     table = html.split('<h2 id="loudness">', 1)[1].split("</table>", 1)[0]
     rows = table.split("<tr>")[2:]
     assert len(rows) == len(manifest["languages"])
-    for row, lang in zip(rows, manifest["languages"]):
+    for row, lang in zip(rows, manifest["languages"], strict=False):
         assert lang["name"] in row
-        assert f'{lang["audio"]["integratedLufs"]:.1f}' in row and f'{lang["audio"]["truePeakDbtp"]:.1f}' in row
+        assert f"{lang['audio']['integratedLufs']:.1f}" in row and f"{lang['audio']['truePeakDbtp']:.1f}" in row
 
 
 def test_every_rendition_is_listed_with_its_size(fabricated_site):
@@ -52,7 +53,7 @@ def test_every_rendition_is_listed_with_its_size(fabricated_site):
     for lang in manifest["languages"]:
         part = section(html, lang["code"])
         for r in lang["renditions"]:
-            row = part.split(f'<code>{r["url"]}</code>', 1)[1].split("</tr>", 1)[0]
+            row = part.split(f"<code>{r['url']}</code>", 1)[1].split("</tr>", 1)[0]
             assert human_size(r["bytes"]) in row and r["codecs"] in row
 
 
@@ -68,10 +69,20 @@ def test_qc_frames_are_shown_as_images_that_exist(fabricated_site):
 def test_finding_text_is_escaped(fabricated_site):
     fab = fabricated_site
     manifest = json.loads((fab.staging / "manifest.json").read_text(encoding="utf-8"))
-    hostile = Report(findings=(Finding(
-        code="SUB_MARKUP", severity="warning", language="pl", file="subtitles/pl.srt", line=3, cue=1,
-        message='cue 1 has <script>alert("x")</script> markup', hint="remove <font> tags",
-    ),))
+    hostile = Report(
+        findings=(
+            Finding(
+                code="SUB_MARKUP",
+                severity="warning",
+                language="pl",
+                file="subtitles/pl.srt",
+                line=3,
+                cue=1,
+                message='cue 1 has <script>alert("x")</script> markup',
+                hint="remove <font> tags",
+            ),
+        )
+    )
     html = render_report(manifest, hostile, fab.context.project, [])
     assert "<script>alert" not in html and "<font>" not in html
     assert "&lt;script&gt;" in html and "&lt;font&gt;" in html

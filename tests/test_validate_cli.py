@@ -8,13 +8,16 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from test_validate_corpus import write_project
 
 LANGS = ("en", "pl", "ro", "ur")  # enough for every case here; fewer dubs to decode per run
 
-OVERLAP = "1\n00:00:00,200 --> 00:00:01,400\nCześć, sąsiedzi!\n\n2\n00:00:01,300 --> 00:00:02,900\nPoznaj swój zespół.\n"
-UNTRANSLATED = "1\n00:00:00,200 --> 00:00:01,400\nHello, neighbours.\n\n2\n00:00:01,600 --> 00:00:02,900\nPoznaj swój zespół.\n"
+OVERLAP = (
+    "1\n00:00:00,200 --> 00:00:01,400\nCześć, sąsiedzi!\n\n2\n00:00:01,300 --> 00:00:02,900\nPoznaj swój zespół.\n"
+)
+UNTRANSLATED = (
+    "1\n00:00:00,200 --> 00:00:01,400\nHello, neighbours.\n\n2\n00:00:01,600 --> 00:00:02,900\nPoznaj swój zespół.\n"
+)
 
 
 def filmpipe(*args: str) -> subprocess.CompletedProcess:
@@ -58,11 +61,19 @@ def test_json_is_the_contract_and_alone_on_stdout(films: dict[str, Path]) -> Non
     assert set(data) == {"ok", "counts", "findings"}
     assert data["ok"] is False
     assert data["counts"] == {"error": 1, "warning": 0, "info": 0}
-    assert data["findings"] == [{
-        "code": "SUB_OVERLAP", "severity": "error", "language": "pl", "file": "subtitles/pl.srt", "line": 6,
-        "cue": 2, "time": 1.3, "message": "cue 2 starts 0.10 s before cue 1 ends",
-        "hint": "shorten cue 1 or start cue 2 later",
-    }]
+    assert data["findings"] == [
+        {
+            "code": "SUB_OVERLAP",
+            "severity": "error",
+            "language": "pl",
+            "file": "subtitles/pl.srt",
+            "line": 6,
+            "cue": 2,
+            "time": 1.3,
+            "message": "cue 2 starts 0.10 s before cue 1 ends",
+            "hint": "shorten cue 1 or start cue 2 later",
+        }
+    ]
 
 
 def test_warnings_pass_unless_strict(films: dict[str, Path]) -> None:
@@ -95,8 +106,9 @@ def test_usage_and_config_errors_exit_2(films: dict[str, Path], tmp_path: Path) 
     assert typo.returncode == 2 and "titel" in typo.stderr and "Traceback" not in typo.stderr
 
 
-def test_unexpected_failure_is_one_sentence(films: dict[str, Path], monkeypatch: pytest.MonkeyPatch,
-                                            capsys: pytest.CaptureFixture) -> None:
+def test_unexpected_failure_is_one_sentence(
+    films: dict[str, Path], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
     import importlib
 
     from pipeline.cli import cli

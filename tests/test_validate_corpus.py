@@ -12,8 +12,8 @@ import tomllib
 from pathlib import Path
 
 import pytest
-
 from conftest import CUES, LANGS, make_srt
+
 from pipeline.project import load_project
 from pipeline.validate.cache import MeasureCache
 from pipeline.validate.findings import Finding
@@ -23,18 +23,21 @@ CORPUS = Path(__file__).parent / "data" / "subtitles"
 EXPECTED = tomllib.loads((CORPUS / "expected.toml").read_text(encoding="utf-8"))
 TITLE = "Meet your neighbourhood policing team"
 TRANSLATED_TITLE = {
-    "pl": "Poznaj swój zespół dzielnicowy", "ro": "Cunoaște-ți echipa de poliție", "ur": "اپنی پولیس ٹیم سے ملیں",
-    "bn": "আপনার পুলিশ দলকে জানুন", "gu": "તમારી પોલીસ ટીમને મળો",
+    "pl": "Poznaj swój zespół dzielnicowy",
+    "ro": "Cunoaște-ți echipa de poliție",
+    "ur": "اپنی پولیس ٹیم سے ملیں",
+    "bn": "আপনার পুলিশ দলকে জানুন",
+    "gu": "તમારી પોલીસ ટીમને મળો",
 }
 
-PO = '''msgid ""
+PO = """msgid ""
 msgstr ""
 "Content-Type: text/plain; charset=UTF-8\\n"
 "Language: {lang}\\n"
 
 msgid "{title}"
 msgstr "{translation}"
-'''
+"""
 
 
 def write_project(
@@ -99,10 +102,26 @@ def test_every_corpus_file_has_an_expectation() -> None:
 
 def test_every_minimum_subtitle_code_is_in_the_corpus() -> None:
     codes = {c.split(":")[0] for entry in EXPECTED.values() for c in entry["findings"]}
-    for code in ("SUB_ENCODING", "SUB_MOJIBAKE", "SUB_PARSE", "SUB_EMPTY", "SUB_TIMING", "SUB_OVERLAP",
-                 "SUB_OUT_OF_RANGE", "SUB_MIN_DURATION", "SUB_MAX_DURATION", "SUB_GAP", "SUB_READING_SPEED",
-                 "SUB_LINE_LENGTH", "SUB_LINE_COUNT", "SUB_SCRIPT", "SUB_RO_DIACRITICS", "SUB_GLYPHS",
-                 "SUB_MARKUP", "SUB_UNTRANSLATED"):
+    for code in (
+        "SUB_ENCODING",
+        "SUB_MOJIBAKE",
+        "SUB_PARSE",
+        "SUB_EMPTY",
+        "SUB_TIMING",
+        "SUB_OVERLAP",
+        "SUB_OUT_OF_RANGE",
+        "SUB_MIN_DURATION",
+        "SUB_MAX_DURATION",
+        "SUB_GAP",
+        "SUB_READING_SPEED",
+        "SUB_LINE_LENGTH",
+        "SUB_LINE_COUNT",
+        "SUB_SCRIPT",
+        "SUB_RO_DIACRITICS",
+        "SUB_GLYPHS",
+        "SUB_MARKUP",
+        "SUB_UNTRANSLATED",
+    ):
         assert code in codes, code
 
 
@@ -124,6 +143,18 @@ def test_corpus_file(name: str, tmp_path: Path, tiny_media: Path, shared_cache: 
         assert f.message and f.hint
     if "contains" in spec:
         assert spec["contains"] in report.findings[0].message
-    errors = any(c.split(":")[0] in ("SUB_MOJIBAKE", "SUB_PARSE", "SUB_TIMING", "SUB_OVERLAP", "SUB_OUT_OF_RANGE",
-                                     "SUB_SCRIPT", "SUB_LANGUAGE", "SUB_GLYPHS") for c in spec["findings"])
+    errors = any(
+        c.split(":")[0]
+        in (
+            "SUB_MOJIBAKE",
+            "SUB_PARSE",
+            "SUB_TIMING",
+            "SUB_OVERLAP",
+            "SUB_OUT_OF_RANGE",
+            "SUB_SCRIPT",
+            "SUB_LANGUAGE",
+            "SUB_GLYPHS",
+        )
+        for c in spec["findings"]
+    )
     assert report.ok() is not errors

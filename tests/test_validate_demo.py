@@ -30,7 +30,11 @@ def probe_only(path: Path, cache: MeasureCache, on_progress=None) -> Measure:
 
 def test_demo_film_validates_clean(monkeypatch: pytest.MonkeyPatch) -> None:
     project = load_project(ROOT)
-    inputs = [project.film.master] + [l.subtitles for l in project.languages] + [l.audio for l in project.languages if l.audio]
+    inputs = (
+        [project.film.master]
+        + [l.subtitles for l in project.languages]
+        + [l.audio for l in project.languages if l.audio]
+    )
     if not all(p.is_file() for p in inputs):
         pytest.skip("the demo film's media are not generated (run tools/make_demo.py)")
     monkeypatch.setattr(run_module, "measure", probe_only)

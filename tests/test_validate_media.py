@@ -8,18 +8,26 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-
 from conftest import CUES, ffmpeg, make_srt
+from test_validate_corpus import shared_cache, write_project  # noqa: F401 - fixture
+
 from pipeline import ffmpeg as ffmpeg_module
 from pipeline.errors import FfmpegError
 from pipeline.project import load_project
 from pipeline.validate.cache import MeasureCache
 from pipeline.validate.findings import Report
 from pipeline.validate.run import validate_project
-from test_validate_corpus import shared_cache, write_project  # noqa: F401 - fixture
 
-MEDIA_CODES = ("MASTER_UNREADABLE", "MASTER_DECODE", "MASTER_RESOLUTION", "MASTER_FRAME_RATE",
-               "AUDIO_UNREADABLE", "AUDIO_DURATION", "AUDIO_SILENCE", "AUDIO_CLIPPING")
+MEDIA_CODES = (
+    "MASTER_UNREADABLE",
+    "MASTER_DECODE",
+    "MASTER_RESOLUTION",
+    "MASTER_FRAME_RATE",
+    "AUDIO_UNREADABLE",
+    "AUDIO_DURATION",
+    "AUDIO_SILENCE",
+    "AUDIO_CLIPPING",
+)
 
 
 @pytest.fixture(scope="session")
@@ -31,22 +39,72 @@ def bad_media(tmp_path_factory: pytest.TempPathFactory, tiny_media: Path) -> Pat
     data = (root / "faststart.mp4").read_bytes()
     (root / "truncated.mp4").write_bytes(data[: len(data) * 2 // 5])  # moov intact, media cut off
     (root / "garbage.mp4").write_bytes(b"this is not a video file\n" * 40)
-    ffmpeg("-f", "lavfi", "-i", "testsrc2=size=320x180:rate=12:duration=3", "-f", "lavfi",
-           "-i", "sine=frequency=440:sample_rate=48000:duration=3", "-c:v", "libx264", "-preset", "ultrafast",
-           "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest", str(root / "fps12.mp4"))
-    ffmpeg("-f", "lavfi", "-i", "testsrc2=size=320x180:rate=25:duration=3", "-f", "lavfi",
-           "-i", "sine=frequency=440:sample_rate=48000:duration=3", "-vf", "select='not(between(n,10,40))'",
-           "-fps_mode", "vfr", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac",
-           str(root / "vfr.mp4"))
+    ffmpeg(
+        "-f",
+        "lavfi",
+        "-i",
+        "testsrc2=size=320x180:rate=12:duration=3",
+        "-f",
+        "lavfi",
+        "-i",
+        "sine=frequency=440:sample_rate=48000:duration=3",
+        "-c:v",
+        "libx264",
+        "-preset",
+        "ultrafast",
+        "-pix_fmt",
+        "yuv420p",
+        "-c:a",
+        "aac",
+        "-shortest",
+        str(root / "fps12.mp4"),
+    )
+    ffmpeg(
+        "-f",
+        "lavfi",
+        "-i",
+        "testsrc2=size=320x180:rate=25:duration=3",
+        "-f",
+        "lavfi",
+        "-i",
+        "sine=frequency=440:sample_rate=48000:duration=3",
+        "-vf",
+        "select='not(between(n,10,40))'",
+        "-fps_mode",
+        "vfr",
+        "-c:v",
+        "libx264",
+        "-preset",
+        "ultrafast",
+        "-pix_fmt",
+        "yuv420p",
+        "-c:a",
+        "aac",
+        str(root / "vfr.mp4"),
+    )
     ffmpeg("-i", str(master), "-an", "-c", "copy", str(root / "silent-film.mp4"))
     sine = "sine=frequency=500:sample_rate=48000:duration={}"
     ffmpeg("-f", "lavfi", "-i", sine.format(2.0), "-c:a", "aac", "-ac", "2", str(root / "short.m4a"))
     ffmpeg("-f", "lavfi", "-i", sine.format(2.88), "-c:a", "aac", "-ac", "2", str(root / "slightly-short.m4a"))
     ffmpeg("-f", "lavfi", "-i", "anullsrc=r=48000:cl=stereo", "-t", "3", "-c:a", "aac", str(root / "silent.m4a"))
-    ffmpeg("-f", "lavfi", "-i", "aevalsrc=if(lt(t\\,1)\\,0.3*sin(2*PI*440*t)\\,0):s=48000:d=3",
-           "-c:a", "pcm_s16le", str(root / "mostly-silent.wav"))
-    ffmpeg("-f", "lavfi", "-i", "aevalsrc=0.99*sgn(sin(2*PI*440*t)):s=48000:d=3", "-c:a", "pcm_s16le",
-           str(root / "clipped.wav"))
+    ffmpeg(
+        "-f",
+        "lavfi",
+        "-i",
+        "aevalsrc=if(lt(t\\,1)\\,0.3*sin(2*PI*440*t)\\,0):s=48000:d=3",
+        "-c:a",
+        "pcm_s16le",
+        str(root / "mostly-silent.wav"),
+    )
+    ffmpeg(
+        "-f",
+        "lavfi",
+        "-i",
+        "aevalsrc=0.99*sgn(sin(2*PI*440*t)):s=48000:d=3",
+        "-c:a",
+        "pcm_s16le",
+        str(root / "clipped.wav"),
+    )
     (root / "not-audio.m4a").write_bytes(b"\x00\x01 definitely not audio" * 20)
     ffmpeg("-i", str(master), "-an", "-c", "copy", str(root / "video-only.mp4"))
     return root
@@ -77,24 +135,35 @@ def test_clean_film_has_no_findings(tmp_path: Path, tiny_media: Path, shared_cac
         ("silent-film.mp4", "[180]", [("AUDIO_UNREADABLE", "en")]),
     ],
 )
-def test_master_problem(master: str, ladder: str, expected: list, tmp_path: Path, tiny_media: Path,
-                        bad_media: Path, shared_cache: MeasureCache) -> None:
+def test_master_problem(
+    master: str,
+    ladder: str,
+    expected: list,
+    tmp_path: Path,
+    tiny_media: Path,
+    bad_media: Path,
+    shared_cache: MeasureCache,
+) -> None:
     report = run(tmp_path, tiny_media, shared_cache, master=bad_media / master, ladder=ladder)
     assert codes(report) == expected, [f.message for f in report.findings]
     finding = report.findings[0]
     assert finding.file == "assets/master.mp4" and finding.hint
 
 
-def test_truncated_master_says_where_decoding_stops(tmp_path: Path, tiny_media: Path, bad_media: Path,
-                                                   shared_cache: MeasureCache) -> None:
+def test_truncated_master_says_where_decoding_stops(
+    tmp_path: Path, tiny_media: Path, bad_media: Path, shared_cache: MeasureCache
+) -> None:
     report = run(tmp_path, tiny_media, shared_cache, master=bad_media / "truncated.mp4")
     assert "decoding stops at 00:00:0" in report.findings[0].message
     assert not report.ok()
 
 
-def test_unreadable_master_still_checks_subtitles_at_25_fps(tmp_path: Path, tiny_media: Path, bad_media: Path,
-                                                           shared_cache: MeasureCache) -> None:
-    gap = "1\n00:00:00,200 --> 00:00:01,400\nCześć, sąsiedzi!\n\n2\n00:00:01,460 --> 00:00:02,900\nPoznaj swój zespół.\n"
+def test_unreadable_master_still_checks_subtitles_at_25_fps(
+    tmp_path: Path, tiny_media: Path, bad_media: Path, shared_cache: MeasureCache
+) -> None:
+    gap = (
+        "1\n00:00:00,200 --> 00:00:01,400\nCześć, sąsiedzi!\n\n2\n00:00:01,460 --> 00:00:02,900\nPoznaj swój zespół.\n"
+    )
     report = run(tmp_path, tiny_media, shared_cache, master=bad_media / "garbage.mp4", subs={"pl": ("pl.srt", gap)})
     assert codes(report) == [("MASTER_UNREADABLE", None), ("SUB_GAP", "pl")]
     assert "at 25 fps" in report.findings[1].message
@@ -112,16 +181,18 @@ def test_unreadable_master_still_checks_subtitles_at_25_fps(tmp_path: Path, tiny
         ("video-only.mp4", [("AUDIO_UNREADABLE", "error")]),
     ],
 )
-def test_dub_problem(dub: str, expected: list, tmp_path: Path, tiny_media: Path, bad_media: Path,
-                     shared_cache: MeasureCache) -> None:
+def test_dub_problem(
+    dub: str, expected: list, tmp_path: Path, tiny_media: Path, bad_media: Path, shared_cache: MeasureCache
+) -> None:
     report = run(tmp_path, tiny_media, shared_cache, audio={"ro": bad_media / dub})
     assert [(f.code, f.severity) for f in report.findings] == expected, [f.message for f in report.findings]
     finding = report.findings[0]
     assert finding.language == "ro" and finding.file == f"assets/audio/{dub}"
 
 
-def test_short_dub_names_both_durations(tmp_path: Path, tiny_media: Path, bad_media: Path,
-                                        shared_cache: MeasureCache) -> None:
+def test_short_dub_names_both_durations(
+    tmp_path: Path, tiny_media: Path, bad_media: Path, shared_cache: MeasureCache
+) -> None:
     report = run(tmp_path, tiny_media, shared_cache, audio={"pl": bad_media / "short.m4a"})
     message = report.findings[0].message
     assert "2.00 s" in message and "1.00 s shorter" in message and "3.00 s" in message
@@ -176,7 +247,9 @@ def test_unwritable_cache_is_not_an_error(tmp_path: Path, tiny_media: Path) -> N
     assert validate_project(load_project(root)).findings == ()
 
 
-def test_ffmpeg_failure_is_a_finding_not_a_crash(tmp_path: Path, tiny_media: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_ffmpeg_failure_is_a_finding_not_a_crash(
+    tmp_path: Path, tiny_media: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     root = write_project(tmp_path / "film", tiny_media, languages=("en", "pl"))
 
     def broken(args, **kwargs):
@@ -198,19 +271,29 @@ def test_progress_reaches_one_and_warm_runs_report_only_completion(tmp_path: Pat
     assert warm and warm[-1] == 1.0
 
 
-def test_unreadable_media_messages_name_no_absolute_path(tmp_path: Path, tiny_media: Path, bad_media: Path,
-                                                         shared_cache: MeasureCache) -> None:
+def test_unreadable_media_messages_name_no_absolute_path(
+    tmp_path: Path, tiny_media: Path, bad_media: Path, shared_cache: MeasureCache
+) -> None:
     """ffprobe starts its reason with the absolute path, and the cache (keyed by content) may
     hold another copy's: the message names the file as film.toml does, then the reason."""
     empty = tmp_path / "empty.m4a"
     empty.write_bytes(b"")
-    report = run(tmp_path, tiny_media, shared_cache, master=bad_media / "garbage.mp4",
-                 audio={"ro": bad_media / "not-audio.m4a", "pl": empty})
+    report = run(
+        tmp_path,
+        tiny_media,
+        shared_cache,
+        master=bad_media / "garbage.mp4",
+        audio={"ro": bad_media / "not-audio.m4a", "pl": empty},
+    )
     by_code = {(f.code, f.language): f.message for f in report.findings}
-    assert by_code[("MASTER_UNREADABLE", None)] == \
-        "the master assets/master.mp4 cannot be read: Invalid data found when processing input"
-    assert by_code[("AUDIO_UNREADABLE", "ro")] == \
-        "assets/audio/not-audio.m4a cannot be read: Invalid data found when processing input"
+    assert (
+        by_code[("MASTER_UNREADABLE", None)]
+        == "the master assets/master.mp4 cannot be read: Invalid data found when processing input"
+    )
+    assert (
+        by_code[("AUDIO_UNREADABLE", "ro")]
+        == "assets/audio/not-audio.m4a cannot be read: Invalid data found when processing input"
+    )
     assert by_code[("AUDIO_UNREADABLE", "pl")] == "assets/audio/empty.m4a cannot be read: the file is empty (0 bytes)"
     assert not any(str(tmp_path) in f.message or str(bad_media) in f.message for f in report.findings)
 
@@ -219,13 +302,19 @@ def test_missing_input_names_a_look_alike_file(tmp_path: Path, tiny_media: Path,
     """The file is there under a name that looks the same: another letter case, or accents stored
     decomposed (NFD, as macOS writes names) while film.toml has them composed (NFC)."""
     name = "napisy żółć.srt"
-    root = write_project(tmp_path / "film", tiny_media, subs={"pl": (unicodedata.normalize("NFC", name), make_srt(CUES["pl"]))})
+    root = write_project(
+        tmp_path / "film", tiny_media, subs={"pl": (unicodedata.normalize("NFC", name), make_srt(CUES["pl"]))}
+    )
     folder = root / "subtitles"
     (folder / unicodedata.normalize("NFC", name)).rename(folder / unicodedata.normalize("NFD", name))
     (folder / "gu.srt").rename(folder / "GU.srt")
     report = validate_project(load_project(root), cache=shared_cache)
     found = [(f.code, f.language, f.file) for f in report.findings]
-    assert found == [("INPUT_MISSING", "pl", f"subtitles/{unicodedata.normalize('NFC', name)}"),
-                     ("INPUT_MISSING", "gu", "subtitles/gu.srt")]
+    assert found == [
+        ("INPUT_MISSING", "pl", f"subtitles/{unicodedata.normalize('NFC', name)}"),
+        ("INPUT_MISSING", "gu", "subtitles/gu.srt"),
+    ]
     assert "accents stored another way" in report.findings[0].message and "typing its name" in report.findings[0].hint
-    assert "'GU.srt' is there" in report.findings[1].message and "rename 'GU.srt' to 'gu.srt'" in report.findings[1].hint
+    assert (
+        "'GU.srt' is there" in report.findings[1].message and "rename 'GU.srt' to 'gu.srt'" in report.findings[1].hint
+    )

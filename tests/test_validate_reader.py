@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import srt_time
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import srt_time
 from pipeline.errors import ValidationFailed
 from pipeline.project import load_project
 from pipeline.subtitles.reader import load_cues, parse_timing, read_subtitles
@@ -54,10 +54,17 @@ def test_urdu_code_page_file_in_the_polish_slot_still_decodes_as_arabic_letters(
 
 @pytest.mark.parametrize(
     ("language", "text"),
-    [("pl", PL), ("pl", "WSPÓŁPRACA „Cześć” — ‘tak’"), ("ro", RO), ("ro", "ĂŞTI ŞI ŢARĂ"), ("ur", UR),
-     ("bn", "নমস্কার, প্রতিবেশী! আপনার দলকে জানুন।"), ("gu", "નમસ્તે, પડોશીઓ! તમારી ટીમને મળો."),
-     ("en", "It’s “your” café — naïve résumé, £5 or €5, 20°C, © 2026"),
-     ("en", "Really?Yes! What? police.uk/find?area=north")],
+    [
+        ("pl", PL),
+        ("pl", "WSPÓŁPRACA „Cześć” — ‘tak’"),
+        ("ro", RO),
+        ("ro", "ĂŞTI ŞI ŢARĂ"),
+        ("ur", UR),
+        ("bn", "নমস্কার, প্রতিবেশী! আপনার দলকে জানুন।"),
+        ("gu", "નમસ્તે, પડોશીઓ! તમારી ટીમને મળો."),
+        ("en", "It’s “your” café — naïve résumé, £5 or €5, 20°C, © 2026"),
+        ("en", "Really?Yes! What? police.uk/find?area=north"),
+    ],
 )
 def test_no_mojibake_in_clean_text(language: str, text: str) -> None:
     assert find_mojibake(text, language) == []
@@ -65,9 +72,15 @@ def test_no_mojibake_in_clean_text(language: str, text: str) -> None:
 
 @pytest.mark.parametrize(
     ("language", "clean", "codec"),
-    [("pl", "Zespół już jest", "cp1250"), ("pl", "Zespół już jest", "cp1252"), ("ro", "Știți", "cp1250"),
-     ("en", "It’s “ours”", "cp1252"), ("ur", "سلام ٹیم", "cp1252"), ("ur", "سلام ٹیم", "cp1256"),
-     ("bn", "নমস্কার", "latin-1")],
+    [
+        ("pl", "Zespół już jest", "cp1250"),
+        ("pl", "Zespół już jest", "cp1252"),
+        ("ro", "Știți", "cp1250"),
+        ("en", "It’s “ours”", "cp1252"),
+        ("ur", "سلام ٹیم", "cp1252"),
+        ("ur", "سلام ٹیم", "cp1256"),
+        ("bn", "নমস্কার", "latin-1"),
+    ],
 )
 def test_mojibake_found_with_what_was_meant(language: str, clean: str, codec: str) -> None:
     garbled = clean.encode("utf-8").decode(codec, errors="ignore")
@@ -78,19 +91,23 @@ def test_mojibake_found_with_what_was_meant(language: str, clean: str, codec: st
 
 def test_reader_reports_every_unreadable_block_with_its_line(tmp_path: Path) -> None:
     content = (
-        "1\n00:00:01,000 --> 00:00:02,000\nOne\n\n"      # lines 1-4
-        "stray text\n\n"                                  # line 5
-        "3\n00:00:03,000 -> 00:00:04,000\nThree\n\n"     # lines 7-10: bad arrow on line 8
-        "4\n00:00:05,000 --> 00:00:06,000\nFour\n"        # lines 11-13
+        "1\n00:00:01,000 --> 00:00:02,000\nOne\n\n"  # lines 1-4
+        "stray text\n\n"  # line 5
+        "3\n00:00:03,000 -> 00:00:04,000\nThree\n\n"  # lines 7-10: bad arrow on line 8
+        "4\n00:00:05,000 --> 00:00:06,000\nFour\n"  # lines 11-13
     )
     doc, findings = read_subtitles(write(tmp_path, content), "en")
     assert [(c.start, c.end, c.lines, c.line, c.index) for c in doc.cues] == [
-        (1.0, 2.0, ("One",), 2, 1), (5.0, 6.0, ("Four",), 12, 2)]
+        (1.0, 2.0, ("One",), 2, 1),
+        (5.0, 6.0, ("Four",), 12, 2),
+    ]
     assert [(f.code, f.line) for f in findings] == [("SUB_PARSE", 5), ("SUB_PARSE", 8)]
 
 
 def test_reader_reads_webvtt_with_header_notes_and_settings(tmp_path: Path) -> None:
-    content = "WEBVTT\nKind: captions\n\nNOTE hello\n\nid-1\n00:01.000 --> 00:02.500 align:start\nA &amp; B\n<i>two</i>\n"
+    content = (
+        "WEBVTT\nKind: captions\n\nNOTE hello\n\nid-1\n00:01.000 --> 00:02.500 align:start\nA &amp; B\n<i>two</i>\n"
+    )
     doc, findings = read_subtitles(write(tmp_path, content, "x.vtt"), "en")
     assert findings == [] and doc.format == "vtt"
     assert [(c.start, c.end, c.lines, c.line) for c in doc.cues] == [(1.0, 2.5, ("A & B", "<i>two</i>"), 7)]
@@ -125,9 +142,14 @@ def test_load_cues_raises_validation_failed_when_unreadable(tmp_path: Path, make
 
 @pytest.mark.parametrize(
     ("line", "expected"),
-    [("00:00:01,500 --> 00:00:03,000", (1.5, 3.0)), ("01:02.5 --> 01:03.25", (62.5, 63.25)),
-     ("1:00:00.000 --> 1:00:01.000 line:0", (3600.0, 3601.0)), ("00:00:61,000 --> 00:01:02,000", None),
-     ("00:00:01,000 => 00:00:02,000", None), ("hello --> world", None)],
+    [
+        ("00:00:01,500 --> 00:00:03,000", (1.5, 3.0)),
+        ("01:02.5 --> 01:03.25", (62.5, 63.25)),
+        ("1:00:00.000 --> 1:00:01.000 line:0", (3600.0, 3601.0)),
+        ("00:00:61,000 --> 00:01:02,000", None),
+        ("00:00:01,000 => 00:00:02,000", None),
+        ("hello --> world", None),
+    ],
 )
 def test_parse_timing(line: str, expected: tuple[float, float] | None) -> None:
     assert parse_timing(line) == expected
@@ -138,8 +160,10 @@ def test_parse_timing(line: str, expected: tuple[float, float] | None) -> None:
 _TEXT_CHARS = st.characters(
     blacklist_categories=("Cs", "Cc", "Zl", "Zp"), blacklist_characters="\ufeff\x85\u2028\u2029"
 )
-_LINE = st.text(_TEXT_CHARS, min_size=1, max_size=30).map(str.strip).filter(
-    lambda s: s and "-->" not in s and not __import__("re").match(r"^\s*(\d+:)?\d{1,2}:\d{1,2}[,.:]\d", s)
+_LINE = (
+    st.text(_TEXT_CHARS, min_size=1, max_size=30)
+    .map(str.strip)
+    .filter(lambda s: s and "-->" not in s and not __import__("re").match(r"^\s*(\d+:)?\d{1,2}:\d{1,2}[,.:]\d", s))
 )
 _CUE = st.tuples(
     st.integers(min_value=0, max_value=36_000_000),  # start in ms: up to 10 hours
@@ -154,7 +178,9 @@ def test_srt_round_trip(tmp_path: Path, cues: list, crlf: bool, bom: bool) -> No
     nl = "\r\n" if crlf else "\n"
     blocks = []
     for n, (start, length, lines) in enumerate(cues, 1):
-        blocks.append(nl.join([str(n), f"{srt_time(start / 1000)} --> {srt_time((start + length) / 1000)}", *lines]) + nl)
+        blocks.append(
+            nl.join([str(n), f"{srt_time(start / 1000)} --> {srt_time((start + length) / 1000)}", *lines]) + nl
+        )
     content = ("\ufeff" if bom else "") + nl.join(blocks)
     doc, findings = read_subtitles(write(tmp_path, content, "round.srt"), "en")
     assert [f.code for f in findings if f.code in ("SUB_PARSE", "SUB_ENCODING")] == []
@@ -162,7 +188,7 @@ def test_srt_round_trip(tmp_path: Path, cues: list, crlf: bool, bom: bool) -> No
         (start, start + length, lines) for start, length, lines in cues
     ]
     line = 1
-    for cue, (_, _, lines) in zip(doc.cues, cues):
+    for cue, (_, _, lines) in zip(doc.cues, cues, strict=False):
         assert cue.line == line + 1  # the timing line follows the number
         line += 3 + len(lines)
 
@@ -184,8 +210,12 @@ def test_mixed_utf8_and_legacy_lines(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("data", "what"),
-    [(b"PK\x03\x04\x14\x00rest of a docx", "Word document"), (b"%PDF-1.7\n", "PDF"),
-     (b"[Script Info]\nTitle: x\n\n[Events]\n", "ASS/SSA"), (b'<?xml version="1.0"?>\n<tt>', "XML")],
+    [
+        (b"PK\x03\x04\x14\x00rest of a docx", "Word document"),
+        (b"%PDF-1.7\n", "PDF"),
+        (b"[Script Info]\nTitle: x\n\n[Events]\n", "ASS/SSA"),
+        (b'<?xml version="1.0"?>\n<tt>', "XML"),
+    ],
 )
 def test_other_formats_are_named(tmp_path: Path, data: bytes, what: str) -> None:
     doc, findings = read_subtitles(write(tmp_path, data), "en")
@@ -195,7 +225,9 @@ def test_other_formats_are_named(tmp_path: Path, data: bytes, what: str) -> None
 
 def test_a_lone_start_time_is_reported_on_its_own_line(tmp_path: Path) -> None:
     """'00:00:03,000' with the arrow and end time left out: the timing line, not the number above."""
-    content = "1\n00:00:01,000 --> 00:00:02,000\nOne\n\n2\n00:00:03,000\nTwo\n\n3\n00:00:05,000 --> 00:00:06,000\nThree\n"
+    content = (
+        "1\n00:00:01,000 --> 00:00:02,000\nOne\n\n2\n00:00:03,000\nTwo\n\n3\n00:00:05,000 --> 00:00:06,000\nThree\n"
+    )
     doc, findings = read_subtitles(write(tmp_path, content), "en")
     assert [(c.index, c.line) for c in doc.cues] == [(1, 2), (2, 10)]
     assert [(f.code, f.line) for f in findings] == [("SUB_PARSE", 6)]
@@ -226,8 +258,10 @@ def test_binary_files_are_one_finding(tmp_path: Path, data: bytes) -> None:
 def test_an_arrow_in_cue_text_stays_text(tmp_path: Path) -> None:
     """'Click --> Start' is text, not a timing line: no empty cue, no parse error; a mistyped
     timing line inside a cue (it starts with a digit) still starts a block of its own."""
-    content = ("1\n00:00:01,000 --> 00:00:02,000\nKliknij --> Start,\ndalej\n\n"
-               "2\n00:00:03,000 --> 00:00:04,000\nDwa\n3\n00:00:05,000 -> 00:00:06,000\nTrzy\n")
+    content = (
+        "1\n00:00:01,000 --> 00:00:02,000\nKliknij --> Start,\ndalej\n\n"
+        "2\n00:00:03,000 --> 00:00:04,000\nDwa\n3\n00:00:05,000 -> 00:00:06,000\nTrzy\n"
+    )
     doc, findings = read_subtitles(write(tmp_path, content), "pl")
     assert [(c.index, c.lines, c.line) for c in doc.cues] == [(1, ("Kliknij --> Start,", "dalej"), 2), (2, ("Dwa",), 7)]
     assert [(f.code, f.line) for f in findings] == [("SUB_PARSE", 10)]
@@ -248,8 +282,9 @@ def test_letters_lost_to_a_code_page_get_their_own_hint(tmp_path: Path) -> None:
 def test_romanian_cedilla_from_a_code_page_blames_the_code_page(tmp_path: Path) -> None:
     """ș ț saved as ISO-8859-16 (or ş ţ forced by Windows-1250) read back as cedilla letters: the
     hint is to save as UTF-8, not to ask the translator for other letters."""
-    from pipeline.validate.rules import Context, check_subtitles
     from test_validate_rules import lang
+
+    from pipeline.validate.rules import Context, check_subtitles
 
     data = "1\n00:00:01,000 --> 00:00:02,000\nCunoaște-ți echipa, știți?\n".encode("iso8859_16")
     doc, findings = read_subtitles(write(tmp_path, data), "ro")

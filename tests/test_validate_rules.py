@@ -21,7 +21,9 @@ from pipeline.validate.scripts import urdu_lookalike
 
 def doc(*cues: tuple[float, float, str], code: str = "pl") -> SubtitleDoc:
     return SubtitleDoc(
-        path=Path(f"{code}.srt"), format="srt", encoding="utf-8",
+        path=Path(f"{code}.srt"),
+        format="srt",
+        encoding="utf-8",
         cues=tuple(Cue(i, s, e, tuple(t.split("\n")) if t else (), 4 * i - 2) for i, (s, e, t) in enumerate(cues, 1)),
     )
 
@@ -33,10 +35,17 @@ def lang(code: str, **limits) -> LanguageConfig:
     return LanguageConfig(code=code, subtitles=Path(f"{code}.srt"), audio=None, profile=profile)
 
 
-def check(d: SubtitleDoc, code: str = "pl", source: SubtitleDoc | None = None, fps: float = 25.0,
-          duration: float | None = 600.0, **limits) -> list[tuple[str, int | None]]:
-    ctx = Context(lang=lang(code, **limits), doc=d, file=f"subtitles/{code}.srt", fps=fps,
-                  master_duration=duration, source=source)
+def check(
+    d: SubtitleDoc,
+    code: str = "pl",
+    source: SubtitleDoc | None = None,
+    fps: float = 25.0,
+    duration: float | None = 600.0,
+    **limits,
+) -> list[tuple[str, int | None]]:
+    ctx = Context(
+        lang=lang(code, **limits), doc=d, file=f"subtitles/{code}.srt", fps=fps, master_duration=duration, source=source
+    )
     return [(f.code, f.cue) for f in check_subtitles(ctx)]
 
 
@@ -104,10 +113,16 @@ SOURCE = doc(*[(i * 5.0, i * 5.0 + 3.0, f"English sentence number {i} here.") fo
 
 
 def shifted(by: float, only: set[int] | None = None, count: int = 10) -> SubtitleDoc:
-    return doc(*[
-        (i * 5.0 + (by if only is None or i + 1 in only else 0), i * 5.0 + 3.0 + (by if only is None or i + 1 in only else 0),
-         f"Polskie zdanie numer {i}.") for i in range(count)
-    ])
+    return doc(
+        *[
+            (
+                i * 5.0 + (by if only is None or i + 1 in only else 0),
+                i * 5.0 + 3.0 + (by if only is None or i + 1 in only else 0),
+                f"Polskie zdanie numer {i}.",
+            )
+            for i in range(count)
+        ]
+    )
 
 
 def test_alignment_quiet_when_close() -> None:
@@ -142,8 +157,13 @@ def test_untranslated(text: str, flagged: bool) -> None:
 
 
 def test_untranslated_leaves_names_addresses_and_numbers_alone() -> None:
-    source = doc((1.0, 3.0, "Neighbourhood Beat Bus"), (4.0, 6.0, "yourcounty.police.uk/neighbourhood"),
-                 (7.0, 9.0, "PCSO"), (10.0, 12.0, "101 or 999"), code="en")
+    source = doc(
+        (1.0, 3.0, "Neighbourhood Beat Bus"),
+        (4.0, 6.0, "yourcounty.police.uk/neighbourhood"),
+        (7.0, 9.0, "PCSO"),
+        (10.0, 12.0, "101 or 999"),
+        code="en",
+    )
     same = doc(*[(c.start, c.end, c.text) for c in source.cues])
     assert check(same, source=source) == []
 

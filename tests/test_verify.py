@@ -7,10 +7,10 @@ import re
 from pathlib import Path
 
 import pytest
+from site_staging import built_site, copy_dist  # noqa: F401 (fixture)
 
 from pipeline.cli import cli
 from pipeline.cli.common import run_guarded
-from site_staging import built_site, copy_dist  # noqa: F401 (fixture)
 
 
 def verify(dist: Path, capsys, *extra: str, probe: bool = False) -> tuple[int, list[str]]:
@@ -185,7 +185,9 @@ def test_a_manifest_that_breaks_the_schema_is_reported(dist, capsys):
 
 def test_a_changed_schema_copy_is_reported(dist, capsys):
     path = dist / "manifest.schema.json"
-    path.write_text(path.read_text(encoding="utf-8").replace("File size in bytes", "File size in octets", 1), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("File size in bytes", "File size in octets", 1), encoding="utf-8"
+    )
     code, lines = verify(dist, capsys)
     assert code == 1
     assert problem_lines(lines) == [l for l in lines if l.startswith("changed") and "manifest.schema.json" in l]
@@ -210,8 +212,9 @@ def test_json_output_lists_problems(dist, capsys):
     code, lines = verify(dist, capsys, "--format", "json")
     data = json.loads("\n".join(lines))
     assert code == 1 and data["ok"] is False
-    assert data["problems"] == [{"file": "posters/poster-180.jpg", "kind": "missing",
-                                 "detail": "listed in manifest.json but not in the folder"}]
+    assert data["problems"] == [
+        {"file": "posters/poster-180.jpg", "kind": "missing", "detail": "listed in manifest.json but not in the folder"}
+    ]
 
 
 def test_an_hls_playlist_whose_segments_do_not_add_up_is_reported(dist, capsys):
@@ -240,12 +243,33 @@ def test_a_video_stream_cut_short_under_full_length_audio_is_reported(dist, caps
     run = ["ffmpeg", "-nostdin", "-loglevel", "error", "-y"]
     subprocess.run([*run, "-i", str(target), "-map", "0:v", "-t", "1", "-c", "copy", str(short_video)], check=True)
     joined = tmp_path / "joined.mp4"
-    subprocess.run([*run, "-i", str(short_video), "-i", str(target), "-map", "0:v", "-map", "1:a", "-c", "copy",
-                    "-movflags", "+faststart", str(joined)], check=True)
+    subprocess.run(
+        [
+            *run,
+            "-i",
+            str(short_video),
+            "-i",
+            str(target),
+            "-map",
+            "0:v",
+            "-map",
+            "1:a",
+            "-c",
+            "copy",
+            "-movflags",
+            "+faststart",
+            str(joined),
+        ],
+        check=True,
+    )
     target.write_bytes(joined.read_bytes())
     # a build that recorded the broken file as it is: size and hash agree, only the streams tell
-    _edit_manifest(dist, lambda m: m["languages"][1]["renditions"][0].update(
-        bytes=target.stat().st_size, sha256=hashlib.sha256(target.read_bytes()).hexdigest()))
+    _edit_manifest(
+        dist,
+        lambda m: m["languages"][1]["renditions"][0].update(
+            bytes=target.stat().st_size, sha256=hashlib.sha256(target.read_bytes()).hexdigest()
+        ),
+    )
     code, lines = verify(dist, capsys, probe=True)
     assert code == 1
     problems = problem_lines(lines)

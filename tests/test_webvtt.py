@@ -68,7 +68,13 @@ def test_header_and_timestamp_format() -> None:
 
 @pytest.mark.parametrize(
     "seconds, expected",
-    [(0, "00:00:00.000"), (0.0005, "00:00:00.000"), (59.9996, "00:01:00.000"), (74.04, "00:01:14.040"), (-1, "00:00:00.000")],
+    [
+        (0, "00:00:00.000"),
+        (0.0005, "00:00:00.000"),
+        (59.9996, "00:01:00.000"),
+        (74.04, "00:01:14.040"),
+        (-1, "00:00:00.000"),
+    ],
 )
 def test_timestamp(seconds: float, expected: str) -> None:
     assert webvtt.timestamp(seconds) == expected

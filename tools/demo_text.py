@@ -27,8 +27,8 @@ WEBSITE = "yourcounty.police.uk/neighbourhood"
 
 #: (start, end) in seconds of each cue.  Cues last 4.0-4.8 s, gaps are 0.2 s.
 CUE_TIMES: list[tuple[float, float]] = [
-    (0.60, 5.00),    # 1  scene 1: the street, title
-    (5.20, 9.80),    # 2
+    (0.60, 5.00),  # 1  scene 1: the street, title
+    (5.20, 9.80),  # 2
     (10.20, 15.00),  # 3  scene 2: walking the beat
     (15.20, 19.80),  # 4
     (20.00, 24.80),  # 5
@@ -70,18 +70,13 @@ LANGUAGES: dict[str, dict[str, object]] = {
         "name": "Polish",
         "voice": "pl",
         "speed": 160,
-        "plural_forms": (
-            "nplurals=3; plural=(n==1 ? 0 : n%10>=2 && n%10<=4 && "
-            "(n%100<10 || n%100>=20) ? 1 : 2);"
-        ),
+        "plural_forms": ("nplurals=3; plural=(n==1 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2);"),
     },
     "ro": {
         "name": "Romanian",
         "voice": "ro",
         "speed": 160,
-        "plural_forms": (
-            "nplurals=3; plural=(n==1 ? 0 : (n==0 || (n%100 > 0 && n%100 < 20)) ? 1 : 2);"
-        ),
+        "plural_forms": ("nplurals=3; plural=(n==1 ? 0 : (n==0 || (n%100 > 0 && n%100 < 20)) ? 1 : 2);"),
     },
     "ur": {
         "name": "Urdu",
@@ -258,10 +253,7 @@ SPOKEN: dict[str, dict[int, list[tuple[str | None, str]]]] = {
 # --------------------------------------------------------------------------
 
 TITLE = "Meet your neighbourhood policing team"
-DESCRIPTION = (
-    "Who your neighbourhood officers are, what they do on your streets, "
-    "and how to reach them."
-)
+DESCRIPTION = "Who your neighbourhood officers are, what they do on your streets, and how to reach them."
 CALL_TO_ACTION = f"Find your local team at {WEBSITE}"
 
 #: (msgid, translator comment) in catalog order.
@@ -288,10 +280,7 @@ CATALOGS: dict[str, dict[str, str]] = {
     "en": {msgid: msgid for msgid, _ in MESSAGES},
     "pl": {
         TITLE: "Poznaj swój lokalny zespół policji",
-        DESCRIPTION: (
-            "Kim są twoi dzielnicowi, co robią na twoich ulicach "
-            "i jak się z nimi skontaktować."
-        ),
+        DESCRIPTION: ("Kim są twoi dzielnicowi, co robią na twoich ulicach i jak się z nimi skontaktować."),
         CALL_TO_ACTION: f"Znajdź swój lokalny zespół na stronie {WEBSITE}",
         "Language": "Język",
         "Watch": "Obejrzyj",
@@ -309,10 +298,7 @@ CATALOGS: dict[str, dict[str, str]] = {
     },
     "ro": {
         TITLE: "Cunoaște echipa de poliție din cartierul tău",
-        DESCRIPTION: (
-            "Cine sunt polițiștii de proximitate, ce fac pe străzile tale "
-            "și cum îi poți contacta."
-        ),
+        DESCRIPTION: ("Cine sunt polițiștii de proximitate, ce fac pe străzile tale și cum îi poți contacta."),
         CALL_TO_ACTION: f"Găsește-ți echipa locală pe {WEBSITE}",
         "Language": "Limbă",
         "Watch": "Vizionează",
@@ -331,8 +317,7 @@ CATALOGS: dict[str, dict[str, str]] = {
     "ur": {
         TITLE: "اپنے محلے کی پولیس ٹیم سے ملیے",
         DESCRIPTION: (
-            "آپ کے محلے کے پولیس افسران کون ہیں، وہ آپ کی گلیوں میں کیا کرتے ہیں، "
-            "اور اُن سے کیسے رابطہ کیا جائے۔"
+            "آپ کے محلے کے پولیس افسران کون ہیں، وہ آپ کی گلیوں میں کیا کرتے ہیں، اور اُن سے کیسے رابطہ کیا جائے۔"
         ),
         CALL_TO_ACTION: f"اپنی مقامی ٹیم یہاں تلاش کیجیے: {WEBSITE}",
         "Language": "زبان",
@@ -351,10 +336,7 @@ CATALOGS: dict[str, dict[str, str]] = {
     },
     "bn": {
         TITLE: "আপনার পাড়ার পুলিশ দলের সঙ্গে পরিচিত হোন",
-        DESCRIPTION: (
-            "আপনার পাড়ার পুলিশ অফিসাররা কারা, আপনার এলাকার রাস্তায় তাঁরা কী করেন "
-            "এবং কীভাবে তাঁদের সঙ্গে যোগাযোগ করবেন।"
-        ),
+        DESCRIPTION: ("আপনার পাড়ার পুলিশ অফিসাররা কারা, আপনার এলাকার রাস্তায় তাঁরা কী করেন এবং কীভাবে তাঁদের সঙ্গে যোগাযোগ করবেন।"),
         CALL_TO_ACTION: f"আপনার স্থানীয় দলকে খুঁজুন এখানে: {WEBSITE}",
         "Language": "ভাষা",
         "Watch": "দেখুন",
@@ -372,10 +354,7 @@ CATALOGS: dict[str, dict[str, str]] = {
     },
     "gu": {
         TITLE: "તમારી પડોશની પોલીસ ટીમને મળો",
-        DESCRIPTION: (
-            "તમારા પડોશના પોલીસ અધિકારીઓ કોણ છે, તેઓ તમારી શેરીઓમાં શું કરે છે "
-            "અને તેમનો સંપર્ક કેવી રીતે કરવો."
-        ),
+        DESCRIPTION: ("તમારા પડોશના પોલીસ અધિકારીઓ કોણ છે, તેઓ તમારી શેરીઓમાં શું કરે છે અને તેમનો સંપર્ક કેવી રીતે કરવો."),
         CALL_TO_ACTION: f"તમારી સ્થાનિક ટીમ અહીં શોધો: {WEBSITE}",
         "Language": "ભાષા",
         "Watch": "જુઓ",

@@ -76,6 +76,7 @@ def run(cmd: list[str], **kw) -> subprocess.CompletedProcess:
 # Texts: subtitles and gettext catalogs
 # ==========================================================================
 
+
 def nfc(s: str) -> str:
     return unicodedata.normalize("NFC", s)
 
@@ -93,7 +94,7 @@ def write_subtitles() -> None:
         cues = T.SUBTITLES[lang]
         assert len(cues) == len(T.CUE_TIMES), (lang, len(cues))
         blocks = []
-        for i, (lines, (start, end)) in enumerate(zip(cues, T.CUE_TIMES), 1):
+        for i, (lines, (start, end)) in enumerate(zip(cues, T.CUE_TIMES, strict=False), 1):
             text = "\n".join(nfc(line) for line in lines)
             blocks.append(f"{i}\n{srt_time(start)} --> {srt_time(end)}\n{text}\n")
         path = ROOT / "subtitles" / f"{lang}.srt"
@@ -214,6 +215,7 @@ def write_catalogs() -> None:
 # Audio: music bed, narration, mixes
 # ==========================================================================
 
+
 def note_hz(midi: float) -> float:
     return 440.0 * 2 ** ((midi - 69) / 12)
 
@@ -225,10 +227,10 @@ def music_bed() -> np.ndarray:
     out = np.zeros((n, 2), dtype=np.float64)
     # I - V/7 - vi - IV in C major, 3 s per chord (80 bpm, 4 beats)
     chords = [
-        (48, [60, 64, 67]),   # C
-        (43, [59, 62, 67]),   # G/B
-        (45, [60, 64, 69]),   # Am
-        (41, [60, 65, 69]),   # F
+        (48, [60, 64, 67]),  # C
+        (43, [59, 62, 67]),  # G/B
+        (45, [60, 64, 69]),  # Am
+        (41, [60, 65, 69]),  # F
     ]
     bar = 3.0
     nbars = math.ceil(T.DURATION / bar) + 1
@@ -310,8 +312,30 @@ def synth_line(lang: str, cue: int, lines: list[str], slot: float, work: Path) -
             wav = work / f"{lang}-{cue}-{k}.wav"
             espeak(str(v), s, text, wav)
             raw = work / f"{lang}-{cue}-{k}.raw"
-            run(["sox", "-D", "-R", str(wav), "-t", "raw", "-e", "signed-integer", "-b", "16",
-                 "-c", "1", str(raw), "highpass", "90", "treble", "-2", "rate", "-v", str(SR)])
+            run(
+                [
+                    "sox",
+                    "-D",
+                    "-R",
+                    str(wav),
+                    "-t",
+                    "raw",
+                    "-e",
+                    "signed-integer",
+                    "-b",
+                    "16",
+                    "-c",
+                    "1",
+                    str(raw),
+                    "highpass",
+                    "90",
+                    "treble",
+                    "-2",
+                    "rate",
+                    "-v",
+                    str(SR),
+                ]
+            )
             parts.append(trim(read_raw(raw)))
             if k < len(segments) - 1:
                 parts.append(np.zeros(int(0.12 * SR)))
@@ -338,14 +362,14 @@ def narration(lang: str, work: Path) -> tuple[np.ndarray, list[tuple[float, floa
     out = np.zeros(NSAMPLES, dtype=np.float64)
     spans = []
     cues = T.SUBTITLES[lang]
-    for i, (lines, (start, end)) in enumerate(zip(cues, T.CUE_TIMES), 1):
+    for i, (lines, (start, _end)) in enumerate(zip(cues, T.CUE_TIMES, strict=False), 1):
         nxt = T.CUE_TIMES[i][0] if i < len(cues) else T.DURATION - 0.25
         slot = nxt - start - 0.2
         x, tempo, speed = synth_line(lang, i, lines, slot, work)
         peak = np.max(np.abs(x)) or 1.0
         x = x / peak * 0.7
         s0 = round(start * SR)
-        out[s0:s0 + len(x)] += x[: NSAMPLES - s0]
+        out[s0 : s0 + len(x)] += x[: NSAMPLES - s0]
         spans.append((start, start + len(x) / SR))
         note = []
         if speed != T.LANGUAGES[lang]["speed"]:
@@ -369,39 +393,83 @@ def duck_envelope(spans: list[tuple[float, float]]) -> np.ndarray:
 
 def measure_loudness(path: Path) -> tuple[float, float]:
     """Integrated loudness (LUFS) and true peak (dBTP) by ffmpeg's ebur128 filter."""
-    proc = run(["ffmpeg", "-nostdin", "-hide_banner", "-i", str(path), "-af", "ebur128=peak=true",
-                "-f", "null", "-"], text=True)
+    proc = run(
+        ["ffmpeg", "-nostdin", "-hide_banner", "-i", str(path), "-af", "ebur128=peak=true", "-f", "null", "-"],
+        text=True,
+    )
     err = proc.stderr
-    summary = err[err.rfind("Summary:"):]
+    summary = err[err.rfind("Summary:") :]
     i_lufs = float(re.search(r"I:\s+(-?[\d.]+) LUFS", summary).group(1))
     tp = float(re.search(r"Peak:\s+(-?[\d.]+|-inf) dBFS", summary).group(1))
     return i_lufs, tp
 
 
-def mix_and_encode(voice: np.ndarray, spans, music: np.ndarray, out: Path, work: Path,
-                   bitrate: str, tag: str) -> tuple[float, float]:
+def mix_and_encode(
+    voice: np.ndarray, spans, music: np.ndarray, out: Path, work: Path, bitrate: str, tag: str
+) -> tuple[float, float]:
     mix = music * duck_envelope(spans)[:, None] + voice[:, None]
     raw_wav = work / f"mix-{tag}-raw.wav"
     write_wav(raw_wav, mix)
     # tame the synthetic voice's peaks a little, then set the level
     wav = work / f"mix-{tag}.wav"
-    run(["ffmpeg", "-nostdin", "-hide_banner", "-y", "-i", str(raw_wav), "-af",
-         "acompressor=threshold=-20dB:ratio=3:attack=4:release=120:makeup=2", "-c:a", "pcm_f32le",
-         "-fflags", "+bitexact", "-flags:a", "+bitexact", str(wav)])
+    run(
+        [
+            "ffmpeg",
+            "-nostdin",
+            "-hide_banner",
+            "-y",
+            "-i",
+            str(raw_wav),
+            "-af",
+            "acompressor=threshold=-20dB:ratio=3:attack=4:release=120:makeup=2",
+            "-c:a",
+            "pcm_f32le",
+            "-fflags",
+            "+bitexact",
+            "-flags:a",
+            "+bitexact",
+            str(wav),
+        ]
+    )
     i_lufs, _tp = measure_loudness(wav)
     gain = -16.0 - i_lufs
     out.parent.mkdir(parents=True, exist_ok=True)
-    run(["ffmpeg", "-nostdin", "-hide_banner", "-y", "-i", str(wav),
-         "-af", f"volume={gain:.2f}dB,alimiter=limit=0.72:attack=2:release=80:level=false",
-         "-c:a", "aac", "-b:a", bitrate, "-ar", str(SR), "-ac", "2",
-         "-map_metadata", "-1", "-fflags", "+bitexact", "-flags:a", "+bitexact",
-         *(["-f", "mp4"] if out.suffix == ".mp4" else ["-f", "ipod"]),
-         "-movflags", "+faststart", str(out)])
+    run(
+        [
+            "ffmpeg",
+            "-nostdin",
+            "-hide_banner",
+            "-y",
+            "-i",
+            str(wav),
+            "-af",
+            f"volume={gain:.2f}dB,alimiter=limit=0.72:attack=2:release=80:level=false",
+            "-c:a",
+            "aac",
+            "-b:a",
+            bitrate,
+            "-ar",
+            str(SR),
+            "-ac",
+            "2",
+            "-map_metadata",
+            "-1",
+            "-fflags",
+            "+bitexact",
+            "-flags:a",
+            "+bitexact",
+            *(["-f", "mp4"] if out.suffix == ".mp4" else ["-f", "ipod"]),
+            "-movflags",
+            "+faststart",
+            str(out),
+        ]
+    )
     return measure_loudness(out)
 
 
 def write_wav(path: Path, x: np.ndarray) -> None:
     import wave
+
     pcm = (np.clip(x, -1, 1) * 32767).round().astype("<i2")
     with wave.open(str(path), "wb") as w:
         w.setnchannels(2)
@@ -450,7 +518,7 @@ ROAD = (94, 106, 115)
 SKINS = [(241, 200, 160), (198, 134, 88), (141, 85, 54), (224, 172, 130), (110, 66, 42)]
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def font(size: int, bold: bool = True) -> ImageFont.FreeTypeFont:
     name = "NotoSans-Bold.ttf" if bold else "NotoSans-Regular.ttf"
     return ImageFont.truetype(str(FONT_DIR / name), size)
@@ -468,7 +536,7 @@ class Canvas:
         self.d = ImageDraw.Draw(self.img, "RGBA")
         self.ox, self.oy, self.k = 0.0, 0.0, 1.0
 
-    def at(self, ox: float, oy: float, k: float = 1.0) -> "Canvas":
+    def at(self, ox: float, oy: float, k: float = 1.0) -> Canvas:
         self.ox, self.oy, self.k = ox, oy, k
         return self
 
@@ -581,27 +649,117 @@ def prog(t, a, b):
 # ==========================================================================
 
 STYLES = {
-    "officer": dict(skin=SKINS[0], hair=(70, 50, 35), top=HIVIS, under=NAVY, legs=NAVY, shoes=BLACK,
-                    hat="helmet", hivis=True, label="POLICE", hair_style="short"),
-    "pcso": dict(skin=SKINS[2], hair=(30, 24, 22), top=HIVIS, under=NAVY, legs=NAVY, shoes=BLACK,
-                 hat="pcso", hivis=True, label="PCSO", hair_style="bun"),
-    "officer_in": dict(skin=SKINS[0], hair=(70, 50, 35), top=NAVY, under=NAVY, legs=NAVY, shoes=BLACK,
-                       hat=None, hivis=False, label="POLICE", hair_style="short", epaulettes=True),
-    "pcso_in": dict(skin=SKINS[2], hair=(30, 24, 22), top=NAVY, under=NAVY, legs=NAVY, shoes=BLACK,
-                    hat=None, hivis=False, label="PCSO", hair_style="bun", epaulettes=True),
-    "council1": dict(skin=SKINS[1], hair=(40, 30, 26), top=(120, 72, 140), under=(250, 250, 250),
-                     legs=(60, 60, 70), shoes=BLACK, hat="hijab", hijab=(46, 140, 130), hivis=False,
-                     hair_style="none", lanyard=True),
-    "council2": dict(skin=SKINS[3], hair=(150, 150, 150), top=(70, 110, 160), under=(240, 240, 240),
-                     legs=(50, 55, 65), shoes=(90, 60, 40), hat=None, hivis=False, hair_style="bald",
-                     tie=(200, 60, 60), lanyard=True, glasses=True),
-    "resident1": dict(skin=SKINS[4], hair=(20, 20, 20), top=(232, 120, 80), under=(232, 120, 80),
-                      legs=(60, 80, 120), shoes=(240, 240, 240), hat=None, hivis=False, hair_style="curly"),
-    "resident2": dict(skin=SKINS[3], hair=(190, 130, 60), top=(100, 170, 110), under=(100, 170, 110),
-                      legs=(70, 60, 60), shoes=(90, 60, 40), hat=None, hivis=False, hair_style="long"),
-    "resident3": dict(skin=SKINS[1], hair=(220, 220, 220), top=(180, 80, 90), under=(180, 80, 90),
-                      legs=(90, 90, 100), shoes=(60, 40, 30), hat="hijab", hijab=(240, 180, 60),
-                      hivis=False, hair_style="none"),
+    "officer": dict(
+        skin=SKINS[0],
+        hair=(70, 50, 35),
+        top=HIVIS,
+        under=NAVY,
+        legs=NAVY,
+        shoes=BLACK,
+        hat="helmet",
+        hivis=True,
+        label="POLICE",
+        hair_style="short",
+    ),
+    "pcso": dict(
+        skin=SKINS[2],
+        hair=(30, 24, 22),
+        top=HIVIS,
+        under=NAVY,
+        legs=NAVY,
+        shoes=BLACK,
+        hat="pcso",
+        hivis=True,
+        label="PCSO",
+        hair_style="bun",
+    ),
+    "officer_in": dict(
+        skin=SKINS[0],
+        hair=(70, 50, 35),
+        top=NAVY,
+        under=NAVY,
+        legs=NAVY,
+        shoes=BLACK,
+        hat=None,
+        hivis=False,
+        label="POLICE",
+        hair_style="short",
+        epaulettes=True,
+    ),
+    "pcso_in": dict(
+        skin=SKINS[2],
+        hair=(30, 24, 22),
+        top=NAVY,
+        under=NAVY,
+        legs=NAVY,
+        shoes=BLACK,
+        hat=None,
+        hivis=False,
+        label="PCSO",
+        hair_style="bun",
+        epaulettes=True,
+    ),
+    "council1": dict(
+        skin=SKINS[1],
+        hair=(40, 30, 26),
+        top=(120, 72, 140),
+        under=(250, 250, 250),
+        legs=(60, 60, 70),
+        shoes=BLACK,
+        hat="hijab",
+        hijab=(46, 140, 130),
+        hivis=False,
+        hair_style="none",
+        lanyard=True,
+    ),
+    "council2": dict(
+        skin=SKINS[3],
+        hair=(150, 150, 150),
+        top=(70, 110, 160),
+        under=(240, 240, 240),
+        legs=(50, 55, 65),
+        shoes=(90, 60, 40),
+        hat=None,
+        hivis=False,
+        hair_style="bald",
+        tie=(200, 60, 60),
+        lanyard=True,
+        glasses=True,
+    ),
+    "resident1": dict(
+        skin=SKINS[4],
+        hair=(20, 20, 20),
+        top=(232, 120, 80),
+        under=(232, 120, 80),
+        legs=(60, 80, 120),
+        shoes=(240, 240, 240),
+        hat=None,
+        hivis=False,
+        hair_style="curly",
+    ),
+    "resident2": dict(
+        skin=SKINS[3],
+        hair=(190, 130, 60),
+        top=(100, 170, 110),
+        under=(100, 170, 110),
+        legs=(70, 60, 60),
+        shoes=(90, 60, 40),
+        hat=None,
+        hivis=False,
+        hair_style="long",
+    ),
+    "resident3": dict(
+        skin=SKINS[1],
+        hair=(220, 220, 220),
+        top=(180, 80, 90),
+        under=(180, 80, 90),
+        legs=(90, 90, 100),
+        shoes=(60, 40, 30),
+        hat="hijab",
+        hijab=(240, 180, 60),
+        hivis=False,
+        hair_style="none",
+    ),
 }
 
 
@@ -682,8 +840,17 @@ def draw_head(c: Canvas, hx, hy, st, side: bool, talk: float = 0.0, smile: bool 
     hat = st.get("hat")
     if hat == "helmet":  # custodian helmet
         dx = 1 if side else 0
-        c.poly([(hx - 10.5 + dx, hy - 3), (hx + 10.5 + dx, hy - 3), (hx + 8 + dx, hy - 12),
-                (hx + 3 + dx, hy - 19), (hx - 3 + dx, hy - 19), (hx - 8 + dx, hy - 12)], BLACK)
+        c.poly(
+            [
+                (hx - 10.5 + dx, hy - 3),
+                (hx + 10.5 + dx, hy - 3),
+                (hx + 8 + dx, hy - 12),
+                (hx + 3 + dx, hy - 19),
+                (hx - 3 + dx, hy - 19),
+                (hx - 8 + dx, hy - 12),
+            ],
+            BLACK,
+        )
         c.ellipse(hx + dx, hy - 19.5, 2.2, 1.6, (60, 60, 66))
         c.rect(hx - 11.5 + dx, hy - 4, hx + 11.5 + dx, hy - 2, (50, 50, 56), r=1)
         bx = hx + (6 if side else 0)
@@ -694,8 +861,7 @@ def draw_head(c: Canvas, hx, hy, st, side: bool, talk: float = 0.0, smile: bool 
         c.rect(hx - 10 + dx, hy - 9, hx + 10 + dx, hy - 5.5, WHITE)
         for q in range(8):
             x0 = hx - 10 + dx + q * 2.5
-            c.rect(x0, hy - 9 if q % 2 else hy - 7.25, x0 + 2.5, hy - 7.25 if q % 2 else hy - 5.5,
-                   POLICE_BLUE)
+            c.rect(x0, hy - 9 if q % 2 else hy - 7.25, x0 + 2.5, hy - 7.25 if q % 2 else hy - 5.5, POLICE_BLUE)
         if side:
             c.poly([(hx + 8, hy - 5.5), (hx + 15.5, hy - 4.2), (hx + 15, hy - 3), (hx + 7, hy - 3.6)], BLACK)
         else:
@@ -730,11 +896,17 @@ def draw_torso(c: Canvas, x, top, bottom, half, st, side: bool):
         else:
             c.poly([(x - 5, top), (x + 5, top), (x, top + 9)], st["under"])
             if st.get("tie"):
-                c.poly([(x - 1.6, top + 2), (x + 1.6, top + 2), (x + 2.4, top + 16), (x, top + 18),
-                        (x - 2.4, top + 16)], st["tie"])
+                c.poly(
+                    [(x - 1.6, top + 2), (x + 1.6, top + 2), (x + 2.4, top + 16), (x, top + 18), (x - 2.4, top + 16)],
+                    st["tie"],
+                )
         if st.get("lanyard"):
-            c.line([(x - 5, top + 1), (x - 2, top + 14), (x + 2, top + 14), (x + 5, top + 1)],
-                   (40, 120, 200), 0.8, caps=False)
+            c.line(
+                [(x - 5, top + 1), (x - 2, top + 14), (x + 2, top + 14), (x + 5, top + 1)],
+                (40, 120, 200),
+                0.8,
+                caps=False,
+            )
             c.rect(x - 3, top + 13, x + 3, top + 20, WHITE, r=0.8)
             c.rect(x - 3, top + 13, x + 3, top + 15, (40, 120, 200), r=0.8)
 
@@ -773,8 +945,7 @@ def draw_person_side(c: Canvas, st, phase: float, amp: float, wave: float = 0.0,
     c.circle(hand[0], hand[1], 3.2, st["skin"])
 
 
-def draw_person_front(c: Canvas, st, arm_l=(8, 0), arm_r=(-8, 0), bob=0.0, talk=0.0, legs=True,
-                      lean=0.0):
+def draw_person_front(c: Canvas, st, arm_l=(8, 0), arm_r=(-8, 0), bob=0.0, talk=0.0, legs=True, lean=0.0):
     """A figure facing the viewer; feet at y=0, 100 units tall.  arm_* = (shoulder, elbow) angles
     in degrees away from the body (left arm is on the viewer's left)."""
     hx = lean
@@ -804,8 +975,7 @@ def walker_sprite(name: str, k: float, phase_q: int, amp_q: int, wave_q: int = -
     w, h = int(60 * k), int(128 * k)
     c = Canvas(w, h)
     c.at(w * 0.42, h - 6 * k, k)
-    draw_person_side(c, STYLES[name], phase_q / 48, amp_q / 2.0,
-                     wave=(wave_q / 16 if wave_q >= 0 else 0.0), talk=talk)
+    draw_person_side(c, STYLES[name], phase_q / 48, amp_q / 2.0, wave=(wave_q / 16 if wave_q >= 0 else 0.0), talk=talk)
     return c.image(), -w * 0.42, -(h - 6 * k)
 
 
@@ -838,6 +1008,7 @@ def shadow_sprite(w, h):
 # Video: scenery
 # ==========================================================================
 
+
 class Rng:
     """A tiny deterministic generator (LCG), independent of Python's random module."""
 
@@ -855,8 +1026,16 @@ class Rng:
         return a + (b - a) * self.next()
 
 
-HOUSE_COLS = [(217, 130, 91), (242, 212, 155), (124, 156, 180), (181, 83, 60), (236, 180, 120),
-              (160, 190, 160), (230, 150, 140), (190, 170, 210)]
+HOUSE_COLS = [
+    (217, 130, 91),
+    (242, 212, 155),
+    (124, 156, 180),
+    (181, 83, 60),
+    (236, 180, 120),
+    (160, 190, 160),
+    (230, 150, 140),
+    (190, 170, 210),
+]
 ROOF_COLS = [(90, 62, 54), (70, 74, 90), (120, 70, 60), (60, 60, 70)]
 DOOR_COLS = [(40, 90, 150), (190, 50, 60), (40, 120, 80), (30, 30, 40), (230, 170, 40)]
 
@@ -884,8 +1063,15 @@ def draw_house(c: Canvas, x, base, w, h, rng: Rng, number: int | None = None):
         wx = x + w * fx
         c.rect(wx - 5, top + 36, wx + ww + 5, top + 36 + ww * 1.15 + 5, frame)
         c.rect(wx, top + 41, wx + ww, top + 36 + ww * 1.15, (176, 214, 232))
-        c.poly([(wx + ww * 0.2, top + 36 + ww * 1.15), (wx + ww * 0.75, top + 41), (wx + ww, top + 41),
-                (wx + ww * 0.45, top + 36 + ww * 1.15)], (210, 234, 245))
+        c.poly(
+            [
+                (wx + ww * 0.2, top + 36 + ww * 1.15),
+                (wx + ww * 0.75, top + 41),
+                (wx + ww, top + 41),
+                (wx + ww * 0.45, top + 36 + ww * 1.15),
+            ],
+            (210, 234, 245),
+        )
         c.rect(wx + ww / 2 - 2, top + 41, wx + ww / 2 + 2, top + 36 + ww * 1.15, frame)
     # door and window downstairs
     dw, dh = w * 0.22, h * 0.36
@@ -930,7 +1116,7 @@ def draw_cloud(c: Canvas, x, y, s=1.0):
     c.circle(x + 20 * s, y - 34 * s, 46 * s, col)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def cloud_sprite(s: float):
     c = Canvas(int(220 * s), int(140 * s))
     draw_cloud(c, 110 * s, 95 * s, s)
@@ -946,7 +1132,7 @@ def battenburg(c: Canvas, x0, y0, x1, y1, rows=2, cols=None, a=POLICE_BLUE, b=YE
             c.rect(x0 + q * wq, y0 + r * h, x0 + (q + 1) * wq, y0 + (r + 1) * h, a if (q + r) % 2 else b)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def wheel_sprite(r: int, angle_q: int):
     c = Canvas(2 * r + 4, 2 * r + 4)
     cx = cy = r + 2
@@ -956,8 +1142,14 @@ def wheel_sprite(r: int, angle_q: int):
     a0 = angle_q * (72 / 12)
     for q in range(5):
         a = math.radians(a0 + q * 72)
-        c.line([(cx + r * 0.2 * math.cos(a), cy + r * 0.2 * math.sin(a)),
-                (cx + r * 0.52 * math.cos(a), cy + r * 0.52 * math.sin(a))], (120, 126, 134), r * 0.1)
+        c.line(
+            [
+                (cx + r * 0.2 * math.cos(a), cy + r * 0.2 * math.sin(a)),
+                (cx + r * 0.52 * math.cos(a), cy + r * 0.52 * math.sin(a)),
+            ],
+            (120, 126, 134),
+            r * 0.1,
+        )
     return c.image()
 
 
@@ -967,7 +1159,7 @@ def put_wheel(frame, cx, cy, r, dist):
     paste(frame, img, cx - r - 2, cy - r - 2)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def car_body(col=(220, 70, 70)):
     w, h = 360, 150
     c = Canvas(w, h)
@@ -990,7 +1182,7 @@ def put_car(frame, x, y, dist, col=(220, 70, 70)):
     put_wheel(frame, x + 275, y + 122, 28, dist)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def text_sprite(s: str, size: int, col, bold=True, pad=6):
     wdt = int(text_width(s, size, bold)) + 2 * pad
     hgt = int(size * 1.45) + 2 * pad
@@ -1018,8 +1210,14 @@ def bubble_sprite(w, h, tail="left", col=WHITE, icon=None):
         c.rect(cx - 10, cy + 12, cx + 10, cy + 24, (150, 150, 160), r=3)
         for q in range(7):
             a = math.radians(200 + q * 23)
-            c.line([(cx + 30 * math.cos(a), cy - 6 + 30 * math.sin(a)),
-                    (cx + 40 * math.cos(a), cy - 6 + 40 * math.sin(a))], (250, 200, 50), 4)
+            c.line(
+                [
+                    (cx + 30 * math.cos(a), cy - 6 + 30 * math.sin(a)),
+                    (cx + 40 * math.cos(a), cy - 6 + 40 * math.sin(a)),
+                ],
+                (250, 200, 50),
+                4,
+            )
     elif icon == "pin":
         cx, cy = w / 2 + 5, h / 2 - 4
         c.circle(cx, cy - 6, 20, (220, 60, 60))
@@ -1067,6 +1265,7 @@ def _scaled(sprite, q):
 # Video: scenes.  Each has prepare() (static art, once) and frame(t) -> RGB image.
 # ==========================================================================
 
+
 def flat(col, w=W, h=H) -> Image.Image:
     return Image.new("RGB", (w, h), col)
 
@@ -1082,6 +1281,7 @@ def bird_sprite(flap: int):
 
 class StreetScene:
     """1: the street with its houses, and the title."""
+
     PAN = 420
 
     def prepare(self):
@@ -1136,8 +1336,9 @@ class StreetScene:
 
     def frame(self, t):
         f = self.sky.copy()
-        for i, (cx, cy, s, v) in enumerate(((200, 120, 1.0, 14), (900, 70, 0.8, 10), (1500, 150, 0.9, 12),
-                                            (2100, 90, 0.7, 9))):
+        for _i, (cx, cy, s, v) in enumerate(
+            ((200, 120, 1.0, 14), (900, 70, 0.8, 10), (1500, 150, 0.9, 12), (2100, 90, 0.7, 9))
+        ):
             x = (cx + v * t - 0.35 * self.PAN * ease_in_out(t / 10)) % (W + 500) - 300
             paste(f, cloud_sprite(s), x, cy)
         for i in range(3):
@@ -1160,6 +1361,7 @@ class StreetScene:
 
 class BeatScene:
     """2: a neighbourhood officer and a PCSO walking the beat; they stop to chat to a resident."""
+
     T0 = 10.0
     V = 190.0
     CYCLE = 230.0
@@ -1253,6 +1455,7 @@ class BeatScene:
 
 class MeetingScene:
     """3: a partner meeting with the council around a table."""
+
     T0 = 25.0
     PEOPLE = [  # style, x, talk periods
         ("council2", 330, [(25.4, 27.6)]),
@@ -1274,7 +1477,7 @@ class MeetingScene:
         c.rect(wx0, wy0, wx1, wy1, SKY)
         c.ellipse(200, wy1, 260, 80, (183, 219, 174))
         rng = Rng(5)
-        for i, hx in enumerate(range(wx0 + 10, wx1 - 20, 70)):
+        for _i, hx in enumerate(range(wx0 + 10, wx1 - 20, 70)):
             hh = rng.uni(50, 90)
             c.rect(hx, wy1 - hh, hx + 56, wy1, rng.pick(HOUSE_COLS))
             c.poly([(hx - 4, wy1 - hh), (hx + 60, wy1 - hh), (hx + 28, wy1 - hh - 30)], rng.pick(ROOF_COLS))
@@ -1290,8 +1493,19 @@ class MeetingScene:
         x0, y0, x1, y1 = self.BOARD
         c.rect(x0 - 16, y0 - 16, x1 + 16, y1 + 16, (52, 58, 70), r=12)
         c.rect(x0, y0, x1, y1, (214, 236, 200))
-        c.poly([(x0, y0 + 220), (x0 + 300, y0 + 170), (x0 + 520, y0 + 250), (x1, y0 + 200),
-                (x1, y0 + 240), (x0 + 520, y0 + 290), (x0 + 300, y0 + 210), (x0, y0 + 260)], (150, 200, 235))
+        c.poly(
+            [
+                (x0, y0 + 220),
+                (x0 + 300, y0 + 170),
+                (x0 + 520, y0 + 250),
+                (x1, y0 + 200),
+                (x1, y0 + 240),
+                (x0 + 520, y0 + 290),
+                (x0 + 300, y0 + 210),
+                (x0, y0 + 260),
+            ],
+            (150, 200, 235),
+        )
         c.rect(x0 + 540, y0 + 30, x0 + 740, y0 + 140, (150, 205, 140), r=20)
         for yy in (y0 + 90, y0 + 160):
             c.rect(x0, yy, x1, yy + 14, WHITE)
@@ -1310,8 +1524,11 @@ class MeetingScene:
         c.circle(1640, 190, 74, WHITE, (52, 58, 70), 8)
         for q in range(12):
             a = math.radians(q * 30)
-            c.line([(1640 + 56 * math.sin(a), 190 - 56 * math.cos(a)),
-                    (1640 + 64 * math.sin(a), 190 - 64 * math.cos(a))], (52, 58, 70), 4)
+            c.line(
+                [(1640 + 56 * math.sin(a), 190 - 56 * math.cos(a)), (1640 + 64 * math.sin(a), 190 - 64 * math.cos(a))],
+                (52, 58, 70),
+                4,
+            )
         self.bg = c.image().convert("RGB")
         # table and the things on it (drawn over the people)
         tb = Canvas(W, 460)
@@ -1321,8 +1538,9 @@ class MeetingScene:
         tb.rect(120, 40, 1800, 52, (124, 82, 52))
         for label, x in (("Council", 330), ("Police", 745), ("Council", 1165), ("PCSO", 1580)):
             wdt = text_width(label, 30) + 50
-            tb.poly([(x - wdt / 2, 30), (x + wdt / 2, 30), (x + wdt / 2 - 8, -30), (x - wdt / 2 + 8, -30)],
-                    (0, 0, 0, 0))
+            tb.poly(
+                [(x - wdt / 2, 30), (x + wdt / 2, 30), (x + wdt / 2 - 8, -30), (x - wdt / 2 + 8, -30)], (0, 0, 0, 0)
+            )
             tb.rect(x - wdt / 2, -38, x + wdt / 2, 30, WHITE, r=4)
             tb.rect(x - wdt / 2, 22, x + wdt / 2, 30, (225, 225, 230))
             tb.text(x, -6, label, 30, NAVY if label != "Council" else (120, 72, 140), anchor="mm")
@@ -1337,8 +1555,9 @@ class MeetingScene:
         p = Canvas(pw, ph)
         p.rect(0, 0, pw, ph, WHITE, r=16)
         self.icons = []
-        for i, (label, icon) in enumerate((("Antisocial behaviour", "spray"), ("Speeding", "speed"),
-                                           ("Litter", "litter"))):
+        for _i, (label, icon) in enumerate(
+            (("Antisocial behaviour", "spray"), ("Speeding", "speed"), ("Litter", "litter"))
+        ):
             ic = Canvas(220, 200)
             cx, cy = 110, 78
             if icon == "spray":
@@ -1346,15 +1565,15 @@ class MeetingScene:
                 ic.rect(cx - 22, cy - 46, cx - 2, cy - 30, (90, 90, 100))
                 for q, (dx, dy) in enumerate(((16, -52), (30, -60), (26, -40), (44, -50), (40, -32))):
                     ic.circle(cx + dx, cy + dy, 5 - q * 0.5, (120, 60, 180))
-                ic.line([(cx + 20, cy + 10), (cx + 40, cy - 10), (cx + 55, cy + 20), (cx + 70, cy - 5)],
-                        (120, 60, 180), 7)
+                ic.line(
+                    [(cx + 20, cy + 10), (cx + 40, cy - 10), (cx + 55, cy + 20), (cx + 70, cy - 5)], (120, 60, 180), 7
+                )
             elif icon == "speed":
                 ic.circle(cx, cy, 62, (220, 40, 40))
                 ic.circle(cx, cy, 47, WHITE)
                 ic.text(cx, cy + 2, "30", 46, BLACK, anchor="mm")
             else:
-                ic.poly([(cx - 40, cy - 30), (cx + 40, cy - 30), (cx + 32, cy + 62), (cx - 32, cy + 62)],
-                        (60, 130, 90))
+                ic.poly([(cx - 40, cy - 30), (cx + 40, cy - 30), (cx + 32, cy + 62), (cx - 32, cy + 62)], (60, 130, 90))
                 ic.rect(cx - 48, cy - 44, cx + 48, cy - 30, (50, 110, 76), r=4)
                 for q in range(3):
                     ic.rect(cx - 20 + q * 20 - 3, cy - 18, cx - 20 + q * 20 + 3, cy + 50, (50, 110, 76), r=2)
@@ -1382,8 +1601,14 @@ class MeetingScene:
         paste(f, clock_hands(int(ang) % 360), 1640 - 80, 190 - 80)
         # map pins drop onto the board
         x0, y0, x1, y1 = self.BOARD
-        for i, (px, py, t0) in enumerate(((x0 + 230, y0 + 120, 30.4), (x0 + 480, y0 + 200, 31.1),
-                                          (x0 + 690, y0 + 250, 31.8), (x0 + 90, y0 + 150, 32.5))):
+        for _i, (px, py, t0) in enumerate(
+            (
+                (x0 + 230, y0 + 120, 30.4),
+                (x0 + 480, y0 + 200, 31.1),
+                (x0 + 690, y0 + 250, 31.8),
+                (x0 + 90, y0 + 150, 32.5),
+            )
+        ):
             if t >= t0:
                 drop = (1 - ease_out(prog(t, t0, t0 + 0.4))) * 60
                 paste(f, self.map_pin, px - 22, py - 58 - drop, prog(t, t0, t0 + 0.2))
@@ -1414,22 +1639,23 @@ class MeetingScene:
         return f
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def clock_hands(angle: int):
     c = Canvas(160, 160)
     cx = cy = 80
-    c.line([(cx, cy), (cx + 34 * math.sin(math.radians(300)), cy - 34 * math.cos(math.radians(300)))],
-           (52, 58, 70), 7)
-    c.line([(cx, cy), (cx + 52 * math.sin(math.radians(60)), cy - 52 * math.cos(math.radians(60)))],
-           (52, 58, 70), 5)
+    c.line([(cx, cy), (cx + 34 * math.sin(math.radians(300)), cy - 34 * math.cos(math.radians(300)))], (52, 58, 70), 7)
+    c.line([(cx, cy), (cx + 52 * math.sin(math.radians(60)), cy - 52 * math.cos(math.radians(60)))], (52, 58, 70), 5)
     a = math.radians(angle)
-    c.line([(cx - 10 * math.sin(a), cy + 10 * math.cos(a)), (cx + 60 * math.sin(a), cy - 60 * math.cos(a))],
-           (220, 60, 60), 2.5)
+    c.line(
+        [(cx - 10 * math.sin(a), cy + 10 * math.cos(a)), (cx + 60 * math.sin(a), cy - 60 * math.cos(a))],
+        (220, 60, 60),
+        2.5,
+    )
     c.circle(cx, cy, 6, (220, 60, 60))
     return c.image()
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def steam_sprite(q: int):
     c = Canvas(60, 110)
     for j, dx in enumerate((22, 38)):
@@ -1444,6 +1670,7 @@ def steam_sprite(q: int):
 
 class BusScene:
     """4: a community surgery on a Neighbourhood Beat Bus, which drives in and stops."""
+
     BUS_Y = 446
     BUS_X0, BUS_X1 = 2010, 560
     T_IN0, T_IN1 = 39.9, 44.6
@@ -1542,8 +1769,10 @@ class BusScene:
                 paste(f, self.pshadow, ox - 55, 918)
                 put_stander(f, "officer", 3.0, ox, 930, arm_l=arm_l, talk=talk)
         # two residents walk over from the left and stop to chat
-        for name, k, x_end, t0, t1, fy in (("resident1", 2.9, 330, 46.4, 49.6, 940),
-                                             ("resident2", 2.8, 170, 47.0, 50.2, 925)):
+        for name, k, x_end, t0, t1, fy in (
+            ("resident1", 2.9, 330, 46.4, 49.6, 940),
+            ("resident2", 2.8, 170, 47.0, 50.2, 925),
+        ):
             if t < t0:
                 continue
             u = prog(t, t0, t1)
@@ -1559,7 +1788,7 @@ class BusScene:
         return f
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def bus_body(door_open: float = 0.0):
     """The Neighbourhood Beat Bus, facing left, 1200x470 (wheels drawn separately)."""
     w, h = 1200, 470
@@ -1634,6 +1863,7 @@ def notification(title: str, body: str) -> Image.Image:
 
 class PhoneScene:
     """5: a phone receives "Talking" community messages."""
+
     PX, PY = 1090, 100  # phone top-left
     PW, PH = 470, 1010
 
@@ -1655,20 +1885,26 @@ class PhoneScene:
         mask.rect(0, 0, self.PW - 32, self.PH - 32, WHITE, r=50)
         scr_img = scr.image()
         scr_img.putalpha(mask.image().getchannel("A"))
-        p.img.alpha_composite(scr_img.resize((scr_img.width * SS, scr_img.height * SS), Image.NEAREST),
-                              (round((ox + 16) * SS), 16 * SS))
+        p.img.alpha_composite(
+            scr_img.resize((scr_img.width * SS, scr_img.height * SS), Image.NEAREST), (round((ox + 16) * SS), 16 * SS)
+        )
         p.rect(ox + self.PW / 2 - 60, 28, ox + self.PW / 2 + 60, 52, (30, 32, 40), r=12)
         p.text(ox + self.PW / 2, 150, "10:42", 96, NAVY, anchor="mm")
         p.text(ox + self.PW / 2, 226, "Saturday 14 June", 28, (80, 90, 110), False, anchor="mm")
         self.phone = p.image()
         self.phone_ox = ox
         self.notes = [
-            (55.3, notification("Beat Bus this Saturday",
-                                "Meet your neighbourhood team in Market Square, 10am to 2pm.")),
-            (59.5, notification("Appeal for information",
-                                "Have you seen a red bike taken from Elm Road? Please get in touch.")),
-            (61.4, notification("Crime alert",
-                                "Car break-ins reported nearby. Please lock up and hide valuables.")),
+            (
+                55.3,
+                notification("Beat Bus this Saturday", "Meet your neighbourhood team in Market Square, 10am to 2pm."),
+            ),
+            (
+                59.5,
+                notification(
+                    "Appeal for information", "Have you seen a red bike taken from Elm Road? Please get in touch."
+                ),
+            ),
+            (61.4, notification("Crime alert", "Car break-ins reported nearby. Please lock up and hide valuables.")),
         ]
         self.title = text_sprite("Talking", 130, WHITE)
         self.sub = text_sprite("Community messaging", 50, (220, 240, 245), bold=False)
@@ -1683,8 +1919,9 @@ class PhoneScene:
         a2 = ease_out(prog(t, 54.8, 55.4))
         paste(f, self.sub, 146 - 60 * (1 - a2), 400, a2)
         for i, t0 in enumerate((59.7, 60.3, 60.9)):
-            put_popped(f, self.chips[i], 146 + [0, 160, 360][i] + self.chips[i].width / 2, 560
-                       + self.chips[i].height, t, t0)
+            put_popped(
+                f, self.chips[i], 146 + [0, 160, 360][i] + self.chips[i].width / 2, 560 + self.chips[i].height, t, t0
+            )
         put_popped(f, self.button, 146 + self.button.width / 2, 780, t, 56.2)
         # phone: a gentle sway, and a buzz when a message arrives
         dx = 0.0
@@ -1760,8 +1997,7 @@ class EndCardScene:
         self.find = text_sprite("Find your local team at", 60, WHITE, bold=False)
         self.url_full = T.WEBSITE
         self.url_w = text_width(T.WEBSITE, 84)
-        self.strap = text_sprite("Your neighbourhood policing team: here for you", 50, (220, 230, 245),
-                                 bold=False)
+        self.strap = text_sprite("Your neighbourhood policing team: here for you", 50, (220, 230, 245), bold=False)
         st = Canvas(W + 200, 30)
         battenburg(st, 0, 0, W + 200, 30, rows=2, cols=int((W + 200) / 15))
         self.strip = st.image()
@@ -1820,19 +2056,68 @@ def scene_at(scenes, t):
 
 def render_video(out: Path, scenes, audio: Path | None) -> None:
     """Render every frame, pipe RGB to x264 (fixed threads: repeatable output)."""
-    cmd = ["ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error", "-y",
-           "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{W}x{H}", "-r", str(FPS), "-i", "-"]
+    cmd = [
+        "ffmpeg",
+        "-nostdin",
+        "-hide_banner",
+        "-loglevel",
+        "error",
+        "-y",
+        "-f",
+        "rawvideo",
+        "-pix_fmt",
+        "rgb24",
+        "-s",
+        f"{W}x{H}",
+        "-r",
+        str(FPS),
+        "-i",
+        "-",
+    ]
     if audio:
         cmd += ["-i", str(audio)]
     cmd += ["-map", "0:v"] + (["-map", "1:a", "-c:a", "copy"] if audio else [])
-    cmd += ["-vf", "scale=out_color_matrix=bt709:out_range=tv:flags=bicubic+accurate_rnd+full_chroma_int,"
-                   "format=yuv420p",
-            "-c:v", "libx264", "-preset", "slow", "-tune", "animation", "-crf", "29",
-            "-profile:v", "high", "-pix_fmt", "yuv420p", "-g", "50", "-threads", "2",
-            "-color_primaries", "bt709", "-color_trc", "bt709", "-colorspace", "bt709", "-color_range", "tv",
-            "-r", str(FPS),
-            "-map_metadata", "-1", "-fflags", "+bitexact", "-flags:v", "+bitexact",
-            "-metadata:s:a", "language=eng", "-movflags", "+faststart", str(out)]
+    cmd += [
+        "-vf",
+        "scale=out_color_matrix=bt709:out_range=tv:flags=bicubic+accurate_rnd+full_chroma_int,format=yuv420p",
+        "-c:v",
+        "libx264",
+        "-preset",
+        "slow",
+        "-tune",
+        "animation",
+        "-crf",
+        "29",
+        "-profile:v",
+        "high",
+        "-pix_fmt",
+        "yuv420p",
+        "-g",
+        "50",
+        "-threads",
+        "2",
+        "-color_primaries",
+        "bt709",
+        "-color_trc",
+        "bt709",
+        "-colorspace",
+        "bt709",
+        "-color_range",
+        "tv",
+        "-r",
+        str(FPS),
+        "-map_metadata",
+        "-1",
+        "-fflags",
+        "+bitexact",
+        "-flags:v",
+        "+bitexact",
+        "-metadata:s:a",
+        "language=eng",
+        "-movflags",
+        "+faststart",
+        str(out),
+    ]
     proc = subprocess.Popen(cmd, stdin=subprocess.PIPE)
     t_start = time.time()
     try:
@@ -1854,6 +2139,7 @@ def render_video(out: Path, scenes, audio: Path | None) -> None:
 # Main
 # ==========================================================================
 
+
 def probe(path: Path) -> dict:
     proc = run(["ffprobe", "-v", "error", "-show_streams", "-show_format", "-of", "json", str(path)], text=True)
     return json.loads(proc.stdout)
@@ -1861,8 +2147,12 @@ def probe(path: Path) -> dict:
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--only", choices=["text", "audio", "video", "all"], default="all",
-                    help="text: .srt/.po only; audio: text + dubbed mixes; video: text + master; all (default)")
+    ap.add_argument(
+        "--only",
+        choices=["text", "audio", "video", "all"],
+        default="all",
+        help="text: .srt/.po only; audio: text + dubbed mixes; video: text + master; all (default)",
+    )
     ap.add_argument("--frames", help="debug: write PNGs of these times (comma-separated seconds) to /tmp")
     ap.add_argument("--keep", action="store_true", help="keep the temporary work folder")
     args = ap.parse_args(argv)

@@ -11,8 +11,8 @@ import sys
 import click
 
 from pipeline import __version__
-from pipeline.cli.common import run_guarded
 from pipeline.cli.build import build
+from pipeline.cli.common import run_guarded
 from pipeline.cli.doctor import doctor
 from pipeline.cli.init import init
 from pipeline.cli.validate import validate

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import click
 
-from pipeline.build import job
-from pipeline.build.runner import default_jobs
 from pipeline.cli.common import is_terminal, lang_option, project_option
 from pipeline.cli.progress import BuildDisplay, duration_text
+from pipeline.engine import job
+from pipeline.engine.runner import default_jobs
 from pipeline.errors import EnvironmentProblem, FilmpipeError, ValidationFailed
 from pipeline.project import Project, load_project
 from pipeline.validate.findings import Report
@@ -57,16 +57,34 @@ def _stop_on_signals() -> None:
 
 @click.command()
 @project_option
-@click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path), default=None,
-              help="Output folder. Default: dist/ beside film.toml.")
+@click.option(
+    "-o",
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Output folder. Default: dist/ beside film.toml.",
+)
 @lang_option
-@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
-              help="Tasks run at the same time. Default: the number of CPU cores.")
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Tasks run at the same time. Default: the number of CPU cores.",
+)
 @click.option("--force", is_flag=True, help="Render everything again, ignoring the cache.")
 @click.option("--dry-run", is_flag=True, help="List the tasks and whether each would run and why; write nothing.")
 @click.option("--draft", is_flag=True, help="Fast presets and two rungs, for a quick look.")
-def build(project_path: Path | None, out_dir: Path | None, langs: tuple[str, ...] | None, jobs: int | None,
-          force: bool, dry_run: bool, draft: bool) -> None:
+def build(
+    project_path: Path | None,
+    out_dir: Path | None,
+    langs: tuple[str, ...] | None,
+    jobs: int | None,
+    force: bool,
+    dry_run: bool,
+    draft: bool,
+) -> None:
     """Validate the project, then render and publish every output into dist/.
 
     Each video rung is encoded once and shared by every language; finished work is cached
@@ -95,9 +113,10 @@ def build(project_path: Path | None, out_dir: Path | None, langs: tuple[str, ...
     display = BuildDisplay(live=is_terminal())
     runs = len(plan.to_run)
     workers = jobs or default_jobs()
-    click.echo(f"Building {project.film.id} into {out}: {runs} of {len(plan.tasks)} tasks to run"
-               f" ({len(plan.tasks) - runs} up to date), {workers} at a time"
-               + (", draft quality" if draft else "") + ".")
+    click.echo(
+        f"Building {project.film.id} into {out}: {runs} of {len(plan.tasks)} tasks to run"
+        f" ({len(plan.tasks) - runs} up to date), {workers} at a time" + (", draft quality" if draft else "") + "."
+    )
     try:
         outcome = job.execute(plan, out, report, jobs=jobs, on_event=display)
     except FilmpipeError:
@@ -116,16 +135,21 @@ def build(project_path: Path | None, out_dir: Path | None, langs: tuple[str, ...
         click.echo(f"Note: {note}.")
     warnings = report.count("warning")
     status = "published" if outcome.published else "already up to date, left as it was"
-    click.echo(f"Done in {duration_text(outcome.seconds)}: {out} {status}"
-               + (f"; {warnings} warning(s), see the QC report" if warnings else "") + ".")
+    click.echo(
+        f"Done in {duration_text(outcome.seconds)}: {out} {status}"
+        + (f"; {warnings} warning(s), see the QC report" if warnings else "")
+        + "."
+    )
     click.echo(f"Preview page: {out / 'index.html'}")
     click.echo(f"Manifest:     {out / 'manifest.json'}")
 
 
 def _print_plan(plan: job.Plan, out: Path) -> None:
     ctx = plan.context
-    click.echo(f"Plan for {ctx.project.film.id} into {out}: ladder {'/'.join(map(str, ctx.ladder))}, "
-               f"{len(ctx.project.languages)} language(s){', draft quality' if ctx.draft else ''}.")
+    click.echo(
+        f"Plan for {ctx.project.film.id} into {out}: ladder {'/'.join(map(str, ctx.ladder))}, "
+        f"{len(ctx.project.languages)} language(s){', draft quality' if ctx.draft else ''}."
+    )
     width = max(len(t.id) for t in plan.tasks)
     for task in plan.tasks:
         status = plan.statuses[task.id]

@@ -25,5 +25,7 @@ def init(directory: Path, source: str, languages: tuple[str, ...], title: str | 
     written = scaffold(directory, source, languages, title)
     for path in written:
         click.echo(f"wrote {path}")
-    click.echo(f"Next: put the master film at {directory / 'assets' / 'master.mp4'} and the subtitles in "
-               f"{directory / 'subtitles'}, then run 'filmpipe validate -p {directory}'.")
+    click.echo(
+        f"Next: put the master film at {directory / 'assets' / 'master.mp4'} and the subtitles in "
+        f"{directory / 'subtitles'}, then run 'filmpipe validate -p {directory}'."
+    )

@@ -12,7 +12,7 @@ import sys
 import time
 from typing import TextIO
 
-from pipeline.build.runner import Event
+from pipeline.engine.runner import Event
 
 BAR_WIDTH = 28
 REDRAW_EVERY = 0.15
@@ -89,7 +89,7 @@ class BuildDisplay:
             f"[{bar(self.overall)}] {self.overall * 100:5.1f}%  elapsed {duration_text(now - self.started)}"
             f"  left {duration_text(self.eta)}"
         ]
-        for task_id, (title, fraction) in self.running.items():
+        for _task_id, (title, fraction) in self.running.items():
             lines.append(f"  {fraction * 100:5.1f}%  {title}")
         width = max(20, shutil.get_terminal_size((100, 24)).columns - 1)
         lines = [line[:width] for line in lines]  # a wrapped line would break the redraw

@@ -84,9 +84,15 @@ def render_text(report: Report, project_languages: list[tuple[str, str]], strict
     errors, warnings = report.count("error"), report.count("warning")
     languages = _plural(len(project_languages), "language")
     if errors:
-        summary = style(f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')} in {languages}: fix the errors before building.", fg="red", bold=True)
+        summary = style(
+            f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')} in {languages}: fix the errors before building.",
+            fg="red",
+            bold=True,
+        )
     elif warnings and strict:
-        summary = style(f"{_plural(warnings, 'warning')} in {languages}, which --strict counts as failures.", fg="yellow", bold=True)
+        summary = style(
+            f"{_plural(warnings, 'warning')} in {languages}, which --strict counts as failures.", fg="yellow", bold=True
+        )
     elif warnings:
         summary = style(f"No errors, {_plural(warnings, 'warning')} in {languages}: ready to build.", fg="yellow")
     else:
@@ -97,8 +103,14 @@ def render_text(report: Report, project_languages: list[tuple[str, str]], strict
 
 @click.command()
 @project_option
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="text for people; json (the findings contract in DESIGN.md) for tools.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text for people; json (the findings contract in DESIGN.md) for tools.",
+)
 @click.option("--strict", is_flag=True, help="Count warnings as failures (exit 1).")
 @lang_option
 def validate(project_path: Path | None, fmt: str, strict: bool, langs: tuple[str, ...] | None) -> None:

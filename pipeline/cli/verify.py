@@ -10,8 +10,14 @@ from pipeline.publish.verify import verify_dist
 
 @click.command()
 @click.argument("dist", type=click.Path(path_type=Path, file_okay=False))
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="text: one line per problem; json: {ok, hashed, probed, problems: [{file, kind, detail}]}.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text: one line per problem; json: {ok, hashed, probed, problems: [{file, kind, detail}]}.",
+)
 @click.option("--no-probe", is_flag=True, help="Only check sizes and hashes; skip re-probing media with ffprobe.")
 def verify(dist: Path, fmt: str, no_probe: bool) -> None:
     """Check that DIST still holds exactly what its manifest.json lists.
@@ -27,12 +33,18 @@ def verify(dist: Path, fmt: str, no_probe: bool) -> None:
     """
     result = verify_dist(dist, probe=not no_probe)
     if fmt == "json":
-        click.echo(json.dumps({
-            "ok": result.ok,
-            "hashed": result.hashed,
-            "probed": result.probed,
-            "problems": [p.to_json() for p in result.problems],
-        }, ensure_ascii=False, indent=2))
+        click.echo(
+            json.dumps(
+                {
+                    "ok": result.ok,
+                    "hashed": result.hashed,
+                    "probed": result.probed,
+                    "problems": [p.to_json() for p in result.problems],
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
     else:
         for problem in result.problems:
             click.echo(problem.line())
@@ -40,6 +52,8 @@ def verify(dist: Path, fmt: str, no_probe: bool) -> None:
             click.echo(f"OK: {result.hashed} files match {dist / 'manifest.json'} ({result.probed} re-probed).")
         else:
             count = len(result.problems)
-            click.echo(f"{count} problem{'s' if count != 1 else ''} in {dist} ({result.hashed} files hashed, {result.probed} re-probed).")
+            click.echo(
+                f"{count} problem{'s' if count != 1 else ''} in {dist} ({result.hashed} files hashed, {result.probed} re-probed)."
+            )
     if not result.ok:
         raise click.exceptions.Exit(1)

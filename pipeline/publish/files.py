@@ -125,7 +125,7 @@ def checksums_text(root: Path, files: list[str] | tuple[str, ...], relative_to: 
     lines = []
     prefix = relative_to.rstrip("/") + "/" if relative_to else ""
     for rel in sorted(files):
-        name = rel[len(prefix):] if prefix and rel.startswith(prefix) else rel
+        name = rel[len(prefix) :] if prefix and rel.startswith(prefix) else rel
         lines.append(f"{sha256_of(root / rel)}  {name}\n")
     return "".join(lines)
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
-from pipeline.build.model import Artifact, BuildInfo, PlanContext, TaskOutput
+from pipeline.engine.model import Artifact, BuildInfo, PlanContext, TaskOutput
 from pipeline.errors import FilmpipeError
 from pipeline.locales import missing_film_texts, translator
 from pipeline.publish.files import CHECKSUMS_NAME, checksums_text, file_facts, walk_hls
@@ -173,11 +173,19 @@ TOP_LEVEL_ORDER = ("schemaVersion", "film", "build", "poster", "posters", "hls",
 
 def page_entry(staging: Path, name: str) -> dict[str, Any]:
     """A page filmpipe wrote into staging (index.html, report.html), with its size and hash."""
-    return {"url": name, "mimeType": "text/html", **_file(staging, Artifact(kind="page", path=name, mime_type="text/html"))}
+    return {
+        "url": name,
+        "mimeType": "text/html",
+        **_file(staging, Artifact(kind="page", path=name, mime_type="text/html")),
+    }
 
 
 def add_pages(
-    manifest: dict[str, Any], staging: Path, preview: str, report: str, frames: list[Artifact],
+    manifest: dict[str, Any],
+    staging: Path,
+    preview: str,
+    report: str,
+    frames: list[Artifact],
 ) -> dict[str, Any]:
     """The manifest with the preview page, the QC report and its frames listed (hashed once written).
 
@@ -215,14 +223,16 @@ def locale_findings(context: PlanContext) -> list[Finding]:
     findings = []
     for lang in project.languages:
         for name in missing_film_texts(project, lang.code):
-            findings.append(Finding(
-                code="LOCALE_MISSING",
-                severity="warning",
-                language=lang.code,
-                file=project.relative(project.root / "locales" / lang.code / "LC_MESSAGES" / "film.po"),
-                message=f"no {lang.profile.name} translation of the film's {name}; the {project.film.source_language} text is used",
-                hint=f"add the {name} as msgid with its translation as msgstr (not fuzzy) to that catalog",
-            ))
+            findings.append(
+                Finding(
+                    code="LOCALE_MISSING",
+                    severity="warning",
+                    language=lang.code,
+                    file=project.relative(project.root / "locales" / lang.code / "LC_MESSAGES" / "film.po"),
+                    message=f"no {lang.profile.name} translation of the film's {name}; the {project.film.source_language} text is used",
+                    hint=f"add the {name} as msgid with its translation as msgstr (not fuzzy) to that catalog",
+                )
+            )
     return findings
 
 

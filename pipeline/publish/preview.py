@@ -73,11 +73,14 @@ def embed_snippet(manifest: dict[str, Any], language: dict[str, Any]) -> str:
         return ""
     poster = _nearest_poster(manifest, progressive["height"])
     attrs = [
-        "controls", 'preload="metadata"', f'width="{progressive["width"]}"', f'height="{progressive["height"]}"',
+        "controls",
+        'preload="metadata"',
+        f'width="{progressive["width"]}"',
+        f'height="{progressive["height"]}"',
     ]
     if poster:
         attrs.append(f'poster="{escape(poster)}"')
-    lines = [f'<video {" ".join(attrs)}>']
+    lines = [f"<video {' '.join(attrs)}>"]
     lines.append(
         f'  <source src="{escape(progressive["url"])}" '
         f"type='video/mp4; codecs=\"{escape(progressive['codecs'], quote=False)}\"'>"
@@ -96,15 +99,28 @@ def embed_snippet(manifest: dict[str, Any], language: dict[str, Any]) -> str:
 
 
 def _downloads(
-    manifest: dict[str, Any], language: dict[str, Any], labels: dict[str, str], label_lang: dict[str, tuple[str, str]],
+    manifest: dict[str, Any],
+    language: dict[str, Any],
+    labels: dict[str, str],
+    label_lang: dict[str, tuple[str, str]],
 ) -> list[dict[str, Any]]:
     """The picked language's files, then the posters: translated label, technical detail, size."""
     rows = []
 
     def add(url: str, label: str, detail: str, size: int) -> None:
         lang, direction = label_lang[label]
-        rows.append({"url": url, "label": labels[label], "lang": lang, "dir": direction, "detail": detail,
-                     "bytes": size, "name": url.rsplit("/", 1)[-1], "size": human_size(size)})
+        rows.append(
+            {
+                "url": url,
+                "label": labels[label],
+                "lang": lang,
+                "dir": direction,
+                "detail": detail,
+                "bytes": size,
+                "name": url.rsplit("/", 1)[-1],
+                "size": human_size(size),
+            }
+        )
 
     for r in language["renditions"]:
         label = "Captions burned in" if r["kind"] == "open-captions" else "Watch"
@@ -130,45 +146,64 @@ def page_context(manifest: dict[str, Any], project: Project, staging: Path) -> d
         title_lang = own if lang.get("titleTranslated", True) else source_lang
         progressive = next((r for r in lang["renditions"] if r["kind"] == "progressive"), None)
         captioned = next(
-            (r for r in lang["renditions"] if r["kind"] == "open-captions"
-             and (progressive is None or r["height"] == progressive["height"])),
+            (
+                r
+                for r in lang["renditions"]
+                if r["kind"] == "open-captions" and (progressive is None or r["height"] == progressive["height"])
+            ),
             next((r for r in lang["renditions"] if r["kind"] == "open-captions"), None),
         )
         sub = lang.get("subtitles")
         vtt = (staging / sub["url"]).read_text(encoding="utf-8") if sub and (staging / sub["url"]).is_file() else ""
         font = profile_for(lang["code"]).font_family
-        languages.append({
-            "code": lang["code"],
-            "name": lang["name"],
-            "nativeName": lang["nativeName"],
-            "direction": lang["direction"],
-            "title": lang["title"],
-            "description": lang.get("description", ""),
-            "labels": labels,
-            "labelLang": label_lang,
-            "fallbackLabels": fallback,
-            "titleLang": title_lang[0],
-            "titleDir": title_lang[1],
-            "progressive": progressive["url"] if progressive else None,
-            "openCaptions": captioned["url"] if captioned else None,
-            "poster": _nearest_poster(manifest, progressive["height"] if progressive else None),
-            "subtitles": sub["url"] if sub else None,
-            "vtt": vtt,
-            "embed": embed_snippet(manifest, lang),
-            "downloads": _downloads(manifest, lang, labels, label_lang),
-            "font": font if _FONT_NAME.match(font) else None,
-        })
+        languages.append(
+            {
+                "code": lang["code"],
+                "name": lang["name"],
+                "nativeName": lang["nativeName"],
+                "direction": lang["direction"],
+                "title": lang["title"],
+                "description": lang.get("description", ""),
+                "labels": labels,
+                "labelLang": label_lang,
+                "fallbackLabels": fallback,
+                "titleLang": title_lang[0],
+                "titleDir": title_lang[1],
+                "progressive": progressive["url"] if progressive else None,
+                "openCaptions": captioned["url"] if captioned else None,
+                "poster": _nearest_poster(manifest, progressive["height"] if progressive else None),
+                "subtitles": sub["url"] if sub else None,
+                "vtt": vtt,
+                "embed": embed_snippet(manifest, lang),
+                "downloads": _downloads(manifest, lang, labels, label_lang),
+                "font": font if _FONT_NAME.match(font) else None,
+            }
+        )
     return {
         "manifest": manifest,
         "languages": languages,
         "first": languages[0],
         "script_data": {
             "languages": {
-                l["code"]: {k: l[k] for k in (
-                    "code", "direction", "title", "titleLang", "titleDir", "description", "labels", "fallbackLabels",
-                    "progressive",
-                    "openCaptions", "poster", "subtitles", "vtt", "embed",
-                )}
+                l["code"]: {
+                    k: l[k]
+                    for k in (
+                        "code",
+                        "direction",
+                        "title",
+                        "titleLang",
+                        "titleDir",
+                        "description",
+                        "labels",
+                        "fallbackLabels",
+                        "progressive",
+                        "openCaptions",
+                        "poster",
+                        "subtitles",
+                        "vtt",
+                        "embed",
+                    )
+                }
                 for l in languages
             },
             "order": [l["code"] for l in languages],

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from pipeline.build.model import Artifact
+from pipeline.engine.model import Artifact
 from pipeline.project import Project
 from pipeline.publish.preview import environment
 from pipeline.validate.findings import SEVERITIES, Finding, Report
@@ -34,7 +34,13 @@ class LanguageSection:
 
 
 def _sort_key(f: Finding) -> tuple:
-    return (SEVERITIES.index(f.severity) if f.severity in SEVERITIES else 9, f.file or "", f.line or 0, f.cue or 0, f.code)
+    return (
+        SEVERITIES.index(f.severity) if f.severity in SEVERITIES else 9,
+        f.file or "",
+        f.line or 0,
+        f.cue or 0,
+        f.code,
+    )
 
 
 def report_context(
@@ -49,19 +55,22 @@ def report_context(
     sections = []
     for lang in manifest["languages"]:
         audio = lang["audio"]
-        sections.append(LanguageSection(
-            code=lang["code"],
-            name=lang["name"],
-            native_name=lang["nativeName"],
-            direction=lang["direction"],
-            findings=tuple(sorted((f for f in report.findings if f.language == lang["code"]), key=_sort_key)),
-            audio=audio,
-            loudness_ok=audio["integratedLufs"] is None or abs(audio["integratedLufs"] - target_lufs) <= LOUDNESS_TOLERANCE_LU,
-            peak_ok=audio["truePeakDbtp"] is None or audio["truePeakDbtp"] <= target_tp + TRUE_PEAK_TOLERANCE_DB,
-            renditions=tuple(lang["renditions"]),
-            subtitles=lang.get("subtitles"),
-            frames=tuple(sorted((a for a in qc_frames if a.language == lang["code"]), key=lambda a: a.path)),
-        ))
+        sections.append(
+            LanguageSection(
+                code=lang["code"],
+                name=lang["name"],
+                native_name=lang["nativeName"],
+                direction=lang["direction"],
+                findings=tuple(sorted((f for f in report.findings if f.language == lang["code"]), key=_sort_key)),
+                audio=audio,
+                loudness_ok=audio["integratedLufs"] is None
+                or abs(audio["integratedLufs"] - target_lufs) <= LOUDNESS_TOLERANCE_LU,
+                peak_ok=audio["truePeakDbtp"] is None or audio["truePeakDbtp"] <= target_tp + TRUE_PEAK_TOLERANCE_DB,
+                renditions=tuple(lang["renditions"]),
+                subtitles=lang.get("subtitles"),
+                frames=tuple(sorted((a for a in qc_frames if a.language == lang["code"]), key=lambda a: a.path)),
+            )
+        )
     general = tuple(sorted((f for f in report.findings if f.language not in codes), key=_sort_key))
     unassigned = tuple(sorted((a for a in qc_frames if a.language not in codes), key=lambda a: a.path))
     return {

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from pipeline.build.model import BuildInfo, PlanContext, TaskOutput
+from pipeline.engine.model import BuildInfo, PlanContext, TaskOutput
 from pipeline.publish.manifest import (
     MANIFEST_NAME,
     SCHEMA_NAME,

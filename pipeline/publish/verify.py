@@ -120,7 +120,9 @@ class _Verifier:
             self.problem(url, "size", f"{facts.bytes} bytes, manifest.json says {entry['bytes']}")
             return False
         if "sha256" in entry and facts.sha256 != entry["sha256"]:
-            self.problem(url, "changed", f"sha256 is {_short(facts.sha256)}, manifest.json says {_short(entry['sha256'])}")
+            self.problem(
+                url, "changed", f"sha256 is {_short(facts.sha256)}, manifest.json says {_short(entry['sha256'])}"
+            )
             return False
         return True
 
@@ -145,7 +147,11 @@ class _Verifier:
                 continue  # the master playlist (or not a finished media playlist)
             total = sum(float(m) for m in _EXTINF.findall(text))
             if abs(total - duration) > frame + 1e-3:
-                self.problem(rel, "duration", f"its segments last {total:.3f} s but the film lasts {duration:.3f} s (more than one frame apart)")
+                self.problem(
+                    rel,
+                    "duration",
+                    f"its segments last {total:.3f} s but the film lasts {duration:.3f} s (more than one frame apart)",
+                )
 
     def check_hls(self, hls: dict[str, Any], film: dict[str, Any]) -> None:
         master = self.inside(hls["url"])
@@ -167,7 +173,9 @@ class _Verifier:
         if sums_path is None or not sums_path.is_file():
             return
         folder = sums_path.relative_to(self.dist).parent.as_posix()
-        entries = parse_checksums(sums_path.read_text(encoding="utf-8", errors="replace"), "" if folder == "." else folder)
+        entries = parse_checksums(
+            sums_path.read_text(encoding="utf-8", errors="replace"), "" if folder == "." else folder
+        )
         for rel in sorted(entries):
             self.accounted.add(rel)
             path = self.dist / rel
@@ -190,7 +198,11 @@ class _Verifier:
                 self.probed += 1
             return probe_media(self.dist / url)
         except FfmpegError as err:
-            self.problem(url, "unreadable", f"ffprobe cannot read it ({err.stderr_tail.strip().splitlines()[-1:] or ['no message']})")
+            self.problem(
+                url,
+                "unreadable",
+                f"ffprobe cannot read it ({err.stderr_tail.strip().splitlines()[-1:] or ['no message']})",
+            )
             return None
 
     def check_rendition(self, rendition: dict[str, Any], film: dict[str, Any]) -> None:
@@ -198,13 +210,23 @@ class _Verifier:
         facts = self.probe_file(url)
         if facts is None:
             return
-        rate = film.get("frameRate") or (float(facts.video.fps) if facts.video and facts.video.fps else DEFAULT_FRAME_RATE)
+        rate = film.get("frameRate") or (
+            float(facts.video.fps) if facts.video and facts.video.fps else DEFAULT_FRAME_RATE
+        )
         frame = 1.0 / rate
         listed = rendition["durationSeconds"]
         if abs(facts.duration - listed) > frame + 1e-6:
-            self.problem(url, "duration", f"lasts {facts.duration:.3f} s, manifest.json says {listed:.3f} s (more than one frame, {frame:.3f} s, apart)")
+            self.problem(
+                url,
+                "duration",
+                f"lasts {facts.duration:.3f} s, manifest.json says {listed:.3f} s (more than one frame, {frame:.3f} s, apart)",
+            )
         elif abs(listed - film["durationSeconds"]) > frame + 1e-6:
-            self.problem(url, "duration", f"lasts {listed:.3f} s but the film lasts {film['durationSeconds']:.3f} s (more than one frame apart)")
+            self.problem(
+                url,
+                "duration",
+                f"lasts {listed:.3f} s but the film lasts {film['durationSeconds']:.3f} s (more than one frame apart)",
+            )
         for stream in facts.raw.get("streams", []):
             # The container lasts as long as its longest stream: a cut-short video track
             # under a full-length audio track still gives the right file duration.
@@ -214,12 +236,20 @@ class _Verifier:
             except (KeyError, TypeError, ValueError):
                 continue
             if kind in ("video", "audio") and abs(seconds - listed) > frame + 1e-6:
-                self.problem(url, "duration", f"its {kind} stream lasts {seconds:.3f} s, manifest.json says {listed:.3f} s (more than one frame apart)")
+                self.problem(
+                    url,
+                    "duration",
+                    f"its {kind} stream lasts {seconds:.3f} s, manifest.json says {listed:.3f} s (more than one frame apart)",
+                )
         if facts.video is None:
             self.problem(url, "mismatch", "has no video stream")
             return
         if (facts.video.width, facts.video.height) != (rendition["width"], rendition["height"]):
-            self.problem(url, "mismatch", f"is {facts.video.width}x{facts.video.height}, manifest.json says {rendition['width']}x{rendition['height']}")
+            self.problem(
+                url,
+                "mismatch",
+                f"is {facts.video.width}x{facts.video.height}, manifest.json says {rendition['width']}x{rendition['height']}",
+            )
         streams = facts.raw.get("streams", [])
         video = next((s for s in streams if s.get("codec_type") == "video"), {})
         audio = next((s for s in streams if s.get("codec_type") == "audio"), {})
@@ -232,7 +262,11 @@ class _Verifier:
         if facts is None or facts.video is None:
             return
         if (facts.video.width, facts.video.height) != (poster["width"], poster["height"]):
-            self.problem(poster["url"], "mismatch", f"is {facts.video.width}x{facts.video.height}, manifest.json says {poster['width']}x{poster['height']}")
+            self.problem(
+                poster["url"],
+                "mismatch",
+                f"is {facts.video.width}x{facts.video.height}, manifest.json says {poster['width']}x{poster['height']}",
+            )
 
     def check_cues(self, subtitles: dict[str, Any]) -> None:
         text = (self.dist / subtitles["url"]).read_text(encoding="utf-8", errors="replace")
@@ -290,6 +324,7 @@ class _Verifier:
         with ThreadPoolExecutor(max_workers=PROBE_THREADS) as pool:
             for future in [pool.submit(job) for job in jobs]:
                 future.result()
+
 
 def verify_dist(
     dist: Path,

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline import codecs, ffmpeg
-from pipeline.build.model import PlanContext, Task, TaskOutput, TaskRun
+from pipeline.engine.model import PlanContext, Task, TaskOutput, TaskRun
 from pipeline.render.common import fmt_number, master_duration, safe_component, seconds_progress
 
 RECIPE = 2
@@ -72,7 +72,9 @@ def fit_filter(duration: float) -> str:
 
 
 def measure_filter(target_i: float, target_tp: float) -> str:
-    return f"loudnorm=I={fmt_number(target_i)}:TP={fmt_number(target_tp)}:LRA={fmt_number(DEFAULT_LRA)}:print_format=json"
+    return (
+        f"loudnorm=I={fmt_number(target_i)}:TP={fmt_number(target_tp)}:LRA={fmt_number(DEFAULT_LRA)}:print_format=json"
+    )
 
 
 def gain_filter(measured: Loudness, target_i: float, target_tp: float) -> tuple[str, str]:
@@ -98,12 +100,12 @@ def gain_filter(measured: Loudness, target_i: float, target_tp: float) -> tuple[
 
 def parse_ebur128(stderr: str) -> Loudness:
     """The summary the ebur128 filter prints at the end of its run."""
-    summary = stderr[stderr.rfind("Summary:"):]
+    summary = stderr[stderr.rfind("Summary:") :]
     if "Summary:" not in summary:
         raise ValueError("ebur128 printed no summary")
 
     def number(label: str, after: str = "") -> float:
-        part = summary[summary.find(after):] if after else summary
+        part = summary[summary.find(after) :] if after else summary
         match = re.search(rf"{label}:\s+(-?inf|-?[\d.]+)", part)
         return _float(match.group(1)) if match else float("-inf")
 
@@ -175,17 +177,46 @@ def make_audio(run: TaskRun) -> TaskOutput:
     target_tp = float(settings["true_peak_dbtp"])
     source = settings["source"]
     out = run.out / OUTPUT
-    encode = ["-c:a", "aac", "-b:a", BITRATE, "-ar", str(SAMPLE_RATE), "-ac", "2", "-map_metadata", "-1",
-              "-movflags", "+faststart", out.name]
+    encode = [
+        "-c:a",
+        "aac",
+        "-b:a",
+        BITRATE,
+        "-ar",
+        str(SAMPLE_RATE),
+        "-ac",
+        "2",
+        "-map_metadata",
+        "-1",
+        "-movflags",
+        "+faststart",
+        out.name,
+    ]
     if source == "silent":
         ffmpeg.run(
-            ["-f", "lavfi", "-i", f"anullsrc=channel_layout=stereo:sample_rate={SAMPLE_RATE}",
-             "-t", fmt_number(duration), *encode],
-            what="making a silent audio track", cwd=run.out,
+            [
+                "-f",
+                "lavfi",
+                "-i",
+                f"anullsrc=channel_layout=stereo:sample_rate={SAMPLE_RATE}",
+                "-t",
+                fmt_number(duration),
+                *encode,
+            ],
+            what="making a silent audio track",
+            cwd=run.out,
         )
         run.progress(1.0)
-        return TaskOutput(meta={"source": "silent", "integratedLufs": None, "truePeakDbtp": None,
-                                "normalization": "none", "codecs": codecs.AAC_LC, "file": OUTPUT})
+        return TaskOutput(
+            meta={
+                "source": "silent",
+                "integratedLufs": None,
+                "truePeakDbtp": None,
+                "normalization": "none",
+                "codecs": codecs.AAC_LC,
+                "file": OUTPUT,
+            }
+        )
     src = Path(run.task.inputs[0])
     fit = fit_filter(duration)
     before = measure(src, fit)
@@ -208,8 +239,10 @@ def make_audio(run: TaskRun) -> TaskOutput:
             "source": source,
             "integratedLufs": round(after.integrated, 1) if not after.silent else None,
             "truePeakDbtp": round(after.true_peak, 1) if not after.silent else None,
-            "measuredBefore": {"integratedLufs": round(before.integrated, 1) if not before.silent else None,
-                               "truePeakDbtp": round(before.true_peak, 1) if not before.silent else None},
+            "measuredBefore": {
+                "integratedLufs": round(before.integrated, 1) if not before.silent else None,
+                "truePeakDbtp": round(before.true_peak, 1) if not before.silent else None,
+            },
             "normalization": kind,
             "codecs": codecs.from_stream(stream) or codecs.AAC_LC,
             "file": OUTPUT,

@@ -30,7 +30,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from pipeline import codecs, ffmpeg
-from pipeline.build.model import Artifact, PlanContext, Task, TaskOutput, TaskRun
+from pipeline.engine.model import Artifact, PlanContext, Task, TaskOutput, TaskRun
 from pipeline.errors import EnvironmentProblem, ValidationFailed
 from pipeline.fonts import FontFile, font_chain, missing_in_chain
 from pipeline.languages import FONT_PACKAGE, LanguageProfile
@@ -89,7 +89,9 @@ def _describe(ch: str) -> str:
     return f"'{ch}' (U+{ord(ch):04X}{' ' + name if name else ''})"
 
 
-def check_glyphs(cues: tuple[Cue, ...] | list[Cue], profile: LanguageProfile, chain: list[FontFile], shown: str) -> None:
+def check_glyphs(
+    cues: tuple[Cue, ...] | list[Cue], profile: LanguageProfile, chain: list[FontFile], shown: str
+) -> None:
     """Raise ValidationFailed (SUB_GLYPHS) naming the characters no font of the chain can draw."""
     missing: dict[str, int] = {}
     for cue in cues:
@@ -128,8 +130,14 @@ def plan_tasks(context: PlanContext) -> list[Task]:
                 "fonts": [[f.family, f.style] for f in chain],
                 "x264": ladder.x264_args(height, fps, context.draft),
                 "matrix": ladder.input_matrix(context),
-                "look": [ass.RECIPE, ass.MARGIN_SIDE, ass.MARGIN_BOTTOM, ass.OUTLINE_EM, ass.SHADOW_EM,
-                         list(astuple(ass.look_for(lang.profile)))],
+                "look": [
+                    ass.RECIPE,
+                    ass.MARGIN_SIDE,
+                    ass.MARGIN_BOTTOM,
+                    ass.OUTLINE_EM,
+                    ass.SHADOW_EM,
+                    list(astuple(ass.look_for(lang.profile))),
+                ],
             }
             tasks.append(
                 Task(
@@ -171,16 +179,29 @@ def filter_graph(fps: Fraction, width: int, height: int, matrix: str) -> str:
 def burn_argv(master: Path, audio_file: Path, out: Path, settings: dict) -> list[str]:
     fps = Fraction(settings["fps"])
     return [
-        "-i", str(master), "-i", str(audio_file),
-        "-filter_complex", filter_graph(fps, int(settings["width"]), int(settings["height"]), settings["matrix"]),
-        "-map", "[v]", "-map", "1:a:0",
+        "-i",
+        str(master),
+        "-i",
+        str(audio_file),
+        "-filter_complex",
+        filter_graph(fps, int(settings["width"]), int(settings["height"]), settings["matrix"]),
+        "-map",
+        "[v]",
+        "-map",
+        "1:a:0",
         *settings["x264"],
-        "-c:a", "copy",
-        "-map_metadata", "-1",
-        "-metadata:s:v:0", "language=und",
-        "-metadata:s:a:0", f"language={settings['iso639_2']}",
-        "-disposition:a:0", "default",
-        "-movflags", "+faststart",
+        "-c:a",
+        "copy",
+        "-map_metadata",
+        "-1",
+        "-metadata:s:v:0",
+        "language=und",
+        "-metadata:s:a:0",
+        f"language={settings['iso639_2']}",
+        "-disposition:a:0",
+        "default",
+        "-movflags",
+        "+faststart",
         str(out),
     ]
 
@@ -269,8 +290,23 @@ def grab_qc_frames(run: TaskRun) -> TaskOutput:
         name = qc_file_name(code, height, cue.index)
         t = frame_time(cue, fps)
         ffmpeg.run(
-            ["-ss", fmt_number(t), "-i", str(video), "-map", "0:v:0", "-frames:v", "1", "-update", "1",
-             "-f", "image2", "-c:v", "png", str(run.out / name)],
+            [
+                "-ss",
+                fmt_number(t),
+                "-i",
+                str(video),
+                "-map",
+                "0:v:0",
+                "-frames:v",
+                "1",
+                "-update",
+                "1",
+                "-f",
+                "image2",
+                "-c:v",
+                "png",
+                str(run.out / name),
+            ],
             what=f"grabbing a {code} caption frame at {t:.2f} s",
         )
         artifacts.append(

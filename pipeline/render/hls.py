@@ -40,7 +40,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from pipeline import codecs, ffmpeg
-from pipeline.build.model import Artifact, PlanContext, Task, TaskOutput, TaskRun
+from pipeline.engine.model import Artifact, PlanContext, Task, TaskOutput, TaskRun
 from pipeline.render import audio, ladder
 from pipeline.render.common import master_duration, master_fps, safe_component
 from pipeline.subtitles import webvtt
@@ -83,7 +83,7 @@ def plan_tasks(context: PlanContext) -> list[Task]:
                 "segmentSeconds": SEGMENT_SECONDS,
                 "languages": [
                     {"code": code, "name": lang.profile.native_name, "rtl": lang.profile.is_rtl}
-                    for code, lang in zip(codes, langs)
+                    for code, lang in zip(codes, langs, strict=False)
                 ],
                 "source": context.project.film.source_language,
                 "heights": list(context.ladder),
@@ -169,10 +169,30 @@ def segment_stream(source: Path, folder: Path, stream: str, *, fragment_seconds:
     folder.mkdir(parents=True, exist_ok=True)
     frag = ["-frag_type", "duration", "-frag_duration", f"{fragment_seconds:g}"] if fragment_seconds else []
     ffmpeg.run(
-        ["-i", str(source), "-map", f"0:{stream}", "-c", "copy", "-map_metadata", "-1",
-         "-f", "dash", "-seg_duration", str(SEGMENT_SECONDS), *frag,
-         "-use_template", "1", "-use_timeline", "0",
-         "-init_seg_name", INIT, "-media_seg_name", "seg-$Number%05d$.m4s", "ffmpeg.mpd"],
+        [
+            "-i",
+            str(source),
+            "-map",
+            f"0:{stream}",
+            "-c",
+            "copy",
+            "-map_metadata",
+            "-1",
+            "-f",
+            "dash",
+            "-seg_duration",
+            str(SEGMENT_SECONDS),
+            *frag,
+            "-use_template",
+            "1",
+            "-use_timeline",
+            "0",
+            "-init_seg_name",
+            INIT,
+            "-media_seg_name",
+            "seg-$Number%05d$.m4s",
+            "ffmpeg.mpd",
+        ],
         what=what,
         cwd=folder,
     )
@@ -194,8 +214,10 @@ def analyse(folder: Path, rel: str, selector: str, scratch: Path) -> Stream:
         for part in [folder / INIT, *segments]:
             with part.open("rb") as fh:
                 shutil.copyfileobj(fh, out)
-    info = ffmpeg.probe(joined, extra=["-select_streams", selector, "-show_entries",
-                                       "packet=pts_time,dts_time,duration_time,size,pos,flags"])
+    info = ffmpeg.probe(
+        joined,
+        extra=["-select_streams", selector, "-show_entries", "packet=pts_time,dts_time,duration_time,size,pos,flags"],
+    )
     joined.unlink()
     stream = info["streams"][0]
     packets = info.get("packets", [])
@@ -230,8 +252,13 @@ def analyse(folder: Path, rel: str, selector: str, scratch: Path) -> Stream:
             moof = max((o for o, _ in boxes if o <= at), default=0)
             keyframes.append(Keyframe(pts=pts(p), offset=moof, length=at + int(p["size"]) - moof))
         result.append(
-            Segment(name=seg.name, start=bounds[i], duration=max(0.0, end - bounds[i]),
-                    bytes=seg.stat().st_size, keyframes=tuple(sorted(keyframes, key=lambda k: k.pts)))
+            Segment(
+                name=seg.name,
+                start=bounds[i],
+                duration=max(0.0, end - bounds[i]),
+                bytes=seg.stat().st_size,
+                keyframes=tuple(sorted(keyframes, key=lambda k: k.pts)),
+            )
         )
     return Stream(folder=rel, segments=tuple(result), stream=stream)
 
@@ -307,8 +334,11 @@ def subtitle_segments(cues, language: str, rtl: bool, video: Stream) -> list[tup
     that is what X-TIMESTAMP-MAP ties LOCAL 00:00:00.000 to.
     """
     first = video.first_pts
-    mapping = (webvtt.TimestampMap(mpegts=round(first * webvtt.MPEGTS_CLOCK)) if first >= 0
-               else webvtt.TimestampMap(mpegts=0, local=-first))
+    mapping = (
+        webvtt.TimestampMap(mpegts=round(first * webvtt.MPEGTS_CLOCK))
+        if first >= 0
+        else webvtt.TimestampMap(mpegts=0, local=-first)
+    )
     out = []
     for i, seg in enumerate(video.segments):
         start = seg.start - first
@@ -429,8 +459,13 @@ def package_hls(run: TaskRun) -> TaskOutput:
         scratch = Path(tmp)
         for entry in ladder_meta["rungs"]:
             rel = f"video/{int(entry['height'])}"
-            segment_stream(run.dep_dirs[ladder.TASK_ID] / entry["file"], run.out / rel, "v:0",
-                           fragment_seconds=fragment, what=f"segmenting the {entry['height']}p video for HLS")
+            segment_stream(
+                run.dep_dirs[ladder.TASK_ID] / entry["file"],
+                run.out / rel,
+                "v:0",
+                fragment_seconds=fragment,
+                what=f"segmenting the {entry['height']}p video for HLS",
+            )
             stream = analyse(run.out / rel, rel, "v:0", scratch)
             rungs.append(Rung(stream=stream, width=int(stream.stream["width"]), height=int(stream.stream["height"])))
             _write(run.out / rel / MEDIA_PLAYLIST, media_playlist(stream))
@@ -441,7 +476,9 @@ def package_hls(run: TaskRun) -> TaskOutput:
             audio_id = audio.task_id(code)
             rel = f"audio/{code}"
             source = run.dep_dirs[audio_id] / run.dep_meta[audio_id].get("file", audio.OUTPUT)
-            segment_stream(source, run.out / rel, "a:0", fragment_seconds=None, what=f"segmenting the {code} audio for HLS")
+            segment_stream(
+                source, run.out / rel, "a:0", fragment_seconds=None, what=f"segmenting the {code} audio for HLS"
+            )
             stream = analyse(run.out / rel, rel, "a:0", scratch)
             audios.append((lang, stream))
             _write(run.out / rel / MEDIA_PLAYLIST, media_playlist(stream))
@@ -458,15 +495,20 @@ def package_hls(run: TaskRun) -> TaskOutput:
     fps = Fraction(ladder_meta.get("fps") or master_fps(context.master))
     _write(run.out / MASTER, master_playlist(rungs, audios, languages, s["source"], fps))
     run.progress(1.0)
-    artifact = Artifact(kind="hls", path=PUBLISH_TO + MASTER, mime_type=MIME,
-                        duration_seconds=round(master_duration(context.master), 3))
+    artifact = Artifact(
+        kind="hls", path=PUBLISH_TO + MASTER, mime_type=MIME, duration_seconds=round(master_duration(context.master), 3)
+    )
     return TaskOutput(
         artifacts=(artifact,),
         meta={
             "master": MASTER,
             "firstPts": reference.first_pts,
-            "segments": [{"name": seg.name, "start": seg.start, "duration": seg.duration} for seg in reference.segments],
-            "variants": [{"height": r.height, "peakBps": round(r.stream.peak_bps), "averageBps": round(r.stream.average_bps)}
-                         for r in rungs],
+            "segments": [
+                {"name": seg.name, "start": seg.start, "duration": seg.duration} for seg in reference.segments
+            ],
+            "variants": [
+                {"height": r.height, "peakBps": round(r.stream.peak_bps), "averageBps": round(r.stream.average_bps)}
+                for r in rungs
+            ],
         },
     )

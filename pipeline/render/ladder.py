@@ -12,7 +12,7 @@ import math
 from fractions import Fraction
 
 from pipeline import codecs, ffmpeg
-from pipeline.build.model import PlanContext, Task, TaskOutput, TaskRun
+from pipeline.engine.model import PlanContext, Task, TaskOutput, TaskRun
 from pipeline.errors import FilmpipeError
 from pipeline.render.common import master_duration, master_fps, rung_width, seconds_progress
 
@@ -22,13 +22,23 @@ class RenderCheckFailed(FilmpipeError):
 
     exit_code = 3
 
+
 TASK_ID = "ladder"
 RECIPE = 2  # bump when the encode recipe changes: every cached ladder is then re-made
 GOP_SECONDS = 2
 CRF = 21
 # Peak bitrate cap per rung height (kb/s); bufsize is twice the cap. Capped CRF: easy
 # animated scenes take far less, hard ones never exceed the cap.
-MAXRATE_KBPS: dict[int, int] = {2160: 16000, 1440: 9000, 1080: 6000, 720: 3500, 540: 2200, 480: 1600, 360: 1000, 240: 600}
+MAXRATE_KBPS: dict[int, int] = {
+    2160: 16000,
+    1440: 9000,
+    1080: 6000,
+    720: 3500,
+    540: 2200,
+    480: 1600,
+    360: 1000,
+    240: 600,
+}
 
 
 def maxrate_kbps(height: int) -> int:
@@ -49,23 +59,40 @@ def x264_args(height: int, fps: Fraction | float, draft: bool) -> list[str]:
     k = keyint(fps)
     cap = maxrate_kbps(height)
     return [
-        "-c:v", "libx264",
-        "-profile:v", "high",
-        "-pix_fmt", "yuv420p",
-        "-preset", "veryfast" if draft else "medium",
-        "-crf", str(CRF),
-        "-maxrate", f"{cap}k",
-        "-bufsize", f"{cap * 2}k",
-        "-g", str(k),
-        "-keyint_min", str(k),
-        "-sc_threshold", "0",
-        "-flags", "+cgop",
-        "-x264-params", f"keyint={k}:min-keyint={k}:scenecut=0:open-gop=0",
-        "-force_key_frames", f"expr:gte(t,n_forced*{GOP_SECONDS})",
-        "-colorspace", "bt709",
-        "-color_primaries", "bt709",
-        "-color_trc", "bt709",
-        "-color_range", "tv",
+        "-c:v",
+        "libx264",
+        "-profile:v",
+        "high",
+        "-pix_fmt",
+        "yuv420p",
+        "-preset",
+        "veryfast" if draft else "medium",
+        "-crf",
+        str(CRF),
+        "-maxrate",
+        f"{cap}k",
+        "-bufsize",
+        f"{cap * 2}k",
+        "-g",
+        str(k),
+        "-keyint_min",
+        str(k),
+        "-sc_threshold",
+        "0",
+        "-flags",
+        "+cgop",
+        "-x264-params",
+        f"keyint={k}:min-keyint={k}:scenecut=0:open-gop=0",
+        "-force_key_frames",
+        f"expr:gte(t,n_forced*{GOP_SECONDS})",
+        "-colorspace",
+        "bt709",
+        "-color_primaries",
+        "bt709",
+        "-color_trc",
+        "bt709",
+        "-color_range",
+        "tv",
     ]
 
 
@@ -99,8 +126,19 @@ def ladder_argv(context: PlanContext, heights: tuple[int, ...]) -> list[str]:
         )
     argv: list[str] = ["-i", str(context.master.path), "-filter_complex", ";".join(parts)]
     for i, height in enumerate(heights):
-        argv += ["-map", f"[v{i}]", *x264_args(height, fps, context.draft), "-an", "-sn", "-dn",
-                 "-map_metadata", "-1", "-movflags", "+faststart", rung_file(height)]
+        argv += [
+            "-map",
+            f"[v{i}]",
+            *x264_args(height, fps, context.draft),
+            "-an",
+            "-sn",
+            "-dn",
+            "-map_metadata",
+            "-1",
+            "-movflags",
+            "+faststart",
+            rung_file(height),
+        ]
     return argv
 
 
@@ -154,18 +192,27 @@ def encode_ladder(run: TaskRun) -> TaskOutput:
                 f"the {height}p rung lasts {seconds:.3f} s but the master's video lasts {duration:.3f} s",
                 "the master may have changed or be damaged while it was read: run 'filmpipe validate', then build again",
             )
-        rungs.append({
-            "height": int(video["height"]),
-            "width": int(video["width"]),
-            "file": rung_file(height),
-            "codecs": codecs.from_stream(video),
-            "bitrateKbps": round(size * 8 / seconds / 1000) if seconds else None,
-            "maxrateKbps": maxrate_kbps(height),
-        })
+        rungs.append(
+            {
+                "height": int(video["height"]),
+                "width": int(video["width"]),
+                "file": rung_file(height),
+                "codecs": codecs.from_stream(video),
+                "bitrateKbps": round(size * 8 / seconds / 1000) if seconds else None,
+                "maxrateKbps": maxrate_kbps(height),
+            }
+        )
     fps = _master_fps(context)
     run.progress(1.0)
-    return TaskOutput(meta={"rungs": rungs, "fps": str(fps), "fpsFloat": float(fps), "gopSeconds": GOP_SECONDS,
-                            "durationSeconds": duration})
+    return TaskOutput(
+        meta={
+            "rungs": rungs,
+            "fps": str(fps),
+            "fpsFloat": float(fps),
+            "gopSeconds": GOP_SECONDS,
+            "durationSeconds": duration,
+        }
+    )
 
 
 def rung(meta: dict, height: int) -> dict:

@@ -7,7 +7,7 @@ produce the same picture; one decode of that frame feeds every size and format.
 from __future__ import annotations
 
 from pipeline import ffmpeg
-from pipeline.build.model import Artifact, PlanContext, Task, TaskOutput, TaskRun
+from pipeline.engine.model import Artifact, PlanContext, Task, TaskOutput, TaskRun
 from pipeline.render.common import fmt_number, master_duration, master_fps, rung_width
 
 TASK_ID = "poster"
@@ -53,20 +53,34 @@ def poster_argv(master: str, time: float, sizes: list[list[int]]) -> list[str]:
             pix = "yuvj420p" if ext == "jpg" else "yuv420p"
             graph.append(f"[{labels[i]}]scale={width}:{height}:flags=lanczos,setsar=1,format={pix}[o{i}]")
             codec = ["-c:v", "mjpeg", "-q:v", "3"] if ext == "jpg" else ["-c:v", "libwebp", "-quality", "82"]
-            outputs += ["-map", f"[o{i}]", "-frames:v", "1", *codec, "-f", "image2", "-update", "1",
-                        file_name(height, ext)]
+            outputs += [
+                "-map",
+                f"[o{i}]",
+                "-frames:v",
+                "1",
+                *codec,
+                "-f",
+                "image2",
+                "-update",
+                "1",
+                file_name(height, ext),
+            ]
             i += 1
     return ["-ss", fmt_number(time), "-i", master, "-filter_complex", ";".join(graph), *outputs]
 
 
 def make_posters(run: TaskRun) -> TaskOutput:
     s = run.task.settings
-    ffmpeg.run(poster_argv(str(run.context.master.path), float(s["time"]), s["sizes"]),
-               what="making the posters", cwd=run.out)
+    ffmpeg.run(
+        poster_argv(str(run.context.master.path), float(s["time"]), s["sizes"]), what="making the posters", cwd=run.out
+    )
     artifacts = []
     for width, height in s["sizes"]:
         for ext, mime in FORMATS:
-            artifacts.append(Artifact(kind="poster", path=f"posters/{file_name(height, ext)}", mime_type=mime,
-                                      width=width, height=height))
+            artifacts.append(
+                Artifact(
+                    kind="poster", path=f"posters/{file_name(height, ext)}", mime_type=mime, width=width, height=height
+                )
+            )
     run.progress(1.0)
     return TaskOutput(artifacts=tuple(artifacts), meta={"time": s["time"]})

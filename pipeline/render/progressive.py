@@ -6,7 +6,7 @@ Both streams are copied, never re-encoded: this is the "encode once, copy many t
 from __future__ import annotations
 
 from pipeline import codecs, ffmpeg
-from pipeline.build.model import Artifact, PlanContext, Task, TaskOutput, TaskRun
+from pipeline.engine.model import Artifact, PlanContext, Task, TaskOutput, TaskRun
 from pipeline.render import audio, ladder
 from pipeline.render.common import master_duration, safe_component
 
@@ -32,8 +32,7 @@ def plan_tasks(context: PlanContext) -> list[Task]:
                     id=task_id(code, height),
                     title=f"Join {lang.profile.name} audio to the {height}p video",
                     action=join_streams,
-                    settings={"recipe": RECIPE, "language": code, "height": height,
-                              "iso639_2": lang.profile.iso639_2},
+                    settings={"recipe": RECIPE, "language": code, "height": height, "iso639_2": lang.profile.iso639_2},
                     deps=(ladder.TASK_ID, audio.task_id(code)),
                     publish_to=f"video/{code}/",
                     weight=duration * 0.01,
@@ -44,13 +43,26 @@ def plan_tasks(context: PlanContext) -> list[Task]:
 
 def join_argv(video: str, audio_file: str, iso639_2: str, out: str) -> list[str]:
     return [
-        "-i", video, "-i", audio_file,
-        "-map", "0:v:0", "-map", "1:a:0", "-c", "copy",
-        "-map_metadata", "-1",
-        "-metadata:s:v:0", "language=und",
-        "-metadata:s:a:0", f"language={iso639_2}",
-        "-disposition:a:0", "default",
-        "-movflags", "+faststart",
+        "-i",
+        video,
+        "-i",
+        audio_file,
+        "-map",
+        "0:v:0",
+        "-map",
+        "1:a:0",
+        "-c",
+        "copy",
+        "-map_metadata",
+        "-1",
+        "-metadata:s:v:0",
+        "language=und",
+        "-metadata:s:a:0",
+        f"language={iso639_2}",
+        "-disposition:a:0",
+        "default",
+        "-movflags",
+        "+faststart",
         out,
     ]
 
@@ -63,8 +75,11 @@ def join_streams(run: TaskRun) -> TaskOutput:
     video_path = run.dep_dirs[ladder.TASK_ID] / rung["file"]
     audio_path = run.dep_dirs[audio_id] / run.dep_meta[audio_id]["file"]
     name = file_name(lang, height)
-    ffmpeg.run(join_argv(str(video_path), str(audio_path), s["iso639_2"], name),
-               what=f"joining {lang} audio to the {height}p video", cwd=run.out)
+    ffmpeg.run(
+        join_argv(str(video_path), str(audio_path), s["iso639_2"], name),
+        what=f"joining {lang} audio to the {height}p video",
+        cwd=run.out,
+    )
     facts = ffmpeg.probe(run.out / name)
     streams = facts.get("streams", [])
     video = next(x for x in streams if x.get("codec_type") == "video")

@@ -6,7 +6,7 @@ that file: a changed translation re-makes exactly its own WebVTT, HLS and captio
 
 from __future__ import annotations
 
-from pipeline.build.model import Artifact, PlanContext, Task, TaskOutput, TaskRun
+from pipeline.engine.model import Artifact, PlanContext, Task, TaskOutput, TaskRun
 from pipeline.render.common import safe_component
 from pipeline.subtitles import webvtt
 from pipeline.subtitles.reader import load_cues

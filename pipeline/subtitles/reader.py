@@ -94,7 +94,9 @@ def _parse(lines: list[str], state: _Parse) -> None:
     i, n = 0, len(lines)
     while vtt and i < n and not lines[i].strip():
         i += 1
-    if vtt and i < n and lines[i].lstrip().upper().startswith("WEBVTT"):  # the header block ends at the first blank line
+    if (
+        vtt and i < n and lines[i].lstrip().upper().startswith("WEBVTT")
+    ):  # the header block ends at the first blank line
         i += 1
         while i < n and lines[i].strip() and not _timing_like(lines[i]):  # … or where a cue starts without one
             i += 1
@@ -120,8 +122,8 @@ def _parse(lines: list[str], state: _Parse) -> None:
             expected = "a cue identifier or timing line" if vtt else "a cue number or a timing line"
             hint = (
                 "is this text from the cue above, after a blank line? Remove the blank line or give the block a timing line"
-                if state.cues or state.findings else
-                f"a cue starts with {'an optional identifier' if vtt else 'its number'} and a timing line such as "
+                if state.cues or state.findings
+                else f"a cue starts with {'an optional identifier' if vtt else 'its number'} and a timing line such as "
                 "00:00:01,000 --> 00:00:02,500: is this the right file?"
             )
             state.parse_error(
@@ -148,8 +150,9 @@ def _parse(lines: list[str], state: _Parse) -> None:
                 timing_at + 1,
                 f"line {timing_at + 1}: cannot read the timing '{_quote(lines[timing_at])}'"
                 + (": it counts frames (HH:MM:SS:FF), not milliseconds" if frames else ""),
-                "export the subtitles again as SRT, whose times are HH:MM:SS,mmm (milliseconds)" if frames else
-                "write it as HH:MM:SS,mmm --> HH:MM:SS,mmm with minutes and seconds under 60",
+                "export the subtitles again as SRT, whose times are HH:MM:SS,mmm (milliseconds)"
+                if frames
+                else "write it as HH:MM:SS,mmm --> HH:MM:SS,mmm with minutes and seconds under 60",
             )
             continue
         if vtt:
@@ -216,79 +219,134 @@ def read_subtitles(path: Path, language: str, display: str | None = None) -> tup
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
         return None, [
-            Finding("INPUT_MISSING", "error", f"{shown} cannot be read: {reason}",
-                    "check that the file exists and that you may read it", language=language, file=shown)
+            Finding(
+                "INPUT_MISSING",
+                "error",
+                f"{shown} cannot be read: {reason}",
+                "check that the file exists and that you may read it",
+                language=language,
+                file=shown,
+            )
         ]
     other = _other_format(data, None)
     if other:
-        return None, [Finding("SUB_PARSE", "error", f"{shown} is {other[0]}, not an SRT or WebVTT file", other[1],
-                              language=language, file=shown, line=1)]
+        return None, [
+            Finding(
+                "SUB_PARSE",
+                "error",
+                f"{shown} is {other[0]}, not an SRT or WebVTT file",
+                other[1],
+                language=language,
+                file=shown,
+                line=1,
+            )
+        ]
     try:
         decoded = decode(data, language)
     except Undecodable as exc:
         return None, [
-            Finding("SUB_ENCODING", "error", f"{shown} {exc}",
-                    "open it in a text editor and save it as UTF-8", language=language, file=shown)
+            Finding(
+                "SUB_ENCODING",
+                "error",
+                f"{shown} {exc}",
+                "open it in a text editor and save it as UTF-8",
+                language=language,
+                file=shown,
+            )
         ]
     findings: list[Finding] = []
     if decoded.encoding not in ("utf-8", "utf-8-sig"):
         guess = "" if decoded.confident else " (a best guess: check the accented letters)"
         findings.append(
-            Finding("SUB_ENCODING", "warning",
-                    f"{shown} is not UTF-8; it was read as {display_name(decoded.encoding)}{guess}",
-                    "save it as UTF-8 (in Notepad: Save As, Encoding: UTF-8) so every tool reads it alike",
-                    language=language, file=shown)
+            Finding(
+                "SUB_ENCODING",
+                "warning",
+                f"{shown} is not UTF-8; it was read as {display_name(decoded.encoding)}{guess}",
+                "save it as UTF-8 (in Notepad: Save As, Encoding: UTF-8) so every tool reads it alike",
+                language=language,
+                file=shown,
+            )
         )
     # A BOM can also sit mid-file, where two files saved with one were joined together.
     if decoded.mixed_lines:
         lines_shown = ", ".join(map(str, decoded.mixed_lines[:8])) + (" …" if len(decoded.mixed_lines) > 8 else "")
         findings.append(
-            Finding("SUB_ENCODING", "warning",
-                    f"{shown} is UTF-8 except line{'s' if len(decoded.mixed_lines) > 1 else ''} {lines_shown}, "
-                    f"read as {display_name(decoded.mixed_encoding or '?')}",
-                    "the file was edited in two programs or joined from two files: save it again as UTF-8 and "
-                    "check the accented letters on those lines",
-                    language=language, file=shown, line=decoded.mixed_lines[0])
+            Finding(
+                "SUB_ENCODING",
+                "warning",
+                f"{shown} is UTF-8 except line{'s' if len(decoded.mixed_lines) > 1 else ''} {lines_shown}, "
+                f"read as {display_name(decoded.mixed_encoding or '?')}",
+                "the file was edited in two programs or joined from two files: save it again as UTF-8 and "
+                "check the accented letters on those lines",
+                language=language,
+                file=shown,
+                line=decoded.mixed_lines[0],
+            )
         )
     text = decoded.text.replace("\ufeff", "").replace("\x00", "")
     other = _other_format(b"", text)
     if other:
-        return None, findings + [Finding("SUB_PARSE", "error", f"{shown} is {other[0]}, not an SRT or WebVTT file",
-                                         other[1], language=language, file=shown, line=1)]
+        return None, findings + [
+            Finding(
+                "SUB_PARSE",
+                "error",
+                f"{shown} is {other[0]}, not an SRT or WebVTT file",
+                other[1],
+                language=language,
+                file=shown,
+                line=1,
+            )
+        ]
     fmt = _format_of(path, text)
     lines = _NEWLINE.split(text)
     state = _Parse(path, shown, language, fmt)
     _parse(lines, state)
     if not state.cues and _looks_binary(decoded.text):  # no code page to name, no block to quote
-        return None, [Finding("SUB_PARSE", "error", f"{shown} is not a text file: it holds binary data",
-                              "is this the right file? Point film.toml at the subtitles, saved as SRT (plain text)",
-                              language=language, file=shown, line=1)]
+        return None, [
+            Finding(
+                "SUB_PARSE",
+                "error",
+                f"{shown} is not a text file: it holds binary data",
+                "is this the right file? Point film.toml at the subtitles, saved as SRT (plain text)",
+                language=language,
+                file=shown,
+                line=1,
+            )
+        ]
     for cue in state.cues:
         garbled = find_mojibake(cue.text, language)
         if garbled:
             shown_runs = ", ".join(
-                f"'{g.found}'" + (f" (meant '{g.meant}')" if g.meant != "?" else " (characters lost)") for g in garbled[:3]
+                f"'{g.found}'" + (f" (meant '{g.meant}')" if g.meant != "?" else " (characters lost)")
+                for g in garbled[:3]
             )
             more = f" and {len(garbled) - 3} more" if len(garbled) > 3 else ""
             findings.append(
-                Finding("SUB_MOJIBAKE", "error",
-                        f"cue {cue.index} has garbled text: {shown_runs}{more}",
-                        "letters were lost when the file was saved in a code page without them ('?' or '\ufffd' "
-                        "in their place): ask for the file saved as UTF-8, or type the letters again"
-                        if all(g.meant == "?" for g in garbled) else
-                        "the file was once opened with the wrong encoding and saved again: ask for the original "
-                        "file, or replace the garbled letters",
-                        language=language, file=shown, line=cue.line, cue=cue.index, time=cue.start)
+                Finding(
+                    "SUB_MOJIBAKE",
+                    "error",
+                    f"cue {cue.index} has garbled text: {shown_runs}{more}",
+                    "letters were lost when the file was saved in a code page without them ('?' or '\ufffd' "
+                    "in their place): ask for the file saved as UTF-8, or type the letters again"
+                    if all(g.meant == "?" for g in garbled)
+                    else "the file was once opened with the wrong encoding and saved again: ask for the original "
+                    "file, or replace the garbled letters",
+                    language=language,
+                    file=shown,
+                    line=cue.line,
+                    cue=cue.index,
+                    time=cue.start,
+                )
             )
     if not state.cues and not state.findings:
         state.parse_error(1, f"{shown} holds no cues", "is this the right file? A cue is a timing line and its text")
     findings += state.findings
-    findings.sort(key=lambda f: (f.line or 0))
+    findings.sort(key=lambda f: f.line or 0)
     doc = SubtitleDoc(path=path, format=fmt, encoding=decoded.encoding, cues=tuple(state.cues))
     return doc, findings
 
 
-def load_cues(lang: "LanguageConfig", project: "Project") -> SubtitleDoc:
+def load_cues(lang: LanguageConfig, project: Project) -> SubtitleDoc:
     """The cues of one language for the build; ValidationFailed when the file cannot be read."""
     shown = project.relative(lang.subtitles)
     doc, findings = read_subtitles(lang.subtitles, lang.code, shown)

@@ -56,7 +56,7 @@ class MeasureCache:
         self.misses = 0
 
     @classmethod
-    def for_project(cls, project_root: Path) -> "MeasureCache":
+    def for_project(cls, project_root: Path) -> MeasureCache:
         return cls(project_root / CACHE_DIR)
 
     def content_hash(self, path: Path) -> str:

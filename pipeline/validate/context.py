@@ -19,8 +19,6 @@ from pipeline.subtitles.text import clean, plain
 EPSILON = 0.0005  # SRT has millisecond precision: half a millisecond absorbs float rounding, 1 ms counts
 
 
-
-
 _GRAPHEME = regex.compile(r"\X")
 
 

@@ -52,11 +52,17 @@ LATIN_ALPHABETS: dict[str, str] = {
     "en": "éèêëàâäçïîôöüûñæœ",  # loanwords: café, naïve, façade
 }
 # Punctuation that Word and friends put anywhere; neutral evidence for any code page.
-TYPOGRAPHIC = set("\u00a0\u2018\u2019\u201a\u201c\u201d\u201e\u2013\u2014\u2026\u00ab\u00bb\u00b7\u2022\u20ac\u00b0\u00a9\u00ae\u2122")
+TYPOGRAPHIC = set(
+    "\u00a0\u2018\u2019\u201a\u201c\u201d\u201e\u2013\u2014\u2026\u00ab\u00bb\u00b7\u2022\u20ac\u00b0\u00a9\u00ae\u2122"
+)
 
 DISPLAY_NAMES = {
-    "utf-8": "UTF-8", "utf-8-sig": "UTF-8 with BOM", "utf-16": "UTF-16", "utf-16-le": "UTF-16 LE",
-    "utf-16-be": "UTF-16 BE", "utf-32": "UTF-32",
+    "utf-8": "UTF-8",
+    "utf-8-sig": "UTF-8 with BOM",
+    "utf-16": "UTF-16",
+    "utf-16-le": "UTF-16 LE",
+    "utf-16-be": "UTF-16 BE",
+    "utf-32": "UTF-32",
 }
 
 
@@ -131,10 +137,12 @@ def decode(data: bytes, language: str) -> Decoded:
                 return Decoded(data.decode(codec), codec)
             except UnicodeDecodeError as exc:
                 if codec == "utf-8-sig":  # a UTF-8 file with some lines in a legacy code page
-                    mixed = _mixed(data[len(bom):], language)
+                    mixed = _mixed(data[len(bom) :], language)
                     if mixed is not None:
                         return mixed
-                raise Undecodable(f"starts with a {display_name(codec)} byte-order mark but is not {display_name(codec)}") from exc
+                raise Undecodable(
+                    f"starts with a {display_name(codec)} byte-order mark but is not {display_name(codec)}"
+                ) from exc
     utf16 = _utf16_without_bom(data)
     if utf16:
         try:
@@ -171,7 +179,7 @@ def _mixed(data: bytes, language: str) -> Decoded | None:
     if not bad or utf8_non_ascii == 0 or len(bad) > utf8_non_ascii:
         return None
     legacy = _legacy(b"\n".join(lines[n] for n in bad), language)
-    for n, text in zip(bad, legacy.text.split("\n")):
+    for n, text in zip(bad, legacy.text.split("\n"), strict=False):
         decoded[n] = text
     out = []
     for n, text in enumerate(decoded):

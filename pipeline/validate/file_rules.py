@@ -10,8 +10,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from pipeline.languages import profile_for
-from pipeline.subtitles.model import Cue
-from pipeline.subtitles.model import clock
+from pipeline.subtitles.model import Cue, clock
 from pipeline.validate.context import WEB_ADDRESS, Context, Issue
 from pipeline.validate.scripts import MIN_LETTERS_TO_JUDGE, letter_scripts, script_name, urdu_lookalike
 
@@ -85,8 +84,18 @@ def file_script(ctx: Context) -> Iterator[Issue]:
 
 # SUB_LANGUAGE: letters that only one of these Latin-script languages uses (checked lower-cased).
 DISTINCTIVE_LETTERS: dict[str, str] = {
-    "pl": "ąćęłńśźż", "ro": "ășțşţ", "cs": "čďěňřšťů", "hu": "őű", "de": "äöüß", "tr": "ğış",
-    "lt": "ėįųū", "lv": "āēģīķļņū", "es": "ñ¿¡", "pt": "ãõ", "fr": "œ", "is": "ðþ",
+    "pl": "ąćęłńśźż",
+    "ro": "ășțşţ",
+    "cs": "čďěňřšťů",
+    "hu": "őű",
+    "de": "äöüß",
+    "tr": "ğış",
+    "lt": "ėįųū",
+    "lv": "āēģīķļņū",
+    "es": "ñ¿¡",
+    "pt": "ãõ",
+    "fr": "œ",
+    "is": "ðþ",
 }
 LANGUAGE_MIN_LETTERS = 24  # below this a file says too little to name its language
 LANGUAGE_MIN_FOREIGN = 3  # at least this many of another language's own letters …
@@ -101,8 +110,10 @@ def file_language(ctx: Context) -> Iterator[Issue]:
     letters = sum(1 for ch in text if ch.isalpha())
     if letters < LANGUAGE_MIN_LETTERS:
         return
+
     def count(chars: str) -> int:
         return sum(text.count(ch) for ch in chars)
+
     own = count(DISTINCTIVE_LETTERS.get(ctx.base, ""))
     others = {code: count(chars) for code, chars in DISTINCTIVE_LETTERS.items() if code != ctx.base}
     best = max(others, key=others.__getitem__)
@@ -129,7 +140,7 @@ def alignment(ctx: Context) -> Iterator[Issue]:
             f"check that no cues are missing or merged: compare it with the {code} file side by side",
         )
     if len(mine) == len(src):
-        pairs = list(zip(mine, src))
+        pairs = list(zip(mine, src, strict=False))
     else:
         starts = [s.start for s in src]
         pairs = [(c, src[min(range(len(starts)), key=lambda k: abs(starts[k] - c.start))]) for c in mine]

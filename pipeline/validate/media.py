@@ -19,9 +19,9 @@ from pipeline import ffmpeg
 from pipeline.errors import FfmpegError
 from pipeline.probe import MediaFacts, facts_from_json
 from pipeline.project import LanguageConfig, Project
+from pipeline.subtitles.model import clock
 from pipeline.validate.cache import MeasureCache
 from pipeline.validate.findings import Finding
-from pipeline.subtitles.model import clock
 
 MEASURE_VERSION = 1  # bump when what `measure` stores changes
 SILENCE_NOISE_DB = -50  # quieter than this counts as silence …
@@ -64,7 +64,7 @@ class Measure:
         return data
 
     @classmethod
-    def from_json(cls, data: dict) -> "Measure":
+    def from_json(cls, data: dict) -> Measure:
         data = dict(data)
         data["decode_errors"] = tuple(data.get("decode_errors") or ())
         return cls(**data)
@@ -90,7 +90,10 @@ def _analyse(path: Path, has_audio: bool, duration: float, on_progress: Progress
     """One ffmpeg pass: decode every stream, audio through ebur128 and silencedetect."""
     args = ["-loglevel", "level+info", "-i", str(path)]
     if has_audio:
-        args += ["-af", f"ebur128=peak=true:framelog=verbose,silencedetect=noise={SILENCE_NOISE_DB}dB:d={SILENCE_MIN_SECONDS}"]
+        args += [
+            "-af",
+            f"ebur128=peak=true:framelog=verbose,silencedetect=noise={SILENCE_NOISE_DB}dB:d={SILENCE_MIN_SECONDS}",
+        ]
     args += ["-f", "null", "-"]
     report = (lambda done: on_progress(done, duration)) if on_progress else None
     try:
@@ -104,7 +107,7 @@ def _analyse(path: Path, has_audio: bool, duration: float, on_progress: Progress
             errors.append(match.group(1).strip())
     result: dict = {"decode_errors": errors, "decoded_seconds": decoded}
     if has_audio:
-        summary = err[err.rfind("Summary:"):] if "Summary:" in err else ""
+        summary = err[err.rfind("Summary:") :] if "Summary:" in err else ""
         i_match, p_match = _INTEGRATED.search(summary), _PEAK.search(summary)
         result["integrated_lufs"] = _float(i_match.group(1)) if i_match else None
         result["true_peak_dbtp"] = _float(p_match.group(1)) if p_match else None
@@ -182,48 +185,73 @@ def check_master(project: Project, m: Measure) -> tuple[list[Finding], MasterFac
         return Finding(code, severity, message, hint, file=shown)
 
     if m.probe is None:
-        return [finding("MASTER_UNREADABLE", "error", f"the master {shown} cannot be read: {_unreadable_reason(m, path)}",
-                        "is it a complete video file? Export the film again, or point 'master' in film.toml at the right file")], unknown
+        return [
+            finding(
+                "MASTER_UNREADABLE",
+                "error",
+                f"the master {shown} cannot be read: {_unreadable_reason(m, path)}",
+                "is it a complete video file? Export the film again, or point 'master' in film.toml at the right file",
+            )
+        ], unknown
     facts = m.facts(path)
     assert facts is not None
     if facts.video is None:
-        return [finding("MASTER_UNREADABLE", "error", f"the master {shown} has no video stream",
-                        "point 'master' in film.toml at the film itself, not an audio or subtitle file")], unknown
+        return [
+            finding(
+                "MASTER_UNREADABLE",
+                "error",
+                f"the master {shown} has no video stream",
+                "point 'master' in film.toml at the film itself, not an audio or subtitle file",
+            )
+        ], unknown
     video = facts.video
     findings: list[Finding] = []
     truncated = (
-        m.decoded_seconds is not None and facts.duration > 0
+        m.decoded_seconds is not None
+        and facts.duration > 0
         and m.decoded_seconds < facts.duration - TRUNCATION_TOLERANCE
     )
     if m.decode_errors or truncated:
         where = f"decoding stops at {clock(m.decoded_seconds or 0)} of {clock(facts.duration)}; " if truncated else ""
         shown_errors = "; ".join(list(dict.fromkeys(m.decode_errors))[:MAX_ERRORS_SHOWN])
         more = f" ({len(m.decode_errors)} errors in all)" if len(m.decode_errors) > MAX_ERRORS_SHOWN else ""
-        findings.append(finding(
-            "MASTER_DECODE", "error",
-            f"the master {shown} does not decode cleanly: {where}{shown_errors or 'the file ends early'}{more}",
-            "the file is truncated or damaged (an interrupted copy or export?): copy or export it again",
-        ))
+        findings.append(
+            finding(
+                "MASTER_DECODE",
+                "error",
+                f"the master {shown} does not decode cleanly: {where}{shown_errors or 'the file ends early'}{more}",
+                "the file is truncated or damaged (an interrupted copy or export?): copy or export it again",
+            )
+        )
     top = max(project.output.ladder)
     if video.height < top:
-        findings.append(finding(
-            "MASTER_RESOLUTION", "warning",
-            f"the master is {video.width}x{video.height}, smaller than the top ladder rung ({top}p); rungs above {video.height}p are left out",
-            f"use a master of at least {top} lines, or drop the larger rungs from 'ladder' in [output]",
-        ))
+        findings.append(
+            finding(
+                "MASTER_RESOLUTION",
+                "warning",
+                f"the master is {video.width}x{video.height}, smaller than the top ladder rung ({top}p); rungs above {video.height}p are left out",
+                f"use a master of at least {top} lines, or drop the larger rungs from 'ladder' in [output]",
+            )
+        )
     fps = video.fps
     if fps and video.r_fps and abs(float(fps) - float(video.r_fps)) > VFR_TOLERANCE * float(video.r_fps):
-        findings.append(finding(
-            "MASTER_FRAME_RATE", "warning",
-            f"the master has a variable frame rate (average {float(fps):.3f} fps, base {float(video.r_fps):.3f} fps)",
-            "export the master at a constant frame rate (e.g. 25 fps) so subtitle timings and segments line up",
-        ))
+        findings.append(
+            finding(
+                "MASTER_FRAME_RATE",
+                "warning",
+                f"the master has a variable frame rate (average {float(fps):.3f} fps, base {float(video.r_fps):.3f} fps)",
+                "export the master at a constant frame rate (e.g. 25 fps) so subtitle timings and segments line up",
+            )
+        )
     elif fps and not _fps_is_standard(fps):
-        findings.append(finding(
-            "MASTER_FRAME_RATE", "warning",
-            f"the master runs at an unusual {float(fps):.3f} fps",
-            "export it at a standard rate (23.976, 24, 25, 29.97, 30, 50 or 60 fps)",
-        ))
+        findings.append(
+            finding(
+                "MASTER_FRAME_RATE",
+                "warning",
+                f"the master runs at an unusual {float(fps):.3f} fps",
+                "export it at a standard rate (23.976, 24, 25, 29.97, 30, 50 or 60 fps)",
+            )
+        )
     rate = float(fps) if fps else FALLBACK_FPS
     return findings, MasterFacts(rate, facts.duration, True)
 
@@ -233,55 +261,97 @@ def check_audio_levels(m: Measure, *, language: str | None, shown: str, whose: s
     findings: list[Finding] = []
     duration = m.decoded_seconds or (m.facts(Path(shown)).duration if m.probe else 0.0)
     if m.integrated_lufs is None or m.integrated_lufs <= SILENT_LUFS:
-        findings.append(Finding(
-            "AUDIO_SILENCE", "warning", f"{whose} is silent throughout",
-            "is this the right file? Export the mix again with its sound", language=language, file=shown,
-        ))
+        findings.append(
+            Finding(
+                "AUDIO_SILENCE",
+                "warning",
+                f"{whose} is silent throughout",
+                "is this the right file? Export the mix again with its sound",
+                language=language,
+                file=shown,
+            )
+        )
     elif duration and m.silence_seconds > MAX_SILENT_SHARE * duration:
-        findings.append(Finding(
-            "AUDIO_SILENCE", "warning",
-            f"{whose} is silent for {m.silence_seconds:.1f} s of {duration:.1f} s",
-            "check that the whole dub is there (a missing stem or an unfinished export?)", language=language, file=shown,
-        ))
+        findings.append(
+            Finding(
+                "AUDIO_SILENCE",
+                "warning",
+                f"{whose} is silent for {m.silence_seconds:.1f} s of {duration:.1f} s",
+                "check that the whole dub is there (a missing stem or an unfinished export?)",
+                language=language,
+                file=shown,
+            )
+        )
     if m.true_peak_dbtp is not None and m.true_peak_dbtp > 0.0:
-        findings.append(Finding(
-            "AUDIO_CLIPPING", "warning",
-            f"{whose} peaks at {m.true_peak_dbtp:+.1f} dBTP, above 0 dBTP: it clipped before it reached filmpipe",
-            "ask for a mix that peaks below -1 dBTP; normalising cannot undo clipping", language=language, file=shown,
-        ))
+        findings.append(
+            Finding(
+                "AUDIO_CLIPPING",
+                "warning",
+                f"{whose} peaks at {m.true_peak_dbtp:+.1f} dBTP, above 0 dBTP: it clipped before it reached filmpipe",
+                "ask for a mix that peaks below -1 dBTP; normalising cannot undo clipping",
+                language=language,
+                file=shown,
+            )
+        )
     return findings
 
 
 def check_dub(lang: LanguageConfig, m: Measure, master: MasterFacts, shown: str) -> list[Finding]:
     assert lang.audio is not None
     if m.probe is None:
-        return [Finding("AUDIO_UNREADABLE", "error", f"{shown} cannot be read: {_unreadable_reason(m, lang.audio)}",
-                        "export the dub again as M4A/AAC, WAV or MP3", language=lang.code, file=shown)]
+        return [
+            Finding(
+                "AUDIO_UNREADABLE",
+                "error",
+                f"{shown} cannot be read: {_unreadable_reason(m, lang.audio)}",
+                "export the dub again as M4A/AAC, WAV or MP3",
+                language=lang.code,
+                file=shown,
+            )
+        ]
     facts = m.facts(lang.audio)
     assert facts is not None
     if facts.audio is None:
-        return [Finding("AUDIO_UNREADABLE", "error", f"{shown} has no audio stream",
-                        f"point 'audio' in [languages.{lang.code}] at the dubbed mix", language=lang.code, file=shown)]
+        return [
+            Finding(
+                "AUDIO_UNREADABLE",
+                "error",
+                f"{shown} has no audio stream",
+                f"point 'audio' in [languages.{lang.code}] at the dubbed mix",
+                language=lang.code,
+                file=shown,
+            )
+        ]
     findings: list[Finding] = []
     if m.decode_errors:
-        findings.append(Finding(
-            "AUDIO_UNREADABLE", "error",
-            f"{shown} does not decode cleanly: {'; '.join(list(dict.fromkeys(m.decode_errors))[:MAX_ERRORS_SHOWN])}",
-            "the file is truncated or damaged: export or copy it again", language=lang.code, file=shown,
-        ))
+        findings.append(
+            Finding(
+                "AUDIO_UNREADABLE",
+                "error",
+                f"{shown} does not decode cleanly: {'; '.join(list(dict.fromkeys(m.decode_errors))[:MAX_ERRORS_SHOWN])}",
+                "the file is truncated or damaged: export or copy it again",
+                language=lang.code,
+                file=shown,
+            )
+        )
     if master.duration is not None:
         diff = facts.duration - master.duration
         frame = 1 / master.fps
         if abs(diff) > frame:
             severity = "error" if abs(diff) > DURATION_ERROR_SECONDS else "warning"
             way = "longer" if diff > 0 else "shorter"
-            findings.append(Finding(
-                "AUDIO_DURATION", severity,
-                f"{shown} lasts {facts.duration:.2f} s, {abs(diff):.2f} s {way} than the master ({master.duration:.2f} s)",
-                "the dub must run the length of the film: is it for this cut? It is padded or trimmed to fit, which "
-                "can cut off or shift speech" if severity == "warning" else
-                "the dub must run the length of the film: ask for a mix of this cut",
-                language=lang.code, file=shown,
-            ))
+            findings.append(
+                Finding(
+                    "AUDIO_DURATION",
+                    severity,
+                    f"{shown} lasts {facts.duration:.2f} s, {abs(diff):.2f} s {way} than the master ({master.duration:.2f} s)",
+                    "the dub must run the length of the film: is it for this cut? It is padded or trimmed to fit, which "
+                    "can cut off or shift speech"
+                    if severity == "warning"
+                    else "the dub must run the length of the film: ask for a mix of this cut",
+                    language=lang.code,
+                    file=shown,
+                )
+            )
     findings += check_audio_levels(m, language=lang.code, shown=shown, whose=f"the {lang.profile.name} dub {shown}")
     return findings

@@ -22,9 +22,7 @@ from pipeline.validate.scripts import expected_script, script_of
 CODEPAGES = ("cp1252", "cp1250", "latin-1", "cp1256", "iso8859_2")
 _RUN = regex.compile(r"[^\x00-\x7f]{2,}")  # a UTF-8 sequence is at least two bytes
 # Every character some code page above gives to a byte 0x80-0xFF: mojibake is made of these.
-_ENCODABLE = frozenset(
-    bytes([b]).decode(cp, "ignore") for cp in CODEPAGES for b in range(0x80, 0x100)
-) - {""}
+_ENCODABLE = frozenset(bytes([b]).decode(cp, "ignore") for cp in CODEPAGES for b in range(0x80, 0x100)) - {""}
 _NOT_ENCODABLE = regex.compile("[^" + regex.escape("".join(sorted(_ENCODABLE))) + "]+")
 # "Cze??, s?siedzi": a conversion to a code page without those letters wrote '?' for each.
 # A question mark between two letters is never punctuation (web addresses aside).
@@ -55,8 +53,12 @@ def _fits(text: str, script: str, alphabet: str | None = None) -> bool:
         if ch in TYPOGRAPHIC or (cat[0] in "PS" and script_of(ch) == "Zyyy" and ord(ch) < 0x2100):
             has_content = True
         elif cat[0] in "LM" and script_of(ch) == script:
-            if script == "Latn" and alphabet is not None and cat[0] == "L" \
-                    and not ("\u00c0" <= ch <= "\u017f" or ch.lower() in alphabet):
+            if (
+                script == "Latn"
+                and alphabet is not None
+                and cat[0] == "L"
+                and not ("\u00c0" <= ch <= "\u017f" or ch.lower() in alphabet)
+            ):
                 return False
             has_content = True
         elif cat[0] == "M" and script_of(ch) == "Zyyy":

@@ -14,9 +14,8 @@ from dataclasses import dataclass
 import regex
 
 from pipeline import fonts
-from pipeline.subtitles.model import Cue
+from pipeline.subtitles.model import Cue, clock
 from pipeline.subtitles.text import foreign_tags, has_romanian_cedilla
-from pipeline.subtitles.model import clock
 from pipeline.validate.context import EPSILON, Context, Issue, graphemes, short, words
 from pipeline.validate.file_rules import FILE_RULES
 from pipeline.validate.findings import Finding
@@ -134,7 +133,9 @@ def line_count(cue: Cue, ctx: Context) -> Issue | None:
     limit = ctx.lang.limits.max_lines
     count = sum(1 for line in ctx.shown[cue.index].split("\n") if line.strip())
     if count > limit:
-        return Issue(f"cue {cue.index} has {count} lines, over the limit of {limit}", "split it into two cues, or join lines")
+        return Issue(
+            f"cue {cue.index} has {count} lines, over the limit of {limit}", "split it into two cues, or join lines"
+        )
     return None
 
 
@@ -250,8 +251,15 @@ CUE_RULES: tuple[CueRule, ...] = (
 def _finding(code: str, severity: str, issue: Issue, ctx: Context) -> Finding:
     cue = issue.cue
     return Finding(
-        code, severity, issue.message, issue.hint, language=ctx.lang.code, file=ctx.file,
-        line=cue.line if cue else None, cue=cue.index if cue else None, time=cue.start if cue else None,
+        code,
+        severity,
+        issue.message,
+        issue.hint,
+        language=ctx.lang.code,
+        file=ctx.file,
+        line=cue.line if cue else None,
+        cue=cue.index if cue else None,
+        time=cue.start if cue else None,
     )
 
 
@@ -260,13 +268,21 @@ def check_subtitles(ctx: Context) -> list[Finding]:
     findings: list[Finding] = []
     if not ctx.cues:
         return findings
-    if ctx.lang.profile.font_family and fonts.fontconfig_available() and fonts.find_font(ctx.lang.profile.font_family) is None:
-        findings.append(Finding(
-            "SUB_GLYPHS", "error",
-            f"the font '{ctx.lang.profile.font_family}' that burns {ctx.lang.profile.name} captions is not installed",
-            "install it (apt-get install fonts-noto-core) and run 'filmpipe doctor'",
-            language=ctx.lang.code, file=ctx.file,
-        ))
+    if (
+        ctx.lang.profile.font_family
+        and fonts.fontconfig_available()
+        and fonts.find_font(ctx.lang.profile.font_family) is None
+    ):
+        findings.append(
+            Finding(
+                "SUB_GLYPHS",
+                "error",
+                f"the font '{ctx.lang.profile.font_family}' that burns {ctx.lang.profile.name} captions is not installed",
+                "install it (apt-get install fonts-noto-core) and run 'filmpipe doctor'",
+                language=ctx.lang.code,
+                file=ctx.file,
+            )
+        )
     for frule in FILE_RULES:
         for issue in frule.check(ctx):
             findings.append(_finding(frule.code, frule.severity, issue, ctx))

@@ -22,7 +22,13 @@ from pipeline.subtitles.reader import read_subtitles
 from pipeline.validate.cache import MeasureCache
 from pipeline.validate.findings import Finding, Report
 from pipeline.validate.media import (
-    MasterFacts, Measure, FALLBACK_FPS, check_audio_levels, check_dub, check_master, measure,
+    FALLBACK_FPS,
+    MasterFacts,
+    Measure,
+    check_audio_levels,
+    check_dub,
+    check_master,
+    measure,
 )
 from pipeline.validate.rules import Context, check_subtitles
 
@@ -44,15 +50,22 @@ def _missing(project: Project, path: Path, key: str, language: str | None) -> Fi
         what += f", though '{near}' is there (the letter case differs)"
         hint = f"rename '{near}' to '{path.name}', or write '{near}' in {key} in film.toml"
     return Finding(
-        "INPUT_MISSING", "error", f"{shown} ({key} in film.toml) {what}", hint, language=language, file=shown,
+        "INPUT_MISSING",
+        "error",
+        f"{shown} ({key} in film.toml) {what}",
+        hint,
+        language=language,
+        file=shown,
     )
 
 
 def _look_alike(path: Path) -> str | None:
     """A file beside `path` whose name differs only in letter case or Unicode normalisation
     (macOS stores 'ó' as 'o' plus an accent; Windows ignores case): the user sees the same name."""
+
     def key(name: str) -> str:
         return unicodedata.normalize("NFC", name).casefold()
+
     try:
         for entry in path.parent.iterdir():
             if entry.name != path.name and key(entry.name) == key(path.name):
@@ -74,10 +87,12 @@ def _locale_findings(project: Project, lang: LanguageConfig) -> list[Finding]:
         return [Finding("LOCALE_UNREADABLE", "error", exc.message, exc.hint, language=lang.code, file=shown)]
     return [
         Finding(
-            "LOCALE_MISSING", "warning",
+            "LOCALE_MISSING",
+            "warning",
             f"no {lang.profile.name} translation of the film's {what} in {shown}; the {project.source.profile.name} text is used",
             f"add the {what} exactly as in film.toml as a msgid with its translation as msgstr (and no fuzzy flag)",
-            language=lang.code, file=shown,
+            language=lang.code,
+            file=shown,
         )
         for what in missing
     ]
@@ -155,11 +170,16 @@ def validate_project(
         if master.readable and facts is not None:
             shown = project.relative(project.film.master)
             if facts.audio is None:
-                per_lang[source.code].append(Finding(
-                    "AUDIO_UNREADABLE", "error",
-                    f"the master {shown} has no audio stream, and {source.profile.name} takes its audio from the master",
-                    "export the master with its sound mix", language=source.code, file=shown,
-                ))
+                per_lang[source.code].append(
+                    Finding(
+                        "AUDIO_UNREADABLE",
+                        "error",
+                        f"the master {shown} has no audio stream, and {source.profile.name} takes its audio from the master",
+                        "export the master with its sound mix",
+                        language=source.code,
+                        file=shown,
+                    )
+                )
             else:
                 top += check_audio_levels(m, language=None, shown=shown, whose=f"the master's audio ({shown})")
     for lang in project.languages:
@@ -184,8 +204,13 @@ def validate_project(
                     source_doc = doc
                     source_complete = not any(f.code == "SUB_PARSE" for f in read_findings)
                 ctx = Context(
-                    lang=lang, doc=doc, file=shown, fps=master.fps, master_duration=master.duration,
-                    source=None if is_source else source_doc, source_code=project.film.source_language,
+                    lang=lang,
+                    doc=doc,
+                    file=shown,
+                    fps=master.fps,
+                    master_duration=master.duration,
+                    source=None if is_source else source_doc,
+                    source_code=project.film.source_language,
                     source_complete=source_complete,
                     garbled_cues=frozenset(f.cue for f in read_findings if f.code == "SUB_MOJIBAKE" and f.cue),
                 )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections import Counter
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import regex
 
@@ -16,11 +16,31 @@ from pipeline.languages import UnknownLanguage, profile_for
 
 # ISO 15924 code -> Unicode script name, for the scripts filmpipe can name in a message.
 SCRIPTS: dict[str, str] = {
-    "Latn": "Latin", "Arab": "Arabic", "Beng": "Bengali", "Gujr": "Gujarati", "Deva": "Devanagari",
-    "Guru": "Gurmukhi", "Cyrl": "Cyrillic", "Grek": "Greek", "Hebr": "Hebrew", "Taml": "Tamil",
-    "Telu": "Telugu", "Knda": "Kannada", "Mlym": "Malayalam", "Orya": "Oriya", "Sinh": "Sinhala",
-    "Thai": "Thai", "Ethi": "Ethiopic", "Armn": "Armenian", "Geor": "Georgian", "Hani": "Han",
-    "Hira": "Hiragana", "Kana": "Katakana", "Hang": "Hangul", "Thaa": "Thaana", "Syrc": "Syriac",
+    "Latn": "Latin",
+    "Arab": "Arabic",
+    "Beng": "Bengali",
+    "Gujr": "Gujarati",
+    "Deva": "Devanagari",
+    "Guru": "Gurmukhi",
+    "Cyrl": "Cyrillic",
+    "Grek": "Greek",
+    "Hebr": "Hebrew",
+    "Taml": "Tamil",
+    "Telu": "Telugu",
+    "Knda": "Kannada",
+    "Mlym": "Malayalam",
+    "Orya": "Oriya",
+    "Sinh": "Sinhala",
+    "Thai": "Thai",
+    "Ethi": "Ethiopic",
+    "Armn": "Armenian",
+    "Geor": "Georgian",
+    "Hani": "Han",
+    "Hira": "Hiragana",
+    "Kana": "Katakana",
+    "Hang": "Hangul",
+    "Thaa": "Thaana",
+    "Syrc": "Syriac",
 }
 _PATTERNS = {code: regex.compile(rf"\p{{Script={name}}}") for code, name in SCRIPTS.items()}
 
@@ -50,7 +70,7 @@ def script_name(code: str) -> str:
     return SCRIPTS.get(code, code)
 
 
-@lru_cache(maxsize=None)
+@cache
 def expected_script(language: str) -> str:
     try:
         return profile_for(language).script

@@ -46,9 +46,7 @@ GU = ("નમસ્તે, પડોશીઓ!", "તમારી ટીમન�
 def windows_1252(text: str) -> str:
     """UTF-8 text opened as Windows-1252 and saved again as UTF-8 (the bytes Windows-1252 leaves
     undefined become the C1 controls, as Windows' own conversion does)."""
-    return "".join(
-        bytes([b]).decode("cp1252", errors="ignore") or chr(b) for b in text.encode("utf-8")
-    )
+    return "".join(bytes([b]).decode("cp1252", errors="ignore") or chr(b) for b in text.encode("utf-8"))
 
 
 def two(texts: tuple[str, str], **kw) -> str:
@@ -60,12 +58,9 @@ CORPUS: dict[str, str | bytes] = {
     "en__ok_no_cue_numbers.srt": two(EN, numbers=False),
     "pl__ok_crlf_no_final_newline.srt": two(PL, nl="\r\n", final=False),
     "pl__ok_cr_line_ends.srt": two(PL, nl="\r"),
-    "ro__ok_wrong_numbers_extra_blank_lines.srt":
-        f"\n\n7\n{stamp(0.2)} --> {stamp(1.4)}\n{RO[0]}\n\n\n\n7\n{stamp(1.6)} --> {stamp(2.9)}\n{RO[1]}\n\n\n",
-    "pl__ok_dot_millis_without_hours.srt":
-        f"1\n00:00.200 --> 00:01.400\n{PL[0]}\n\n2\n00:01.600 --> 00:02.900\n{PL[1]}\n",
-    "pl__ok_cues_without_blank_lines.srt":
-        f"1\n{stamp(0.2)} --> {stamp(1.4)}\n{PL[0]}\n2\n{stamp(1.6)} --> {stamp(2.9)}\n{PL[1]}\n",
+    "ro__ok_wrong_numbers_extra_blank_lines.srt": f"\n\n7\n{stamp(0.2)} --> {stamp(1.4)}\n{RO[0]}\n\n\n\n7\n{stamp(1.6)} --> {stamp(2.9)}\n{RO[1]}\n\n\n",
+    "pl__ok_dot_millis_without_hours.srt": f"1\n00:00.200 --> 00:01.400\n{PL[0]}\n\n2\n00:01.600 --> 00:02.900\n{PL[1]}\n",
+    "pl__ok_cues_without_blank_lines.srt": f"1\n{stamp(0.2)} --> {stamp(1.4)}\n{PL[0]}\n2\n{stamp(1.6)} --> {stamp(2.9)}\n{PL[1]}\n",
     "gu__ok_utf8_bom.srt": "\ufeff" + two(GU),
     "en__ok_webvtt.vtt": (
         "WEBVTT - neighbourhood policing\n\nNOTE made by hand\nover two lines\n\nSTYLE\n::cue { color: yellow }\n\n"
@@ -80,21 +75,27 @@ CORPUS: dict[str, str | bytes] = {
         (0.1, 2.9, "ক্ষমা করবেন, স্বাস্থ্য কেন্দ্রে যোগাযোগ করুন।"),
     ),
     "pl__ok_web_address_and_names_as_in_source.srt": srt(
-        (*T1, "Beat Bus, PCSO"), (*T2, "police.uk/local"),
+        (*T1, "Beat Bus, PCSO"),
+        (*T2, "police.uk/local"),
     ),
     "en__names_and_web_address.srt": srt(
-        (*T1, "Beat Bus, PCSO"), (*T2, "police.uk/local"),
+        (*T1, "Beat Bus, PCSO"),
+        (*T2, "police.uk/local"),
     ),
     # ---------------------------------------------------------------- encodings
     "pl__SUB_ENCODING_cp1250.srt": two(PL).encode("cp1250"),
     "pl__SUB_ENCODING_iso8859_2.srt": two(PL).encode("iso8859_2"),
     "ro__SUB_ENCODING_cp1250.srt": two(("Bună ziua, vecini!", "Vă ajutăm zilnic.")).encode("cp1250"),
     # Windows-1256 has no Farsi yeh (ی): files made with it carry the Arabic yeh (ي).
-    "ur__SUB_ENCODING_cp1256.srt": two((UR[0].replace("ی", "ي"), UR[1].replace("ی", "ي").replace("۔", "."))).encode("cp1256"),
+    "ur__SUB_ENCODING_cp1256.srt": two((UR[0].replace("ی", "ي"), UR[1].replace("ی", "ي").replace("۔", "."))).encode(
+        "cp1256"
+    ),
     # ISO-8859-16 has ș ț where Windows-1250 has ş ţ: read as Windows-1250 (a best guess); the
     # cedilla letters are the code page's, not the translator's (SUB_RO_DIACRITICS says so).
     "ro__SUB_ENCODING_iso8859_16_comma_letters.srt": two(RO).encode("iso8859_16"),
-    "en__SUB_ENCODING_cp1252_smart_quotes.srt": two(("“Hello,” neighbours.", "It’s your team – meet us…")).encode("cp1252"),
+    "en__SUB_ENCODING_cp1252_smart_quotes.srt": two(("“Hello,” neighbours.", "It’s your team – meet us…")).encode(
+        "cp1252"
+    ),
     "bn__SUB_ENCODING_utf16.srt": two(BN).encode("utf-16"),
     # ---------------------------------------------------------------- mojibake
     "pl__SUB_MOJIBAKE_utf8_read_as_cp1250.srt": two((PL[0].encode().decode("cp1250"), PL[1])),
@@ -109,18 +110,12 @@ CORPUS: dict[str, str | bytes] = {
     # Urdu letter pairs such as 'اپ' re-encode to UTF-8 ('ǁ'): not mojibake in the Polish slot.
     "pl__SUB_SCRIPT_urdu_file.srt": two(UR),
     # ---------------------------------------------------------------- parse
-    "pl__SUB_PARSE_text_after_blank_line.srt":
-        f"1\n{stamp(0.2)} --> {stamp(1.4)}\nCześć,\n\nsąsiedzi!\n\n2\n{stamp(1.6)} --> {stamp(2.9)}\n{PL[1]}\n",
-    "pl__SUB_PARSE_bad_arrow.srt":
-        f"1\n{stamp(0.2)} -> {stamp(1.4)}\n{PL[0]}\n\n2\n{stamp(1.6)} --> {stamp(2.9)}\n{PL[1]}\n",
-    "en__SUB_PARSE_seconds_over_59.srt":
-        f"1\n{stamp(0.2)} --> {stamp(1.4)}\n{EN[0]}\n\n2\n00:00:01,600 --> 00:00:62,900\n{EN[1]}\n",
-    "en__SUB_PARSE_not_a_subtitle_file.srt":
-        "Dear team,\nplease find the translation attached.\nRegards\n",
-    "pl__SUB_PARSE_timing_without_arrow_and_end.srt":
-        f"1\n{stamp(0.2)} --> {stamp(1.4)}\n{PL[0]}\n\n2\n{stamp(1.6)}\n{PL[1]}\n",
-    "en__SUB_PARSE_timecode_with_frames.srt":
-        f"1\n{stamp(0.2)} --> {stamp(1.4)}\n{EN[0]}\n\n2\n00:00:01:15 --> 00:00:02:22\n{EN[1]}\n",
+    "pl__SUB_PARSE_text_after_blank_line.srt": f"1\n{stamp(0.2)} --> {stamp(1.4)}\nCześć,\n\nsąsiedzi!\n\n2\n{stamp(1.6)} --> {stamp(2.9)}\n{PL[1]}\n",
+    "pl__SUB_PARSE_bad_arrow.srt": f"1\n{stamp(0.2)} -> {stamp(1.4)}\n{PL[0]}\n\n2\n{stamp(1.6)} --> {stamp(2.9)}\n{PL[1]}\n",
+    "en__SUB_PARSE_seconds_over_59.srt": f"1\n{stamp(0.2)} --> {stamp(1.4)}\n{EN[0]}\n\n2\n00:00:01,600 --> 00:00:62,900\n{EN[1]}\n",
+    "en__SUB_PARSE_not_a_subtitle_file.srt": "Dear team,\nplease find the translation attached.\nRegards\n",
+    "pl__SUB_PARSE_timing_without_arrow_and_end.srt": f"1\n{stamp(0.2)} --> {stamp(1.4)}\n{PL[0]}\n\n2\n{stamp(1.6)}\n{PL[1]}\n",
+    "en__SUB_PARSE_timecode_with_frames.srt": f"1\n{stamp(0.2)} --> {stamp(1.4)}\n{EN[0]}\n\n2\n00:00:01:15 --> 00:00:02:22\n{EN[1]}\n",
     "pl__SUB_PARSE_binary_file.srt": b"\x89PNG\r\n\x1a\n" + random.Random(1).randbytes(2000),
     # ---------------------------------------------------------------- timing
     "en__SUB_EMPTY.srt": f"1\n{stamp(0.2)} --> {stamp(1.4)}\n{EN[0]}\n\n2\n{stamp(1.6)} --> {stamp(2.9)}\n\n",

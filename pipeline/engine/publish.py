@@ -19,8 +19,8 @@ from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
 from pipeline import ffmpeg
-from pipeline.build.model import Artifact, BuildInfo, PlanContext, Task, TaskOutput
-from pipeline.build.runner import TaskResult
+from pipeline.engine.model import Artifact, BuildInfo, PlanContext, Task, TaskOutput
+from pipeline.engine.runner import TaskResult
 from pipeline.errors import ConfigError, FilmpipeError
 from pipeline.render.common import master_duration, master_fps
 from pipeline.validate.findings import Report

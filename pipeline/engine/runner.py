@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline import ffmpeg
-from pipeline.build.cache import Cache, CacheEntry, Status, TaskKey
-from pipeline.build.model import PlanContext, Task, TaskOutput, TaskRun
+from pipeline.engine.cache import Cache, CacheEntry, Status, TaskKey
+from pipeline.engine.model import PlanContext, Task, TaskOutput, TaskRun
 from pipeline.errors import FilmpipeError
 
 
@@ -121,8 +121,16 @@ def run_tasks(
             if task_id in started_at and task_id not in results:
                 fractions[task_id] = fraction
                 done, eta = overall()
-                emit(Event("progress", by_id[task_id], fraction=fraction, overall=done, eta_seconds=eta,
-                           seconds=time.monotonic() - started_at[task_id]))
+                emit(
+                    Event(
+                        "progress",
+                        by_id[task_id],
+                        fraction=fraction,
+                        overall=done,
+                        eta_seconds=eta,
+                        seconds=time.monotonic() - started_at[task_id],
+                    )
+                )
 
     def ready(task: Task) -> bool:
         return all(d in results for d in task.deps)

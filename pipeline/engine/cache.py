@@ -27,7 +27,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from pipeline.build.model import Artifact, Task, TaskOutput
+from pipeline.engine.model import Artifact, Task, TaskOutput
 from pipeline.hashing import sha256_file
 
 CACHE_DIR = ".filmpipe-cache"
@@ -259,7 +259,7 @@ class Cache:
                 shutil.rmtree(work, ignore_errors=True)
 
     @contextmanager
-    def in_use(self) -> Iterator["Cache"]:
+    def in_use(self) -> Iterator[Cache]:
         """Hold a shared lock on the cache while a build reads and writes it.
 
         Several builds of one project (say into dist/ and into a draft folder) may share the

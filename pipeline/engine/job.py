@@ -16,12 +16,12 @@ from functools import lru_cache
 from pathlib import Path
 
 from pipeline import __version__, ffmpeg
-from pipeline.build import publish as publishing
-from pipeline.build.cache import CACHE_DIR, Cache, Status, TaskKey, build_id
-from pipeline.build.lock import BuildLock
-from pipeline.build.model import BuildInfo, PlanContext, Task
-from pipeline.build.plan import make_context, plan_build
-from pipeline.build.runner import Event, TaskResult, run_tasks
+from pipeline.engine import publish as publishing
+from pipeline.engine.cache import CACHE_DIR, Cache, Status, TaskKey, build_id
+from pipeline.engine.lock import BuildLock
+from pipeline.engine.model import BuildInfo, PlanContext, Task
+from pipeline.engine.plan import make_context, plan_build
+from pipeline.engine.runner import Event, TaskResult, run_tasks
 from pipeline.project import Project
 from pipeline.validate.findings import Report
 
@@ -113,8 +113,9 @@ def execute(
         if repaired:
             notes.append(repaired)
         plan.cache.clean_tmp()
-        results = run_tasks(plan.tasks, plan.context, plan.cache, plan.keys, plan.statuses, jobs=jobs,
-                            on_event=on_event)
+        results = run_tasks(
+            plan.tasks, plan.context, plan.cache, plan.keys, plan.statuses, jobs=jobs, on_event=on_event
+        )
         bid = build_id(plan.keys)
         files = publishing.layout(plan.tasks, results)
         current = (
@@ -132,5 +133,11 @@ def execute(
             publishing.publish(out_dir, plan.tasks, results, plan.context, build, report)
             _remember_published(plan.cache, out_dir, bid)
             plan.cache.prune()
-    return Outcome(out_dir=out_dir, build=build, results=results, published=not current,
-                   seconds=time.monotonic() - started, notes=notes)
+    return Outcome(
+        out_dir=out_dir,
+        build=build,
+        results=results,
+        published=not current,
+        seconds=time.monotonic() - started,
+        notes=notes,
+    )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from pipeline.build.model import PlanContext, Task
+from pipeline.engine.model import PlanContext, Task
 from pipeline.errors import FfmpegError, ValidationFailed
 from pipeline.probe import probe_media
 from pipeline.project import Project

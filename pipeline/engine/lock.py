@@ -31,7 +31,7 @@ class BuildLock:
         self._fd: int | None = None
         self.stale: dict | None = None
 
-    def acquire(self) -> "BuildLock":
+    def acquire(self) -> BuildLock:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd: int | None = None
         try:
@@ -53,8 +53,16 @@ class BuildLock:
                 self.stale = previous
             os.ftruncate(fd, 0)
             os.lseek(fd, 0, os.SEEK_SET)
-            os.write(fd, json.dumps({"pid": os.getpid(), "host": socket.gethostname(),
-                                     "since": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}).encode())
+            os.write(
+                fd,
+                json.dumps(
+                    {
+                        "pid": os.getpid(),
+                        "host": socket.gethostname(),
+                        "since": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                    }
+                ).encode(),
+            )
             self._fd = fd
         except BaseException:  # e.g. Ctrl-C half-way: leave no lock file behind
             if fd is not None and self._fd is None:
@@ -88,7 +96,7 @@ class BuildLock:
         os.close(self._fd)
         self._fd = None
 
-    def __enter__(self) -> "BuildLock":
+    def __enter__(self) -> BuildLock:
         return self.acquire()
 
     def __exit__(self, *exc) -> None:

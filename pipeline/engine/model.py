@@ -63,7 +63,7 @@ class PlanContext:
 class TaskRun:
     """What a task's action sees while it runs."""
 
-    task: "Task"
+    task: Task
     out: Path  # empty folder: write outputs here and nowhere else
     dep_dirs: dict[str, Path]  # finished dependencies' folders, by task id
     dep_meta: dict[str, dict[str, Any]]  # finished dependencies' TaskOutput.meta, by task id
