@@ -36,18 +36,19 @@ LANGUAGE_FONTS: dict[str, str] = {
 # Debian package that carries the font families above.
 FONT_PACKAGE = "fonts-noto-core"
 
-# ISO 639-1 -> ISO 639-2/B, as MP4/Matroska language tags want.
+# ISO 639-1 -> ISO 639-2/T (the terminology codes: `ron`, not the bibliographic `rum`), as the
+# MP4 language box (ISO/IEC 14496-12 via ISO 639-2/T) wants.
 ISO639_2: dict[str, str] = {
     "ar": "ara",
     "bn": "ben",
-    "cs": "cze",
-    "cy": "wel",
-    "de": "ger",
-    "el": "gre",
+    "cs": "ces",
+    "cy": "cym",
+    "de": "deu",
+    "el": "ell",
     "en": "eng",
     "es": "spa",
-    "fa": "per",
-    "fr": "fre",
+    "fa": "fas",
+    "fr": "fra",
     "ga": "gle",
     "gd": "gla",
     "gu": "guj",
@@ -57,23 +58,29 @@ ISO639_2: dict[str, str] = {
     "it": "ita",
     "lt": "lit",
     "lv": "lav",
-    "nl": "dut",
+    "nl": "nld",
     "pa": "pan",
     "pl": "pol",
     "ps": "pus",
     "pt": "por",
-    "ro": "rum",
+    "ro": "ron",
     "ru": "rus",
-    "sk": "slo",
+    "sk": "slk",
     "so": "som",
-    "sq": "alb",
+    "sq": "sqi",
     "ta": "tam",
     "ti": "tir",
     "tr": "tur",
     "uk": "ukr",
     "ur": "urd",
-    "zh": "chi",
+    "zh": "zho",
     "ku": "kur",
+}
+
+# English names a UK public body uses where CLDR's differ (CLDR says "Bangla"; the force and its
+# residents say "Bengali"). film.toml's [languages.X] name / native_name override both.
+UK_ENGLISH_NAMES: dict[str, str] = {
+    "bn": "Bengali",
 }
 
 DEFAULT_MAX_CPS = 17.0
@@ -137,7 +144,7 @@ def profile_for(code: str) -> LanguageProfile:
     """The profile of a BCP 47 language tag that Babel knows."""
     locale = parse_locale(code)
     script = _script_of(locale)
-    name = locale.get_display_name("en") or code
+    name = UK_ENGLISH_NAMES.get(code) or locale.get_display_name("en") or code
     native = locale.get_display_name(locale) or name
     return LanguageProfile(
         code=code,

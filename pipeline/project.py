@@ -97,6 +97,7 @@ class Project:
 
 FILM_KEYS = {"id", "title", "description", "source_language", "master"}
 LANGUAGE_KEYS = {"subtitles", "audio"}
+NAME_KEYS = {"name", "native_name"}  # the language's English and own names, overriding CLDR's
 LIMIT_KEYS = {f.name for f in fields(RuleLimits)}
 OUTPUT_KEYS = {f.name for f in fields(OutputSettings)}
 TOP_KEYS = {"film", "languages", "output"}
@@ -207,7 +208,7 @@ class _Reader:
                 f"'{code}' in {where} is not a BCP 47 language tag that Babel knows",
                 "use a tag such as en, pl, ro, ur, bn, gu",
             ) from None
-        self.check_keys(table, LANGUAGE_KEYS | LIMIT_KEYS, where)
+        self.check_keys(table, LANGUAGE_KEYS | NAME_KEYS | LIMIT_KEYS, where)
         subtitles = self.file(self.string(table, "subtitles", where[1:-1]), "subtitles", where)
         audio_s = self.string(table, "audio", where[1:-1], required=False)
         if is_source and audio_s:
@@ -227,6 +228,13 @@ class _Reader:
             overrides[key] = type(default)(value)
         if overrides:
             profile = replace(profile, limits=replace(limits, **overrides))
+        name = self.string(table, "name", where[1:-1], required=False)
+        native_name = self.string(table, "native_name", where[1:-1], required=False)
+        profile = replace(
+            profile,
+            name=name.strip() if name else profile.name,
+            native_name=native_name.strip() if native_name else profile.native_name,
+        )
         return LanguageConfig(
             code=code,
             subtitles=subtitles,

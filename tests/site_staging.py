@@ -96,6 +96,11 @@ class Fabricated:
     build: BuildInfo
     report: Report
 
+    @property
+    def qc(self) -> Path:
+        """The QC folder beside the staging folder: report.html and qc/*.png (not for the website)."""
+        return self.staging.with_name(f"{self.staging.name}-qc")
+
 
 def probe_codecs(path: Path) -> str:
     streams = ff.probe(path)["streams"]
@@ -205,7 +210,7 @@ def fabricate(root: Path, tiny_media: Path, languages: tuple[str, ...] = LANGS) 
                 ),
             )
         )
-        qc = staging / "qc" / f"{lang}-1.png"
+        qc = root / "staging-qc" / "qc" / f"{lang}-1.png"  # the QC folder beside dist/
         qc.parent.mkdir(parents=True, exist_ok=True)
         run_ffmpeg("-ss", "1", "-i", str(captioned), "-frames:v", "1", str(qc))
         outputs[f"qc/{lang}"] = TaskOutput(
@@ -329,6 +334,10 @@ class Built:
 
     project: Path
     dist: Path
+
+    @property
+    def qc(self) -> Path:
+        return self.dist.with_name(f"{self.dist.name}-qc")
 
 
 def build_project(root: Path, tiny_media: Path) -> Built:

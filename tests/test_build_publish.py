@@ -98,8 +98,8 @@ def test_verification_refuses_an_output_of_the_wrong_length(published, tiny_medi
     change_pl_dub(published, tiny_media)
     real = progressive.join_argv
 
-    def shortened(video, audio_file, iso, out):
-        argv = real(video, audio_file, iso, out)
+    def shortened(video, audio_file, iso, out, title=""):
+        argv = real(video, audio_file, iso, out, title)
         return argv[:-1] + ["-t", "1.5", argv[-1]]
 
     monkeypatch.setattr(progressive, "join_argv", shortened)
@@ -113,8 +113,8 @@ def test_verification_refuses_a_short_video_stream_hidden_behind_full_audio(publ
     change_pl_dub(published, tiny_media)
     real = progressive.join_argv
 
-    def short_video(video, audio_file, iso, out):
-        argv = real(video, audio_file, iso, out)
+    def short_video(video, audio_file, iso, out, title=""):
+        argv = real(video, audio_file, iso, out, title)
         return ["-t", "1.2", *argv]  # an input option: only the video input is cut
 
     monkeypatch.setattr(progressive, "join_argv", short_video)

@@ -53,6 +53,10 @@ def test_the_written_manifest_matches_the_shipped_schema(fabricated_site):
     assert load(dist)["schemaVersion"] == 1
 
 
+# Subschemas that only narrow the values of properties described elsewhere (e.g. "a jpeg's url ends .jpg").
+CONSTRAINT_KEYWORDS = {"allOf", "if", "then", "contains"}
+
+
 def test_every_property_in_the_schema_is_described():
     undescribed = []
 
@@ -65,7 +69,8 @@ def test_every_property_in_the_schema_is_described():
                 if "description" not in sub:
                     undescribed.append(f"$defs/{name}")
             for key, value in node.items():
-                walk(value, f"{where}/{key}")
+                if key not in CONSTRAINT_KEYWORDS:
+                    walk(value, f"{where}/{key}")
         elif isinstance(node, list):
             for i, item in enumerate(node):
                 walk(item, f"{where}/{i}")
@@ -79,8 +84,9 @@ def test_every_property_in_the_schema_is_described():
 def test_every_listed_file_exists_with_its_size_and_hash(fabricated_site):
     dist = fabricated_site.staging
     listed = file_objects(load(dist))
-    # posters, HLS master + checksums, the two pages, and per language one VTT, two videos, one QC frame
-    assert len({o["url"] for o in listed}) == 4 + 2 + 2 + 6 * 4
+    # posters, HLS master + checksums, the preview page, and per language one VTT and two videos
+    # (the QC report and its frames are not in dist/: they go beside it)
+    assert len({o["url"] for o in listed}) == 4 + 2 + 1 + 6 * 3
     for entry in listed:
         data = (dist / entry["url"]).read_bytes()
         assert len(data) == entry["bytes"], entry["url"]
@@ -106,7 +112,8 @@ def test_languages_come_in_project_order_with_cldr_names_and_direction(fabricate
     assert [l["isSource"] for l in manifest["languages"]] == [True] + [False] * (len(codes) - 1)
     for lang in manifest["languages"]:
         locale = Locale.parse(lang["code"])
-        assert lang["name"] == locale.get_display_name("en")
+        # CLDR's English name, except where UK English says otherwise ("Bengali", not CLDR's "Bangla")
+        assert lang["name"] == {"bn": "Bengali"}.get(lang["code"], locale.get_display_name("en"))
         assert lang["nativeName"] == locale.get_display_name(locale)
         assert lang["direction"] == locale.text_direction
     by_code = {l["code"]: l for l in manifest["languages"]}
@@ -122,7 +129,7 @@ def test_titles_come_from_locales_and_fall_back_with_locale_missing(fabricated_s
         assert by_code[code]["title"] == title and by_code[code]["titleTranslated"] is True
     for code in ("ro", "bn", "gu"):
         assert by_code[code]["title"] == source_title and by_code[code]["titleTranslated"] is False
-    report = (dist / "report.html").read_text(encoding="utf-8")
+    report = (fabricated_site.qc / "report.html").read_text(encoding="utf-8")
     for code in ("ro", "bn", "gu"):
         section = report.split(f'id="lang-{code}"', 1)[1].split('<h2 id="lang-', 1)[0]
         assert "LOCALE_MISSING" in section
@@ -216,17 +223,19 @@ def test_hls_checksums_cover_the_whole_playlist_tree(fabricated_site):
 def test_the_same_inputs_give_the_same_manifest_apart_from_created_at(fabricated_site, tmp_path):
     fab = fabricated_site
     again = copy_site(fab, tmp_path)
-    for name in ("manifest.json", "index.html", "report.html", "hls/SHA256SUMS"):
+    for name in ("manifest.json", "index.html", "hls/SHA256SUMS"):
         (again / name).unlink()
     later = replace(fab.build, created_at="2027-01-02T03:04:05Z")
     shuffled = dict(reversed(list(fab.outputs.items())))  # task order must not matter
-    write_site(again, fab.context, shuffled, later, fab.report)
+    qc = tmp_path / "qc"
+    write_site(again, fab.context, shuffled, later, fab.report, qc_staging=qc, dist_href="../staging/")
     first = (fab.staging / "manifest.json").read_text(encoding="utf-8")
     second = (again / "manifest.json").read_text(encoding="utf-8")
     assert second != first
     assert second.replace("2027-01-02T03:04:05Z", CREATED_AT) == first
-    for page in ("index.html", "report.html", "hls/SHA256SUMS"):
+    for page in ("index.html", "hls/SHA256SUMS"):
         assert (again / page).read_bytes() == (fab.staging / page).read_bytes(), page
+    assert (qc / "report.html").read_bytes() == (fab.qc / "report.html").read_bytes()
 
 
 @pytest.mark.parametrize(
@@ -239,7 +248,6 @@ def test_the_same_inputs_give_the_same_manifest_apart_from_created_at(fabricated
         (lambda m: m["languages"][0]["renditions"][0].update(url="video\\en\\en-180.mp4"), "url"),
         (lambda m: m["languages"][1]["renditions"][0].pop("sha256"), "sha256"),
         (lambda m: m["languages"][1].update(direction="right-to-left"), "direction"),
-        (lambda m: m["film"].update(runtime=3), "runtime"),
         (lambda m: m["languages"][1]["renditions"][0].update(codecs="avc1.64001f, mp4a.40.2"), "codecs"),
     ],
 )

@@ -28,7 +28,7 @@ class _Images(HTMLParser):
 
 
 def test_findings_are_listed_under_their_language(fabricated_site):
-    html = (fabricated_site.staging / "report.html").read_text(encoding="utf-8")
+    html = (fabricated_site.qc / "report.html").read_text(encoding="utf-8")
     urdu = section(html, "ur")
     assert "SUB_READING_SPEED" in urdu and "subtitles/ur.srt" in urdu and "line 5" in urdu and "cue 2" in urdu
     assert "SUB_READING_SPEED" not in section(html, "pl")
@@ -37,7 +37,7 @@ def test_findings_are_listed_under_their_language(fabricated_site):
 
 
 def test_loudness_of_every_language_is_shown(fabricated_site):
-    html = (fabricated_site.staging / "report.html").read_text(encoding="utf-8")
+    html = (fabricated_site.qc / "report.html").read_text(encoding="utf-8")
     manifest = json.loads((fabricated_site.staging / "manifest.json").read_text(encoding="utf-8"))
     table = html.split('<h2 id="loudness">', 1)[1].split("</table>", 1)[0]
     rows = table.split("<tr>")[2:]
@@ -48,7 +48,7 @@ def test_loudness_of_every_language_is_shown(fabricated_site):
 
 
 def test_every_rendition_is_listed_with_its_size(fabricated_site):
-    html = (fabricated_site.staging / "report.html").read_text(encoding="utf-8")
+    html = (fabricated_site.qc / "report.html").read_text(encoding="utf-8")
     manifest = json.loads((fabricated_site.staging / "manifest.json").read_text(encoding="utf-8"))
     for lang in manifest["languages"]:
         part = section(html, lang["code"])
@@ -58,7 +58,7 @@ def test_every_rendition_is_listed_with_its_size(fabricated_site):
 
 
 def test_qc_frames_are_shown_as_images_that_exist(fabricated_site):
-    dist = fabricated_site.staging
+    dist = fabricated_site.qc
     parser = _Images()
     parser.feed((dist / "report.html").read_text(encoding="utf-8"))
     sources = sorted(i["src"] for i in parser.images)
@@ -90,7 +90,7 @@ def test_finding_text_is_escaped(fabricated_site):
 
 
 def test_a_real_build_report_shows_every_qc_frame_and_finding(built_site):
-    dist = built_site.dist
+    dist = built_site.qc
     html = (dist / "report.html").read_text(encoding="utf-8")
     parser = _Images()
     parser.feed(html)

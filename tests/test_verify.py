@@ -60,10 +60,10 @@ def test_an_untouched_dist_verifies(dist, capsys):
     assert result["hashed"] == len(listed) + len(hls_tree)
     media = [u for u in listed if u.startswith(("video/", "posters/"))]
     assert result["probed"] == len(media)
-    # nothing in the folder escaped the check: every file is listed, in the HLS tree, or a page/QC file
+    # nothing in the folder escaped the check: every file is listed, in the HLS tree, or the preview page
     on_disk = {p.relative_to(dist).as_posix() for p in dist.rglob("*") if p.is_file()}
     tree = {"hls/" + line.split("  ", 1)[1] for line in hls_tree}
-    assert {"index.html", "report.html"} <= listed and any(u.startswith("qc/") for u in listed)
+    assert "index.html" in listed and "report.html" not in on_disk and not any(u.startswith("qc/") for u in on_disk)
     assert on_disk == listed | tree | {"manifest.json", "manifest.schema.json"}
 
 
@@ -74,9 +74,8 @@ def test_an_untouched_dist_verifies(dist, capsys):
         lambda m: m["languages"][3]["subtitles"]["url"],  # the Urdu WebVTT
         lambda m: m["posters"][-1]["url"],  # a WebP poster
         lambda m: m["preview"]["url"],  # index.html
-        lambda m: m["report"]["frames"][0]["url"],  # a QC frame
     ],
-    ids=["video", "vtt", "poster", "preview", "qc-frame"],
+    ids=["video", "vtt", "poster", "preview"],
 )
 def test_one_changed_byte_is_caught_and_the_file_named(dist, capsys, pick):
     name = pick(json.loads((dist / "manifest.json").read_text(encoding="utf-8")))
@@ -150,7 +149,15 @@ def test_a_duration_more_than_one_frame_off_is_reported(dist, capsys):
     _edit_manifest(dist, lengthen)
     code, lines = verify(dist, capsys, probe=True)
     assert code == 1
-    assert problem_lines(lines) == [l for l in lines if l.startswith("duration") and "video/ro/ro-180.mp4" in l]
+    problems = problem_lines(lines)
+    # the manifest contradicts itself (rendition vs film) and the file contradicts the manifest
+    assert problems == [
+        l
+        for l in lines
+        if (l.startswith("duration") and "video/ro/ro-180.mp4" in l)
+        or (l.startswith("contract") and "languages/2/renditions/0/durationSeconds" in l)
+    ]
+    assert any(l.startswith("duration") for l in problems) and any(l.startswith("contract") for l in problems)
 
 
 def test_a_duration_within_one_frame_is_accepted(dist, capsys):
@@ -267,7 +274,9 @@ def test_a_video_stream_cut_short_under_full_length_audio_is_reported(dist, caps
     _edit_manifest(
         dist,
         lambda m: m["languages"][1]["renditions"][0].update(
-            bytes=target.stat().st_size, sha256=hashlib.sha256(target.read_bytes()).hexdigest()
+            bytes=target.stat().st_size,
+            sha256=hashlib.sha256(target.read_bytes()).hexdigest(),
+            bitrateKbps=round(target.stat().st_size * 8 / 1000 / m["languages"][1]["renditions"][0]["durationSeconds"]),
         ),
     )
     code, lines = verify(dist, capsys, probe=True)

@@ -9,6 +9,7 @@ import click
 from pipeline.cli.common import is_terminal, lang_option, project_option
 from pipeline.cli.progress import BuildDisplay, duration_text
 from pipeline.engine import job
+from pipeline.engine.publish import qc_dir
 from pipeline.engine.runner import default_jobs
 from pipeline.errors import EnvironmentProblem, FilmpipeError, ValidationFailed
 from pipeline.project import Project, load_project
@@ -142,6 +143,7 @@ def build(
     )
     click.echo(f"Preview page: {out / 'index.html'}")
     click.echo(f"Manifest:     {out / 'manifest.json'}")
+    click.echo(f"QC report:    {qc_dir(out) / 'report.html'} (not for the website: upload {out.name}/ only)")
 
 
 def _print_plan(plan: job.Plan, out: Path) -> None:

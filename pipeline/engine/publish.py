@@ -1,5 +1,9 @@
 """Publish: assemble a staging folder beside dist/, verify it, then swap it into place.
 
+dist/ holds only what goes on the website. The QC report and its caption frames go into a
+folder beside it, `<out>-qc/` (`dist-qc/` for `dist/`), staged and swapped the same way, so
+uploading dist/ as a whole never publishes them.
+
 Finished task folders are hard-linked (copied across file systems) into `<out>.staging`
 under each task's `publish_to` prefix; the site (manifest, preview, report) is written
 there; every video and audio output is probed. Only then does the swap happen: `out` is
@@ -26,6 +30,8 @@ from pipeline.render.common import master_duration, master_fps
 from pipeline.validate.findings import Report
 
 VIDEO_SUFFIXES = (".mp4", ".m4v", ".mov", ".m4a")
+QC_PREFIX = "qc/"  # tasks publishing here (caption frames) go to the QC folder, not dist/
+QC_NAMES = frozenset({"report.html", "qc"})  # all a QC folder filmpipe wrote holds
 
 
 class PublishCheckFailed(FilmpipeError):
@@ -42,8 +48,26 @@ def old_path(out_dir: Path) -> Path:
     return out_dir.parent / f"{out_dir.name}.old"
 
 
+def qc_dir(out_dir: Path) -> Path:
+    """The QC folder beside the output folder: `dist-qc/` for `dist/` (report.html, qc/*.png)."""
+    return out_dir.parent / f"{out_dir.name}-qc"
+
+
+def split_files(files: dict[str, Path]) -> tuple[dict[str, Path], dict[str, Path]]:
+    """(files for the website, files for the QC folder): caption frames are not for the website."""
+    site = {rel: src for rel, src in files.items() if not rel.startswith(QC_PREFIX)}
+    qc = {rel: src for rel, src in files.items() if rel.startswith(QC_PREFIX)}
+    return site, qc
+
+
 def recover(out_dir: Path) -> str | None:
     """Repair what an interrupted publish left; returns what was done, if anything."""
+    done = _recover_one(out_dir)
+    _recover_one(qc_dir(out_dir))
+    return done
+
+
+def _recover_one(out_dir: Path) -> str | None:
     done = None
     old, staging = old_path(out_dir), staging_path(out_dir)
     if staging.exists():
@@ -96,15 +120,24 @@ def check_out_dir(out_dir: Path, project_root: Path, ours: bool) -> None:
             f"the output folder {out_dir} holds files filmpipe did not write",
             "choose an empty or new folder with -o, or remove that folder first",
         )
+    qc = qc_dir(out)
+    if qc.exists() and (not qc.is_dir() or any(p.name not in QC_NAMES for p in qc.iterdir())):
+        raise ConfigError(
+            f"the QC folder {qc_dir(out_dir)} (beside the output folder) holds files filmpipe did not write",
+            "move that folder away, or choose another output folder with -o",
+        )
 
 
 def is_current(out_dir: Path, files: dict[str, Path]) -> bool:
-    """True when the output folder already holds exactly these files (same inodes: our links)."""
+    """True when the output folder (and its QC folder) already hold exactly these files (same inodes: our links)."""
     if not out_dir.is_dir():
         return False
-    for rel, source in files.items():
+    site, qc = split_files(files)
+    places = [(out_dir / rel, source) for rel, source in site.items()]
+    places += [(qc_dir(out_dir) / rel, source) for rel, source in qc.items()]
+    for there, source in places:
         try:
-            a, b = (out_dir / rel).stat(), source.stat()
+            a, b = there.stat(), source.stat()
         except OSError:
             return False
         if (a.st_ino, a.st_dev) != (b.st_ino, b.st_dev):
@@ -128,13 +161,14 @@ def assemble(staging: Path, files: dict[str, Path]) -> None:
         _place(source, staging / rel)
 
 
-def verify(staging: Path, context: PlanContext, outputs: dict[str, TaskOutput]) -> None:
+def verify(staging: Path, context: PlanContext, outputs: dict[str, TaskOutput], qc_staging: Path | None = None) -> None:
     """Probe every published video/audio file: readable, the master's duration, expected streams."""
     expected = master_duration(context.master)
     frame = float(1 / master_fps(context.master))
     for task_id, output in outputs.items():
         for artifact in output.artifacts:
-            path = staging / artifact.path
+            home = qc_staging if qc_staging is not None and artifact.path.startswith(QC_PREFIX) else staging
+            path = home / artifact.path
             if not path.is_file():
                 raise PublishCheckFailed(
                     f"task {task_id} lists {artifact.path}, which it did not write", "this is a bug in a render task"
@@ -223,18 +257,27 @@ def publish(
     build: BuildInfo,
     report: Report,
 ) -> Path:
-    """Stage, write the site, verify, swap. On any failure the output folder is left as it was."""
-    files = layout(tasks, results)
+    """Stage, write the site, verify, swap. On any failure the output folder is left as it was.
+
+    The QC folder is swapped right after dist/: both always come from the same build, except
+    after a crash between the two swaps, when the next build replaces the QC folder.
+    """
+    site_files, qc_files = split_files(layout(tasks, results))
     staging = staging_path(out_dir)
+    qc_out = qc_dir(out_dir)
+    qc_staging = staging_path(qc_out)
     try:
-        assemble(staging, files)
+        assemble(staging, site_files)
+        assemble(qc_staging, qc_files)
         outputs = {task_id: result.output for task_id, result in results.items()}
         from pipeline.publish.site import write_site
 
-        write_site(staging, context, outputs, build, report)
-        verify(staging, context, outputs)
+        write_site(staging, context, outputs, build, report, qc_staging=qc_staging, dist_href=f"../{out_dir.name}/")
+        verify(staging, context, outputs, qc_staging)
         swap(staging, out_dir)
+        swap(qc_staging, qc_out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(qc_staging, ignore_errors=True)
         raise
     return out_dir

@@ -27,6 +27,8 @@ SCHEMA_NAME = "manifest.schema.json"
 HLS_MIME = "application/vnd.apple.mpegurl"
 RENDITION_KINDS = ("progressive", "open-captions")  # also their order within a language
 SECONDS_PLACES = 3
+DEFAULT_FRAME_RATE = 25.0
+BITRATE_TOLERANCE = 0.02  # bitrateKbps is rounded: it may differ from bytes/duration by a rounding
 LOUDNESS_PLACES = 1
 
 
@@ -53,6 +55,66 @@ def schema_errors(manifest: Any) -> list[str]:
         where = "/".join(str(p) for p in error.absolute_path) or "(top level)"
         problems.append(f"{where}: {error.message}")
     return problems
+
+
+def contract_errors(manifest: Any) -> list[str]:
+    """What the schema cannot say about a manifest, as 'where: what' lines (empty when it holds).
+
+    Needs no files: unique language codes (BCP 47 ignores case), film.sourceLanguage is the
+    code of the one isSource language, every rendition lasts the film to within one frame, its
+    bitrate agrees with its size and duration, one URL is never two files, the poster is one of
+    the posters. `filmpipe verify` adds what needs the files (sizes, hashes, probes).
+    Assumes the manifest passed the schema (call schema_errors first).
+    """
+    problems: list[str] = []
+    film = manifest.get("film", {})
+    languages = manifest.get("languages", [])
+    seen: dict[str, int] = {}
+    for i, lang in enumerate(languages):
+        key = lang["code"].lower()
+        if key in seen:
+            problems.append(f"languages/{i}/code: '{lang['code']}' is listed twice (also languages/{seen[key]})")
+        seen.setdefault(key, i)
+    sources = [lang["code"] for lang in languages if lang.get("isSource")]
+    if sources and film.get("sourceLanguage") != sources[0]:
+        problems.append(
+            f"film/sourceLanguage: '{film.get('sourceLanguage')}' is not the code of the isSource language ('{sources[0]}')"
+        )
+    if film.get("sourceLanguage", "").lower() not in seen:
+        problems.append(f"film/sourceLanguage: '{film.get('sourceLanguage')}' is not among the languages")
+    duration = float(film.get("durationSeconds", 0))
+    frame = 1.0 / float(film.get("frameRate") or DEFAULT_FRAME_RATE)
+    for i, lang in enumerate(languages):
+        for j, rendition in enumerate(lang.get("renditions", [])):
+            where = f"languages/{i}/renditions/{j}"
+            seconds = float(rendition["durationSeconds"])
+            if abs(seconds - duration) > frame + 1e-6:
+                problems.append(
+                    f"{where}/durationSeconds: {seconds:.3f} s, but the film lasts {duration:.3f} s (more than one frame apart)"
+                )
+            elif seconds > 0:
+                expected = rendition["bytes"] * 8 / 1000 / seconds
+                if abs(rendition["bitrateKbps"] - expected) > max(2.0, expected * BITRATE_TOLERANCE):
+                    problems.append(
+                        f"{where}/bitrateKbps: {rendition['bitrateKbps']} kbit/s, but {rendition['bytes']} bytes over "
+                        f"{seconds:.3f} s is {expected:.0f} kbit/s"
+                    )
+    by_url: dict[str, tuple[Any, Any]] = {}
+    for entry in listed_files(manifest, unique=False):
+        facts = (entry.get("bytes"), entry.get("sha256"))
+        if entry["url"] in by_url and by_url[entry["url"]] != facts:
+            problems.append(f"{entry['url']}: listed twice with different sizes or hashes")
+        by_url.setdefault(entry["url"], facts)
+    poster = manifest.get("poster")
+    posters = manifest.get("posters", [])
+    if isinstance(poster, dict) and posters and not any(p.get("url") == poster.get("url") for p in posters):
+        problems.append(f"poster/url: {poster.get('url')} is not one of the posters")
+    return problems
+
+
+def manifest_errors(manifest: Any) -> list[str]:
+    """Schema problems, then (when the schema holds) contract problems: what the build refuses to publish."""
+    return schema_errors(manifest) or contract_errors(manifest)
 
 
 def dumps(manifest: dict[str, Any]) -> str:
@@ -180,31 +242,17 @@ def page_entry(staging: Path, name: str) -> dict[str, Any]:
     }
 
 
-def add_pages(
-    manifest: dict[str, Any],
-    staging: Path,
-    preview: str,
-    report: str,
-    frames: list[Artifact],
-) -> dict[str, Any]:
-    """The manifest with the preview page, the QC report and its frames listed (hashed once written).
+def add_pages(manifest: dict[str, Any], staging: Path, preview: str) -> dict[str, Any]:
+    """The manifest with the preview page listed (hashed once written).
 
-    The pages hold nothing that depends on this listing (no hashes of themselves, no
-    createdAt), so listing them keeps the manifest deterministic.
+    The page holds nothing that depends on this listing (no hash of itself), so listing it
+    keeps the manifest deterministic. The QC report is not listed: it is not in dist/.
     """
     listed = dict(manifest)
     listed["preview"] = page_entry(staging, preview)
-    qc = []
-    for frame in sorted(frames, key=lambda a: a.path):
-        entry: dict[str, Any] = {"url": frame.path, "mimeType": frame.mime_type}
-        if frame.language:
-            entry["language"] = frame.language
-        if frame.extra.get("time") is not None:
-            entry["timeSeconds"] = _seconds(frame.extra["time"])
-        entry.update(_file(staging, frame))
-        qc.append(entry)
-    listed["report"] = {**page_entry(staging, report), "frames": qc}
-    return {key: listed[key] for key in TOP_LEVEL_ORDER if key in listed}
+    return {key: listed[key] for key in TOP_LEVEL_ORDER if key in listed} | {
+        key: value for key, value in listed.items() if key not in TOP_LEVEL_ORDER
+    }
 
 
 def language_titles(context: PlanContext, code: str) -> tuple[str, str | None, bool]:
@@ -321,32 +369,29 @@ def build_manifest(
     return manifest
 
 
-def listed_files(manifest: dict[str, Any]) -> list[dict[str, Any]]:
-    """Every file object the manifest lists with url, bytes and sha256 (posters, HLS, pages, QC frames, subtitles, videos)."""
+def listed_files(manifest: dict[str, Any], unique: bool = True) -> list[dict[str, Any]]:
+    """Every file object the manifest lists: any object with a url and a sha256 (posters, HLS, pages, subtitles, videos).
+
+    Found by walking the whole manifest, so files that later additions list (transcripts, social
+    cuts, described audio) are covered too, in document order. `unique`: each URL once (the first entry naming it).
+    """
     found: list[dict[str, Any]] = []
     seen: set[str] = set()
 
-    def add(entry: dict[str, Any] | None) -> None:
-        if isinstance(entry, dict) and isinstance(entry.get("url"), str) and entry["url"] not in seen:
+    def add(entry: dict[str, Any]) -> None:
+        if isinstance(entry.get("url"), str) and (not unique or entry["url"] not in seen):
             seen.add(entry["url"])
             found.append(entry)
 
-    add(manifest.get("poster"))
-    for poster in manifest.get("posters", []) or []:
-        add(poster)
-    hls = manifest.get("hls")
-    if isinstance(hls, dict):
-        add(hls)
-        add(hls.get("checksums"))
-    add(manifest.get("preview"))
-    report = manifest.get("report")
-    if isinstance(report, dict):
-        add(report)
-        for frame in report.get("frames", []) or []:
-            add(frame)
-    for lang in manifest.get("languages", []) or []:
-        if isinstance(lang, dict):
-            add(lang.get("subtitles"))
-            for rendition in lang.get("renditions", []) or []:
-                add(rendition)
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if "sha256" in node:
+                add(node)
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(manifest)
     return found

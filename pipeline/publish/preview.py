@@ -7,6 +7,7 @@ JSON through `tojson`, which escapes `<`, `>`, `&` and `'` for a <script> contex
 
 from __future__ import annotations
 
+import json
 import re
 from html import escape
 from pathlib import Path
@@ -98,6 +99,57 @@ def embed_snippet(manifest: dict[str, Any], language: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+# hls.js from a CDN, pinned with Subresource Integrity (the digest of hls.js 1.7.4's dist/hls.min.js).
+HLS_JS_URL = "https://cdn.jsdelivr.net/npm/hls.js@1.7.4/dist/hls.min.js"
+HLS_JS_INTEGRITY = "sha384-p9vgU/7IYJWd3I4STrtqxqR/2cAQlhIX7D/HrTnIMEjjcUox165b7se7sxmm3zDg"
+
+HLS_SNIPPET = """\
+<video id="film" controls preload="metadata" playsinline crossorigin="anonymous" width="{width}" height="{height}"{poster}></video>
+<script src="{hls_js}" integrity="{integrity}" crossorigin="anonymous"></script>
+<script>
+  var video = document.getElementById("film");
+  var source = {src};
+  var language = {lang}; // the page's language: its audio, and its subtitles if it has them
+  var hls = null;
+  if (window.Hls && Hls.isSupported()) {{
+    // Media Source Extensions (Chrome, Edge, Firefox, Android, desktop Safari, iPadOS):
+    // hls.js gives every audio language and every subtitle language.
+    hls = new Hls({{
+      renderTextTracksNatively: true,
+      audioPreference: {{ lang: language }},
+      subtitlePreference: {{ lang: language }}
+    }});
+    hls.loadSource(source);
+    hls.attachMedia(video);
+  }} else if (video.canPlayType("application/vnd.apple.mpegurl")) {{
+    // No Media Source Extensions (Safari on iPhone): native HLS, whose own menus offer the languages.
+    video.src = source;
+  }}
+</script>"""
+
+
+def _js_string(value: str) -> str:
+    """A JavaScript string literal safe inside <script> (no '</' can close the element)."""
+    return json.dumps(value, ensure_ascii=False).replace("</", "<\\/")
+
+
+def hls_snippet(src: str, lang: str, width: int, height: int, poster: str | None) -> str:
+    """The HLS embed code (docs/manifest.md shows it for Urdu): hls.js wherever MSE exists, native HLS elsewhere.
+
+    Native first would lose languages: Chromium answers canPlayType('application/vnd.apple.mpegurl')
+    with "maybe" and its native HLS plays the video with the default audio only, no subtitles.
+    """
+    return HLS_SNIPPET.format(
+        width=width,
+        height=height,
+        poster=f' poster="{escape(poster)}"' if poster else "",
+        hls_js=HLS_JS_URL,
+        integrity=HLS_JS_INTEGRITY,
+        src=_js_string(src),
+        lang=_js_string(lang),
+    )
+
+
 def _downloads(
     manifest: dict[str, Any],
     language: dict[str, Any],
@@ -131,6 +183,18 @@ def _downloads(
         kind = "JPEG" if p["mimeType"] == "image/jpeg" else p["mimeType"].split("/")[-1].upper()
         add(p["url"], "Poster", f"{p['width']}×{p['height']} {kind}", p["bytes"])
     return rows
+
+
+def _hls_embed(manifest: dict[str, Any], language: dict[str, Any]) -> str:
+    """The HLS embed code for one language, sized like its progressive MP4 (or the largest poster)."""
+    hls = manifest.get("hls")
+    if not hls:
+        return ""
+    progressive = next((r for r in language["renditions"] if r["kind"] == "progressive"), None)
+    poster = manifest.get("poster") or {}
+    width = progressive["width"] if progressive else poster.get("width", 1280)
+    height = progressive["height"] if progressive else poster.get("height", 720)
+    return hls_snippet(hls["url"], language["code"], width, height, _nearest_poster(manifest, height))
 
 
 def page_context(manifest: dict[str, Any], project: Project, staging: Path) -> dict[str, Any]:
@@ -175,6 +239,7 @@ def page_context(manifest: dict[str, Any], project: Project, staging: Path) -> d
                 "subtitles": sub["url"] if sub else None,
                 "vtt": vtt,
                 "embed": embed_snippet(manifest, lang),
+                "hlsEmbed": _hls_embed(manifest, lang),
                 "downloads": _downloads(manifest, lang, labels, label_lang),
                 "font": font if _FONT_NAME.match(font) else None,
             }
@@ -202,6 +267,7 @@ def page_context(manifest: dict[str, Any], project: Project, staging: Path) -> d
                         "subtitles",
                         "vtt",
                         "embed",
+                        "hlsEmbed",
                     )
                 }
                 for l in languages

@@ -2,6 +2,7 @@
 
 Findings by language, each language's measured loudness against the target, every rendition
 with its size, and the burned-in caption frames (qc/*.png) to eyeball shaping and fonts.
+It lives in the QC folder beside dist/ (`dist-qc/`); its links into dist/ start with `dist_href`.
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ def report_context(
     report: Report,
     project: Project,
     qc_frames: list[Artifact],
+    dist_href: str = "",
 ) -> dict[str, Any]:
     target_lufs = project.output.loudness_lufs
     target_tp = project.output.true_peak_dbtp
@@ -82,9 +84,13 @@ def report_context(
         "target_lufs": target_lufs,
         "target_tp": target_tp,
         "tolerance_lu": LOUDNESS_TOLERANCE_LU,
+        "dist": dist_href,
     }
 
 
-def render_report(manifest: dict[str, Any], report: Report, project: Project, qc_frames: list[Artifact]) -> str:
-    """dist/report.html as text."""
-    return environment().get_template("report.html").render(**report_context(manifest, report, project, qc_frames))
+def render_report(
+    manifest: dict[str, Any], report: Report, project: Project, qc_frames: list[Artifact], dist_href: str = ""
+) -> str:
+    """report.html (in the QC folder beside dist/) as text; `dist_href` leads from it to dist/, e.g. "../dist/"."""
+    context = report_context(manifest, report, project, qc_frames, dist_href)
+    return environment().get_template("report.html").render(**context)

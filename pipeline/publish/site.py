@@ -1,4 +1,5 @@
-"""Writes the web team's files into the staging folder: manifest, its schema, preview page, QC report.
+"""Writes the web team's files into the staging folder (manifest, its schema, preview page) and
+the QC report into the QC folder's staging folder (beside it: report.html is not for the website).
 
 Called by the publish step once every task's output sits in `staging` under its prefix.
 The pages are written first and then listed (with their hashes) in the manifest, which is
@@ -20,7 +21,7 @@ from pipeline.publish.manifest import (
     build_manifest,
     dumps,
     locale_findings,
-    schema_errors,
+    manifest_errors,
     schema_text,
 )
 from pipeline.publish.preview import render_index
@@ -49,8 +50,14 @@ def write_site(
     outputs: dict[str, TaskOutput],
     build: BuildInfo,
     report: Report,
+    *,
+    qc_staging: Path | None = None,
+    dist_href: str | None = None,
 ) -> None:
-    """Write manifest.json, manifest.schema.json, index.html and report.html into `staging`.
+    """Write manifest.json, manifest.schema.json and index.html into `staging`, report.html into `qc_staging`.
+
+    `qc_staging` (default: `<staging>-qc` beside it) already holds the caption frames under
+    qc/; `dist_href` is how the report reaches dist/ from there (default `../<staging name>/`).
 
     `staging` already holds every published task output under its `publish_to` prefix;
     `outputs` maps task id -> TaskOutput (artifacts with dist-relative paths, and meta).
@@ -62,14 +69,17 @@ def write_site(
         (a for out in outputs.values() for a in out.artifacts if a.kind == QC_FRAME_KIND),
         key=lambda a: a.path,
     )
+    qc = qc_staging if qc_staging is not None else staging.with_name(f"{staging.name}-qc")
+    qc.mkdir(parents=True, exist_ok=True)
     _write(staging / INDEX_NAME, render_index(manifest, context.project, staging))
+    manifest = add_pages(manifest, staging, INDEX_NAME)
     full_report = with_locale_findings(report, context)
-    _write(staging / REPORT_NAME, render_report(manifest, full_report, context.project, frames))
-    manifest = add_pages(manifest, staging, INDEX_NAME, REPORT_NAME, frames)
-    problems = schema_errors(manifest)
+    href = dist_href if dist_href is not None else f"../{staging.name}/"
+    _write(qc / REPORT_NAME, render_report(manifest, full_report, context.project, frames, href))
+    problems = manifest_errors(manifest)
     if problems:
         raise PublishError(
-            f"the manifest would not match its schema: {problems[0]}",
+            f"the manifest would break its contract: {problems[0]}",
             "this is a bug in filmpipe's publish step; run with --debug and report it",
         )
     _write(staging / SCHEMA_NAME, schema_text())

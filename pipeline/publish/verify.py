@@ -2,6 +2,8 @@
 
 Checks, each problem naming the file:
 - manifest.json parses and matches the schema; manifest.schema.json is the one filmpipe ships;
+- the contract the schema cannot express (`contract_errors`: unique language codes, the source
+  language among them, renditions as long as the film, bitrates that agree with sizes);
 - every file the manifest lists exists with its `bytes` and `sha256`;
 - the HLS tree: every file the master playlist reaches (through every nested playlist) exists
   and matches its line in the tree's SHA256SUMS (itself listed with a hash in the manifest),
@@ -38,7 +40,14 @@ from pipeline.publish.files import (
     sha256_of,
     walk_hls,
 )
-from pipeline.publish.manifest import MANIFEST_NAME, SCHEMA_NAME, listed_files, schema_errors, schema_text
+from pipeline.publish.manifest import (
+    MANIFEST_NAME,
+    SCHEMA_NAME,
+    contract_errors,
+    listed_files,
+    schema_errors,
+    schema_text,
+)
 
 UNLISTED_FILES = frozenset({MANIFEST_NAME, SCHEMA_NAME})  # checked otherwise: parsed, and compared with the package
 DEFAULT_FRAME_RATE = 25.0
@@ -53,7 +62,7 @@ class NoManifest(ConfigError):
 @dataclass(frozen=True, order=True)
 class Problem:
     file: str  # dist-relative
-    kind: str  # missing | size | changed | extra | duration | mismatch | unreadable | schema
+    kind: str  # missing | size | changed | extra | duration | mismatch | unreadable | schema | contract
     detail: str
 
     def line(self) -> str:
@@ -176,6 +185,15 @@ class _Verifier:
         entries = parse_checksums(
             sums_path.read_text(encoding="utf-8", errors="replace"), "" if folder == "." else folder
         )
+        if sums.get("files") != len(entries):
+            self.problem(
+                sums["url"], "mismatch", f"holds {len(entries)} lines, manifest.json says {sums.get('files')} files"
+            )
+        total = sum((self.dist / rel).stat().st_size for rel in entries if (self.dist / rel).is_file())
+        if sums.get("totalBytes") != total and len(entries) == len(tree.files):
+            self.problem(
+                sums["url"], "size", f"its files hold {total} bytes, manifest.json says {sums.get('totalBytes')}"
+            )
         for rel in sorted(entries):
             self.accounted.add(rel)
             path = self.dist / rel
@@ -293,6 +311,9 @@ class _Verifier:
         errors = schema_errors(manifest)
         for error in errors:
             self.problem(MANIFEST_NAME, "schema", error)
+        if not errors:
+            for error in contract_errors(manifest):
+                self.problem(MANIFEST_NAME, "contract", error)
         self.check_schema_copy()
         if not isinstance(manifest, dict) or not isinstance(manifest.get("languages"), list):
             return

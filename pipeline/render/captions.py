@@ -36,6 +36,7 @@ from pipeline.fonts import FontFile, font_chain, missing_in_chain
 from pipeline.languages import FONT_PACKAGE, LanguageProfile
 from pipeline.render import audio, ladder
 from pipeline.render.common import (
+    film_title,
     fmt_number,
     master_duration,
     master_fps,
@@ -127,6 +128,7 @@ def plan_tasks(context: PlanContext) -> list[Task]:
                 "width": width,
                 "fps": str(fps),
                 "iso639_2": lang.profile.iso639_2,
+                "title": film_title(context, lang.code),
                 "fonts": [[f.family, f.style] for f in chain],
                 "x264": ladder.x264_args(height, fps, context.draft),
                 "matrix": ladder.input_matrix(context),
@@ -194,6 +196,7 @@ def burn_argv(master: Path, audio_file: Path, out: Path, settings: dict) -> list
         "copy",
         "-map_metadata",
         "-1",
+        *(["-metadata", f"title={settings['title']}"] if settings.get("title") else []),
         "-metadata:s:v:0",
         "language=und",
         "-metadata:s:a:0",

@@ -5,9 +5,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 from pipeline.errors import ConfigError
 from pipeline.probe import MediaFacts
+
+if TYPE_CHECKING:
+    from pipeline.engine.model import PlanContext
 
 SAFE_COMPONENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 
@@ -73,3 +77,11 @@ def seconds_progress(report: Callable[[float], None], total: float, start: float
 def fmt_number(value: float) -> str:
     """A float for a filter argument: plain decimal, never exponent or locale-dependent."""
     return f"{value:.6f}".rstrip("0").rstrip(".") if value == value else "0"
+
+
+def film_title(context: PlanContext, code: str) -> str:
+    """The film's title in one language (the source title where the catalog has none): the MP4 `title` tag."""
+    from pipeline.locales import translator
+
+    project = context.project
+    return translator(project, code)(project.film.title)

@@ -47,7 +47,7 @@ from pipeline.subtitles import webvtt
 from pipeline.subtitles.reader import load_cues
 
 TASK_ID = "hls"
-RECIPE = 2  # 2: EXT-X-VERSION per playlist, as its features need
+RECIPE = 3  # 2: EXT-X-VERSION per playlist; 3: audio init segments carry the language
 PUBLISH_TO = "hls/"
 MASTER = "master.m3u8"
 MIME = "application/vnd.apple.mpegurl"
@@ -82,7 +82,12 @@ def plan_tasks(context: PlanContext) -> list[Task]:
                 "recipe": RECIPE,
                 "segmentSeconds": SEGMENT_SECONDS,
                 "languages": [
-                    {"code": code, "name": lang.profile.native_name, "rtl": lang.profile.is_rtl}
+                    {
+                        "code": code,
+                        "name": lang.profile.native_name,
+                        "rtl": lang.profile.is_rtl,
+                        "iso639_2": lang.profile.iso639_2,
+                    }
                     for code, lang in zip(codes, langs, strict=False)
                 ],
                 "source": context.project.film.source_language,
@@ -164,8 +169,21 @@ def top_level_boxes(path: Path) -> list[tuple[str, int, int]]:
     return boxes
 
 
-def segment_stream(source: Path, folder: Path, stream: str, *, fragment_seconds: float | None, what: str) -> list[Path]:
-    """Cut one stream of `source` into init.mp4 + fMP4 media segments in `folder`, by stream copy."""
+def segment_stream(
+    source: Path,
+    folder: Path,
+    stream: str,
+    *,
+    fragment_seconds: float | None,
+    what: str,
+    language: str | None = None,
+) -> list[Path]:
+    """Cut one stream of `source` into init.mp4 + fMP4 media segments in `folder`, by stream copy.
+
+    `language` (ISO 639-2/T) goes into the init segment's media header (mdhd), where players
+    and ffprobe read a track's language; ffmpeg's dash muxer leaves it `und` whatever the
+    stream's metadata says, so it is written into the box afterwards.
+    """
     folder.mkdir(parents=True, exist_ok=True)
     frag = ["-frag_type", "duration", "-frag_duration", f"{fragment_seconds:g}"] if fragment_seconds else []
     ffmpeg.run(
@@ -199,7 +217,48 @@ def segment_stream(source: Path, folder: Path, stream: str, *, fragment_seconds:
     for path in folder.iterdir():  # keep only what the playlists name
         if path.name != INIT and not (path.name.startswith("seg-") and path.suffix == ".m4s"):
             path.unlink()
+    if language:
+        set_track_language(folder / INIT, language)
     return sorted(folder.glob("seg-*.m4s"))
+
+
+_CONTAINERS = {b"moov", b"trak", b"mdia"}
+
+
+def set_track_language(path: Path, code: str) -> None:
+    """Write an ISO 639-2/T code into every mdhd box of an MP4 init segment (ISO/IEC 14496-12 8.4.2).
+
+    The language is three letters packed into 15 bits, five per letter (letter - 0x60).
+    """
+    if len(code) != 3 or not code.isascii() or not code.isalpha():
+        return
+    packed = 0
+    for ch in code.lower():
+        packed = (packed << 5) | (ord(ch) - 0x60)
+    data = bytearray(path.read_bytes())
+
+    def walk(start: int, end: int) -> None:
+        offset = start
+        while offset + 8 <= end:
+            size, kind = struct.unpack_from(">I4s", data, offset)
+            header = 8
+            if size == 1:
+                (size,) = struct.unpack_from(">Q", data, offset + 8)
+                header = 16
+            elif size == 0:
+                size = end - offset
+            if size < header:
+                return
+            if kind in _CONTAINERS:
+                walk(offset + header, offset + size)
+            elif kind == b"mdhd":
+                body = offset + header
+                at = body + (32 if data[body] == 1 else 20)  # after version/flags, times, timescale, duration
+                struct.pack_into(">H", data, at, packed)
+            offset += size
+
+    walk(0, len(data))
+    path.write_bytes(bytes(data))
 
 
 def analyse(folder: Path, rel: str, selector: str, scratch: Path) -> Stream:
@@ -477,7 +536,12 @@ def package_hls(run: TaskRun) -> TaskOutput:
             rel = f"audio/{code}"
             source = run.dep_dirs[audio_id] / run.dep_meta[audio_id].get("file", audio.OUTPUT)
             segment_stream(
-                source, run.out / rel, "a:0", fragment_seconds=None, what=f"segmenting the {code} audio for HLS"
+                source,
+                run.out / rel,
+                "a:0",
+                fragment_seconds=None,
+                what=f"segmenting the {code} audio for HLS",
+                language=lang.get("iso639_2"),
             )
             stream = analyse(run.out / rel, rel, "a:0", scratch)
             audios.append((lang, stream))

@@ -8,9 +8,9 @@ from __future__ import annotations
 from pipeline import codecs, ffmpeg
 from pipeline.engine.model import Artifact, PlanContext, Task, TaskOutput, TaskRun
 from pipeline.render import audio, ladder
-from pipeline.render.common import master_duration, safe_component
+from pipeline.render.common import film_title, master_duration, safe_component
 
-RECIPE = 1
+RECIPE = 2  # 2: the title tag
 
 
 def task_id(lang: str, height: int) -> str:
@@ -32,7 +32,13 @@ def plan_tasks(context: PlanContext) -> list[Task]:
                     id=task_id(code, height),
                     title=f"Join {lang.profile.name} audio to the {height}p video",
                     action=join_streams,
-                    settings={"recipe": RECIPE, "language": code, "height": height, "iso639_2": lang.profile.iso639_2},
+                    settings={
+                        "recipe": RECIPE,
+                        "language": code,
+                        "height": height,
+                        "iso639_2": lang.profile.iso639_2,
+                        "title": film_title(context, lang.code),
+                    },
                     deps=(ladder.TASK_ID, audio.task_id(code)),
                     publish_to=f"video/{code}/",
                     weight=duration * 0.01,
@@ -41,7 +47,7 @@ def plan_tasks(context: PlanContext) -> list[Task]:
     return tasks
 
 
-def join_argv(video: str, audio_file: str, iso639_2: str, out: str) -> list[str]:
+def join_argv(video: str, audio_file: str, iso639_2: str, out: str, title: str = "") -> list[str]:
     return [
         "-i",
         video,
@@ -55,6 +61,7 @@ def join_argv(video: str, audio_file: str, iso639_2: str, out: str) -> list[str]
         "copy",
         "-map_metadata",
         "-1",
+        *(["-metadata", f"title={title}"] if title else []),
         "-metadata:s:v:0",
         "language=und",
         "-metadata:s:a:0",
@@ -76,7 +83,7 @@ def join_streams(run: TaskRun) -> TaskOutput:
     audio_path = run.dep_dirs[audio_id] / run.dep_meta[audio_id]["file"]
     name = file_name(lang, height)
     ffmpeg.run(
-        join_argv(str(video_path), str(audio_path), s["iso639_2"], name),
+        join_argv(str(video_path), str(audio_path), s["iso639_2"], name, s.get("title", "")),
         what=f"joining {lang} audio to the {height}p video",
         cwd=run.out,
     )
