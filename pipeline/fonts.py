@@ -62,9 +62,12 @@ def find_face(family: str, style: str) -> FontFile | None:
         check=False,
     ).stdout
     faces = sorted(
-        FontFile(family=parts[0], style=parts[1], path=Path(parts[2]))
-        for parts in (line.split("\t") for line in out.splitlines())
-        if len(parts) == 3 and parts[0] == family and parts[1] == style
+        (
+            FontFile(family=parts[0], style=parts[1], path=Path(parts[2]))
+            for parts in (line.split("\t") for line in out.splitlines())
+            if len(parts) == 3 and parts[0] == family and parts[1] == style
+        ),
+        key=lambda f: str(f.path),
     )
     return faces[0] if faces else None
 

@@ -10,8 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from PIL import Image, ImageChops
 
-from pipeline.captions import CaptionBox, CaptionStyle, MissingGlyphs, render_cue
 from pipeline.captions import bidi as capbidi
+from pipeline.captions.render import CaptionBox, CaptionStyle, MissingGlyphs, render_cue
 from pipeline.captions.style import contrast, contrast_ratio, parse_colour
 from pipeline.fonts import font_chain
 from pipeline.languages import profile_for

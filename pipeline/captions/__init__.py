@@ -1,28 +1,9 @@
-"""Burned-in captions: one renderer (render.py) draws every caption, title and social-cut text.
+"""Burned-in captions: one renderer draws every caption, title and social-cut text.
 
-Public interface: `render_cue(text, profile, box, style) -> CaptionImage`, with `CaptionBox`
-(picture size, anchor, margins) and `CaptionStyle` (film.toml's `[captions]`).
+- `pipeline.captions.render`: `render_cue(text, profile, box, style) -> CaptionImage`, with
+  `CaptionBox` (picture size, anchor, margins); the public interface.
+- `pipeline.captions.style`: `CaptionStyle` (film.toml's `[captions]`), per-script sizes, WCAG contrast.
+- `pipeline.captions.bidi`: the order of mixed-direction runs on a line.
+
+Nothing is imported here, so that project.py can read `CaptionStyle` without loading Pillow.
 """
-
-from pipeline.captions.render import (
-    CaptionBox,
-    CaptionImage,
-    MissingGlyphs,
-    ShapingUnavailable,
-    caption_fonts,
-    render_cue,
-    visible_lines,
-)
-from pipeline.captions.style import CaptionStyle, contrast
-
-__all__ = [
-    "CaptionBox",
-    "CaptionImage",
-    "CaptionStyle",
-    "MissingGlyphs",
-    "ShapingUnavailable",
-    "caption_fonts",
-    "contrast",
-    "render_cue",
-    "visible_lines",
-]

@@ -60,6 +60,18 @@ from pipeline.fonts import FontFile, covers, find_face, font_chain, missing_in_c
 from pipeline.languages import FONT_PACKAGE, LanguageProfile
 from pipeline.subtitles import text as cuetext
 
+__all__ = [
+    "CaptionBox",
+    "CaptionImage",
+    "CaptionStyle",
+    "MissingGlyphs",
+    "ShapingUnavailable",
+    "caption_fonts",
+    "check_shaping",
+    "render_cue",
+    "visible_lines",
+]
+
 Anchor = Literal["bottom", "top", "middle"]
 MIN_MARGIN = 0.05  # title-safe: nothing drawn within 5 % of any edge
 RECIPE = 1  # bump when drawing changes: burned-in videos are then re-made
