@@ -6,14 +6,14 @@ from pathlib import Path
 
 import click
 
-from pipeline.cli.common import is_terminal, lang_option, project_option
+from pipeline.cli.common import allow_outside_option, is_terminal, lang_option, project_option
 from pipeline.cli.progress import BuildDisplay, duration_text
 from pipeline.engine import job
 from pipeline.engine.executors import EXECUTORS, SCHEDULER_ENV, make_executor
 from pipeline.engine.runner import default_jobs
 from pipeline.errors import ConfigError, EnvironmentProblem, FilmpipeError, ValidationFailed
+from pipeline.findings import Report
 from pipeline.project import Project, load_project
-from pipeline.validate.findings import Report
 
 
 def _validate(project: Project, langs: tuple[str, ...] | None) -> Report:
@@ -120,6 +120,7 @@ def _projects(project_path: Path | None, paths: tuple[Path, ...]) -> list[Path |
     default=None,
     help="Task cache folder, e.g. on storage every Dask worker sees. Default: .filmpipe-cache beside film.toml.",
 )
+@allow_outside_option
 def build(
     project_path: Path | None,
     projects: tuple[Path, ...],
@@ -132,6 +133,7 @@ def build(
     executor: str,
     scheduler: str | None,
     cache_dir: Path | None,
+    allow_outside: bool,
 ) -> None:
     """Validate the project(s), then render and publish every output into dist/.
 
@@ -160,7 +162,7 @@ def build(
         )
     films: list[tuple[job.Plan, Path, Report]] = []
     for path in paths:
-        project = load_project(path).only(langs)
+        project = load_project(path, allow_outside=allow_outside).only(langs)
         out = (out_dir if out_dir is not None else job.default_out_dir(project)).absolute()
         report = _validate(project, langs)
         if report.has_errors:

@@ -25,8 +25,8 @@ from pipeline.engine.model import BuildInfo, PlanContext, Task
 from pipeline.engine.plan import make_context, plan_build
 from pipeline.engine.runner import Event, Node, TaskResult, run_graph
 from pipeline.errors import ConfigError
+from pipeline.findings import Report
 from pipeline.project import Project
-from pipeline.validate.findings import Report
 
 
 @dataclass
