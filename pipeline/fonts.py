@@ -54,6 +54,28 @@ def find_font(family: str) -> FontFile | None:
 
 
 @cache
+def find_face(family: str, style: str) -> FontFile | None:
+    """The face of this family in exactly this style ("Bold", "Italic", "Bold Italic"), or None."""
+    if not fontconfig_available():
+        return None
+    out = subprocess.run(
+        ["fc-list", "--format", "%{family[0]}\t%{style[0]}\t%{file}\t%{index}\n", f":family={family}:style={style}"],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout
+    faces = sorted(
+        (
+            FontFile(family=parts[0], style=parts[1], path=Path(parts[2]), index=int(parts[3] or 0))
+            for parts in (line.split("\t") for line in out.splitlines())
+            if len(parts) == 4 and parts[0] == family and parts[1] == style
+        ),
+        key=lambda f: str(f.path),
+    )
+    return faces[0] if faces else None
+
+
+@cache
 def _cmap(path: Path, index: int = 0) -> frozenset[int]:
     if path.suffix.lower() in (".ttc", ".otc"):
         font = TTFont(str(path), fontNumber=index, lazy=True)

@@ -60,6 +60,8 @@ class LanguageProfile:
     font_package: str = "fonts-noto-core"  # the Debian package that ships font_family
     size_factor: float = 1.0  # visual em relative to Latin captions
     line_spacing: float = 1.35  # distance between baselines, in em
+    ascent: float = 0.80  # how far letters reach above the baseline, in em (a caption box's top)
+    descent: float = 0.25  # how far they reach below it, in em (a caption box's bottom)
     italics: bool = True  # whether <i> is drawn in italics
     letter_scripts: tuple[str, ...] = ()  # Unicode scripts of its letters (ISO 15924); () means (script,)
     social_locale: str = ""  # ll_CC, as Facebook names caption files
@@ -104,6 +106,8 @@ LOOK_KEYS: dict[str, str] = {
     "font_package": "text",
     "size_factor": "positive",
     "line_spacing": "positive",
+    "ascent": "positive",
+    "descent": "positive",
     "italics": "bool",
     "letter_scripts": "scripts",
 }

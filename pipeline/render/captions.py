@@ -33,7 +33,7 @@ from pipeline import codecs, ffmpeg
 from pipeline.engine.model import Artifact, PlanContext, Task, TaskOutput, TaskRun
 from pipeline.errors import EnvironmentProblem, ValidationFailed
 from pipeline.fonts import FontFile, font_chain, missing_in_chain
-from pipeline.languages import LanguageProfile
+from pipeline.languages import FONT_PACKAGE, LanguageProfile
 from pipeline.render import audio, ladder
 from pipeline.render.common import (
     fmt_number,
@@ -74,12 +74,12 @@ def qc_file_name(lang: str, height: int, cue: int) -> str:
 
 
 def burn_in_fonts(profile: LanguageProfile) -> list[FontFile]:
-    """The language's caption font and its named fallbacks; EnvironmentProblem when the first is missing."""
-    chain = font_chain(profile.font_family, profile.fallback_fonts)
+    """The language's caption font and its named fallback; EnvironmentProblem when the first is missing."""
+    chain = font_chain(profile.font_family)
     if not chain or chain[0].family != profile.font_family:
         raise EnvironmentProblem(
             f"the font '{profile.font_family}' that burns {profile.name} captions is not installed",
-            f"install it with: apt-get install {profile.font_package} (then run 'filmpipe doctor')",
+            f"install it with: apt-get install {FONT_PACKAGE} (then run 'filmpipe doctor')",
         )
     return chain
 
