@@ -10,6 +10,7 @@ and language rows. film.toml's `[languages.xx]` keys override any field for one 
 from __future__ import annotations
 
 import difflib
+import math
 import re
 import tomllib
 from dataclasses import dataclass, field, fields, replace
@@ -155,7 +156,7 @@ def _value(key: str, value: Any, where: str) -> Any:
     kind = LOOK_KEYS.get(key) or IDENTITY_KEYS.get(key)
     if kind is None:  # a limit
         wanted = LIMIT_KEYS[key]
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value <= 0:
             raise LanguageDataError(
                 f"'{key}' in {where} must be a positive number", f"e.g. {key} = {getattr(RuleLimits(), key)}"
             )
@@ -174,7 +175,7 @@ def _value(key: str, value: Any, where: str) -> Any:
         if ok:
             value = tuple(value)
     elif kind == "positive":
-        ok = not isinstance(value, bool) and isinstance(value, (int, float)) and 0 < value <= 10
+        ok = not isinstance(value, bool) and isinstance(value, (int, float)) and 0 < value <= 10  # nan fails too
         if ok:
             value = float(value)
     elif kind == "bool":
