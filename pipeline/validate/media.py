@@ -17,11 +17,11 @@ from pathlib import Path
 
 from pipeline import ffmpeg
 from pipeline.errors import FfmpegError
+from pipeline.findings import Finding
 from pipeline.probe import MediaFacts, facts_from_json
 from pipeline.project import LanguageConfig, Project
 from pipeline.subtitles.model import clock
 from pipeline.validate.cache import MeasureCache
-from pipeline.validate.findings import Finding
 from pipeline.validate.flashes import KINDS as FLASH_KINDS
 from pipeline.validate.flashes import FlashMeter, FlashSpan, analysis_size, matrix_for
 
