@@ -80,12 +80,16 @@ def missing_glyphs(font: FontFile, text: str) -> list[str]:
 # letters, so a web address inside an Urdu cue is drawn in Noto Sans). Named, never left to
 # fontconfig's fallback chain.
 FALLBACK_FAMILY = "Noto Sans"
+# Symbols no text font has (♪ for music in captions, ✓, arrows): drawn from these when installed
+# (fonts-noto-core carries them), after the language's font and the Latin fallback.
+SYMBOL_FAMILIES = ("Noto Sans Symbols", "Noto Sans Symbols 2", "Noto Music")
 
 
 def font_chain(primary_family: str) -> list[FontFile]:
-    """The language's own font first, then the named fallback; families not installed are left out."""
+    """The language's own font first, then the named fallback, then the symbol fonts; families not
+    installed are left out."""
     chain = []
-    for family in dict.fromkeys([primary_family, FALLBACK_FAMILY]):
+    for family in dict.fromkeys([primary_family, FALLBACK_FAMILY, *SYMBOL_FAMILIES]):
         font = find_font(family)
         if font is not None:
             chain.append(font)

@@ -291,7 +291,7 @@ def check_subtitles(ctx: Context) -> list[Finding]:
         for rule in CUE_RULES:
             if (rule.needs_text and not text) or (rule.reads_letters and cue.index in ctx.garbled_cues):
                 continue
-            issue = rule.check(cue, ctx)
-            if issue is not None:
-                findings.append(_finding(rule.code, rule.severity, Issue(issue.message, issue.hint, cue), ctx))
+            found = rule.check(cue, ctx)
+            if found is not None:
+                findings.append(_finding(rule.code, rule.severity, Issue(found.message, found.hint, cue), ctx))
     return findings

@@ -42,6 +42,15 @@ SCRIPTS: dict[str, str] = {
     "Thaa": "Thaana",
     "Syrc": "Syriac",
 }
+# CLDR names some languages' scripts by variant or combination; Unicode's Script property names
+# the scripts themselves: Simplified Chinese is CLDR `Hans`, its letters Unicode `Hani`.
+UNICODE_SCRIPTS: dict[str, tuple[str, ...]] = {
+    "Hans": ("Hani",),
+    "Hant": ("Hani",),
+    "Jpan": ("Hani", "Hira", "Kana"),
+    "Kore": ("Hang", "Hani"),
+}
+VARIANT_NAMES = {"Hans": "Han (Simplified)", "Hant": "Han (Traditional)", "Jpan": "Japanese", "Kore": "Korean"}
 _PATTERNS = {code: regex.compile(rf"\p{{Script={name}}}") for code, name in SCRIPTS.items()}
 
 # Letters Urdu uses and Arabic and Persian do not: ٹ ڈ ڑ ں ھ ہ ے (and ۃ).
@@ -67,7 +76,12 @@ def script_of(ch: str) -> str:
 
 
 def script_name(code: str) -> str:
-    return SCRIPTS.get(code, code)
+    return SCRIPTS.get(code) or VARIANT_NAMES.get(code, code)
+
+
+def in_script(counts: Counter[str], expected: str) -> int:
+    """How many of the counted letters belong to the expected (CLDR) script."""
+    return sum(counts[code] for code in UNICODE_SCRIPTS.get(expected, (expected,)))
 
 
 @cache
@@ -79,16 +93,16 @@ def expected_script(language: str) -> str:
 
 
 def letter_scripts(text: str) -> Counter[str]:
-    """How many letters of each script the text holds."""
-    counts: dict[str, int] = {}
-    for ch in text:
+    """How many letters of each script the text holds (each distinct character looked up once)."""
+    counts: Counter[str] = Counter()
+    for ch, times in Counter(text).items():
         script = _LETTER_SCRIPT.get(ch)
         if script is None:
             script = script_of(ch) if ch.isalpha() and unicodedata.category(ch).startswith("L") else ""
             _LETTER_SCRIPT[ch] = script
         if script:
-            counts[script] = counts.get(script, 0) + 1
-    return Counter(counts)
+            counts[script] += times
+    return counts
 
 
 _LETTER_SCRIPT: dict[str, str] = {}  # character -> its script, "" for non-letters
@@ -96,10 +110,10 @@ _LETTER_SCRIPT: dict[str, str] = {}  # character -> its script, "" for non-lette
 
 def urdu_lookalike(text: str) -> str | None:
     """'Arabic' or 'Persian' when an Arabic-script text shows none of Urdu's own letters."""
-    letters = [ch for ch in text if script_of(ch) == "Arab" and ch.isalpha()]
-    if len(letters) < MIN_ARABIC_LETTERS_FOR_URDU_CHECK:
+    counts = Counter(text)
+    present = {ch for ch in counts if ch.isalpha() and script_of(ch) == "Arab"}
+    if sum(counts[ch] for ch in present) < MIN_ARABIC_LETTERS_FOR_URDU_CHECK:
         return None
-    present = set(letters)
     if present & URDU_LETTERS:
         return None
     if present & ARABIC_ONLY_LETTERS or not present & PERSIAN_OR_URDU_LETTERS:
