@@ -26,11 +26,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline.errors import ValidationFailed
+from pipeline.findings import Finding
 from pipeline.subtitles import webvtt_parser
 from pipeline.subtitles.model import Cue, SubtitleDoc, clock
-from pipeline.validate.encoding import Decoded, Undecodable, decode, display_name
-from pipeline.validate.findings import Finding
-from pipeline.validate.mojibake import find_mojibake
+from pipeline.text.encoding import Decoded, Undecodable, decode, display_name
+from pipeline.text.mojibake import find_mojibake
 
 if TYPE_CHECKING:
     from pipeline.project import LanguageConfig, Project

@@ -6,13 +6,14 @@ Each yields Issues (an Issue with a cue points at that cue); FILE_RULES gives ea
 from __future__ import annotations
 
 import statistics
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from pipeline.languages import profile_for
 from pipeline.subtitles.model import Cue, clock
+from pipeline.text.scripts import MIN_LETTERS_TO_JUDGE, letter_scripts, script_name, urdu_lookalike
 from pipeline.validate.context import Context, Issue, without_addresses
-from pipeline.validate.scripts import MIN_LETTERS_TO_JUDGE, in_script, letter_scripts, script_name, urdu_lookalike
 
 # SUB_SCRIPT: a file is wrong when fewer than this share of its letters are in the expected script.
 SCRIPT_MIN_SHARE = 0.5
@@ -27,10 +28,10 @@ ALIGN_FILE_LEVEL_SHARE = 0.5  # when more than half the cues are off, say it onc
 
 def cue_script(cue: Cue, ctx: Context) -> Issue | None:
     """A cue in another script than its file (text pasted from another language's file)."""
-    expected = ctx.lang.profile.script
+    expected = ctx.lang.profile.letter_script_codes[0]
     counts = letter_scripts(without_addresses(ctx.shown[cue.index]))
     total = sum(counts.values())
-    if total < CUE_SCRIPT_MIN_LETTERS or in_script(counts, expected) / total >= SCRIPT_MIN_SHARE:
+    if total < CUE_SCRIPT_MIN_LETTERS or _own_letters(counts, ctx) / total >= SCRIPT_MIN_SHARE:
         return None
     dominant, _ = counts.most_common(1)[0]
     if dominant == "Latn" and expected != "Latn":
@@ -47,15 +48,20 @@ def _readable_text(ctx: Context) -> str:
     return without_addresses("\n".join(t for i, t in ctx.shown.items() if i not in ctx.garbled_cues))
 
 
+def _own_letters(counts: Counter[str], ctx: Context) -> int:
+    """How many of the counted letters are in the language's script (Chinese: Han letters)."""
+    return sum(counts[s] for s in ctx.lang.profile.letter_script_codes)
+
+
 def file_script(ctx: Context) -> Iterator[Issue]:
-    expected = ctx.lang.profile.script
+    expected = ctx.lang.profile.letter_script_codes[0]
     text = _readable_text(ctx)
     counts = letter_scripts(text)
     total = sum(counts.values())
     if total < MIN_LETTERS_TO_JUDGE:
         return
     name = ctx.lang.profile.name
-    if in_script(counts, expected) / total < SCRIPT_MIN_SHARE:
+    if _own_letters(counts, ctx) / total < SCRIPT_MIN_SHARE:
         dominant, count = counts.most_common(1)[0]
         ctx.script_wrong = True
         yield Issue(

@@ -152,7 +152,7 @@ CORPUS: dict[str, str | bytes] = {
     # A blank line inside a STYLE block: the CSS after it is dropped by browsers (said, not an error).
     "en__SUB_VTT_IGNORED_blank_line_in_style.vtt": "WEBVTT\n\nSTYLE\n::cue {\n  color: yellow;\n\n}\n\n"
     f"00:00.200 --> 00:01.400\n{EN[0]}\n\n00:01.600 --> 00:02.900\n{EN[1]}\n",
-    # ♪ is drawn by a symbol font (Noto Sans Symbols, Noto Music) after Noto Sans.
+    # ♪ is drawn by a symbol font (Noto Sans Symbols, in [defaults] fallback_fonts) after Noto Sans.
     "en__ok_music_note_from_a_symbol_font.srt": two(("♪ Hello, neighbours. ♪", EN[1])),
     # NUL: in text a browser shows U+FFFD; in a timing line the cue is lost (it was deleted before).
     "en__SUB_CONTROL_nul_in_text.srt": two(("Hello,\x00 neighbours.", EN[1])),

@@ -42,15 +42,6 @@ SCRIPTS: dict[str, str] = {
     "Thaa": "Thaana",
     "Syrc": "Syriac",
 }
-# CLDR names some languages' scripts by variant or combination; Unicode's Script property names
-# the scripts themselves: Simplified Chinese is CLDR `Hans`, its letters Unicode `Hani`.
-UNICODE_SCRIPTS: dict[str, tuple[str, ...]] = {
-    "Hans": ("Hani",),
-    "Hant": ("Hani",),
-    "Jpan": ("Hani", "Hira", "Kana"),
-    "Kore": ("Hang", "Hani"),
-}
-VARIANT_NAMES = {"Hans": "Han (Simplified)", "Hant": "Han (Traditional)", "Jpan": "Japanese", "Kore": "Korean"}
 _PATTERNS = {code: regex.compile(rf"\p{{Script={name}}}") for code, name in SCRIPTS.items()}
 
 # Letters Urdu uses and Arabic and Persian do not: ٹ ڈ ڑ ں ھ ہ ے (and ۃ).
@@ -76,18 +67,14 @@ def script_of(ch: str) -> str:
 
 
 def script_name(code: str) -> str:
-    return SCRIPTS.get(code) or VARIANT_NAMES.get(code, code)
-
-
-def in_script(counts: Counter[str], expected: str) -> int:
-    """How many of the counted letters belong to the expected (CLDR) script."""
-    return sum(counts[code] for code in UNICODE_SCRIPTS.get(expected, (expected,)))
+    return SCRIPTS.get(code, code)
 
 
 @cache
 def expected_script(language: str) -> str:
+    """The Unicode script of the language's letters (Han for Chinese, whose ISO 15924 code is Hans)."""
     try:
-        return profile_for(language).script
+        return profile_for(language).letter_script_codes[0]
     except UnknownLanguage:
         return "Latn"
 
