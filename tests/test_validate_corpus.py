@@ -157,6 +157,7 @@ def test_corpus_file(name: str, tmp_path: Path, tiny_media: Path, shared_cache: 
             "SUB_SCRIPT",
             "SUB_LANGUAGE",
             "SUB_GLYPHS",
+            "SUB_CONTROL_CHARS",
         )
         for c in spec["findings"]
     )

@@ -21,7 +21,8 @@ from pipeline.languages import profile_for
 from pipeline.project import LanguageConfig
 from pipeline.subtitles import reader, text
 from pipeline.subtitles.reader import read_subtitles
-from pipeline.validate import context, mojibake, rules
+from pipeline.text import mojibake
+from pipeline.validate import context, rules
 from pipeline.validate.rules import Context, check_subtitles
 
 N = 100_000
@@ -67,7 +68,6 @@ PATTERNS: dict[str, re.Pattern[str] | regex.Pattern[str]] = {
     "reader._FULL_TIMING": reader._FULL_TIMING,
     "reader._TIMING_LIKE": reader._TIMING_LIKE,
     "reader._FRAMES": reader._FRAMES,
-    "reader._CONTROL": reader._CONTROL,
     "rules._ENTITY": rules._ENTITY,
     "mojibake._RUN": mojibake._RUN,
     "mojibake._NOT_ENCODABLE": mojibake._NOT_ENCODABLE,

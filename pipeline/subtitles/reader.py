@@ -11,7 +11,7 @@ a browser drops or repairs silently is a finding: a wrong signature or an unread
 line (SUB_PARSE), `-->` in cue text (SUB_PARSE), blocks browsers ignore (SUB_VTT_IGNORED).
 
 Both: NUL characters become U+FFFD as the WebVTT specification says (a browser shows '�'):
-SUB_CONTROL; other control characters are reported too. Reported: a file not in UTF-8
+SUB_CONTROL_CHARS (other control characters are that rule's, in rules.py). Reported: a file not in UTF-8
 (SUB_ENCODING, naming the encoding it was read as), text garbled by an earlier wrong
 conversion (SUB_MOJIBAKE), and every block that cannot be read (SUB_PARSE with its line
 number): nothing is skipped silently.
@@ -41,8 +41,6 @@ _TIMING = re.compile(rf"^\s*{_STAMP}\s*-->\s*{_STAMP}(?:\s+.*)?\s*$")
 # The full form: two-digit minutes and seconds, three-digit fraction (hours may be left out).
 _FULL_STAMP = r"(?:\d+:)?\d\d:\d\d[,.]\d\d\d"
 _FULL_TIMING = re.compile(rf"^\s*{_FULL_STAMP}\s*-->\s*{_FULL_STAMP}(?:\s|$)")
-# Control characters that no subtitle means (tab aside); NUL is shown as U+FFFD by browsers.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # C1 controls belong to mojibake: SUB_MOJIBAKE
 # A line meant as a timing line even when mistyped: "-->", two timestamps with something between,
 # or a line that starts with a full timestamp (the arrow and end time left out: "00:00:05,000").
 _TIMING_LIKE = re.compile(
@@ -93,30 +91,18 @@ class _Parse:
         )
         self.cues.append(cue)
         for offset, text in enumerate(lines, 1):
-            found = _CONTROL.findall(text)
-            if not found:
-                continue
+            if "\x00" not in text:
+                continue  # other control characters: SUB_CONTROL_CHARS (rules.py) on the cue
             line = timing_line + offset
-            if "\x00" in found:
-                self.nul_cues.add(cue.index)
-                self.add(
-                    "SUB_CONTROL",
-                    "error",
-                    line,
-                    f"line {line} (cue {cue.index}) holds a NUL character, which players show as '\ufffd'",
-                    "run 'filmpipe fix' to remove it, or delete it in a text editor",
-                    cue,
-                )
-            else:
-                names = ", ".join(f"U+{ord(ch):04X}" for ch in dict.fromkeys(found))
-                self.add(
-                    "SUB_CONTROL",
-                    "warning",
-                    line,
-                    f"line {line} (cue {cue.index}) holds invisible control characters ({names}); outputs leave them out",
-                    "run 'filmpipe fix' to remove them, or delete them in a text editor",
-                    cue,
-                )
+            self.nul_cues.add(cue.index)
+            self.add(
+                "SUB_CONTROL_CHARS",
+                "error",
+                line,
+                f"line {line} (cue {cue.index}) holds a NUL character, which players show as '\ufffd'",
+                "run 'filmpipe fix' to remove it, or delete it in a text editor",
+                cue,
+            )
 
 
 def _seconds(h: str | None, m: str, s: str, frac: str) -> float:
@@ -325,15 +311,17 @@ def _parse_vtt(text: str, state: _Parse) -> None:
         state.add_cue(
             cue.start, cue.end, [html.unescape(t) for t in cue.text.split("\n")] if cue.text else [], cue.line
         )
-    for c in state.cues:  # U+FFFD in these came from NUL: SUB_CONTROL said so
-        if "\ufffd" in c.text and any(p.kind == "nul" and c.line <= p.line for p in parsed.problems):
+    for c in state.cues:  # U+FFFD in these came from NUL: SUB_CONTROL_CHARS said so
+        if "\ufffd" in c.text and any(
+            p.kind == "nul" and c.line < p.line <= c.line + len(c.lines) for p in parsed.problems
+        ):
             state.nul_cues.add(c.index)
     for problem in parsed.problems:
         if problem.kind == "nul" and not any(
-            f.line == problem.line and f.code == "SUB_CONTROL" for f in state.findings
+            f.line == problem.line and f.code == "SUB_CONTROL_CHARS" for f in state.findings
         ):
             state.add(
-                "SUB_CONTROL",
+                "SUB_CONTROL_CHARS",
                 "error",
                 problem.line,
                 f"line {problem.line} holds a NUL character, which browsers show as '\ufffd'",

@@ -155,9 +155,9 @@ CORPUS: dict[str, str | bytes] = {
     # ♪ is drawn by a symbol font (Noto Sans Symbols, in [defaults] fallback_fonts) after Noto Sans.
     "en__ok_music_note_from_a_symbol_font.srt": two(("♪ Hello, neighbours. ♪", EN[1])),
     # NUL: in text a browser shows U+FFFD; in a timing line the cue is lost (it was deleted before).
-    "en__SUB_CONTROL_nul_in_text.srt": two(("Hello,\x00 neighbours.", EN[1])),
+    "en__SUB_CONTROL_CHARS_nul_in_text.srt": two(("Hello,\x00 neighbours.", EN[1])),
     "en__SUB_PARSE_nul_in_webvtt_timing.vtt": f"WEBVTT\n\n00:00.200 --> 00:01.400\n{EN[0]}\n\n00:01.600 -\x00-> 00:02.900\n{EN[1]}\n",
-    "en__SUB_CONTROL_bell_in_text.srt": two((EN[0], "Meet\x07 your team.")),
+    "en__SUB_CONTROL_CHARS_bell_in_text.srt": two((EN[0], "Meet\x07 your team.")),
     # SRT times players disagree about: one-digit fields, a two-digit fraction.
     "en__SUB_TIMESTAMP_short_fields.srt": f"1\n0:0:0,2 --> 0:0:1,40\n{EN[0]}\n\n2\n{stamp(1.6)} --> {stamp(2.9)}\n{EN[1]}\n",
     # WebVTT as browsers read it: these cues (or whole files) are dropped.
