@@ -58,17 +58,8 @@ class ScriptLook:
     italics: bool  # whether <i> is rendered (no italics in Arabic-script or Indic captions)
 
 
-LATIN_LOOK = ScriptLook(em=0.048, line_advance=1.35, italics=True)
-SCRIPT_LOOKS: dict[str, ScriptLook] = {
-    "Latn": LATIN_LOOK,
-    "Cyrl": LATIN_LOOK,
-    "Grek": LATIN_LOOK,
-    "Beng": ScriptLook(em=0.050, line_advance=1.5, italics=False),
-    "Gujr": ScriptLook(em=0.050, line_advance=1.5, italics=False),
-    "Deva": ScriptLook(em=0.050, line_advance=1.5, italics=False),
-    "Arab": ScriptLook(em=0.054, line_advance=1.75, italics=False),
-}
-NASTALIQ_LOOK = ScriptLook(em=0.064, line_advance=2.0, italics=False)
+LATIN_EM = 0.048  # visual em of Latin captions as a fraction of the frame height
+LATIN_LOOK = ScriptLook(em=LATIN_EM, line_advance=1.35, italics=True)
 
 MARGIN_SIDE = 0.08  # of the width, each side (title-safe is 5 %)
 MARGIN_BOTTOM = 0.06  # of the height
@@ -77,9 +68,10 @@ SHADOW_EM = 0.04
 
 
 def look_for(profile: LanguageProfile) -> ScriptLook:
-    if "Nastaliq" in profile.font_family:
-        return NASTALIQ_LOOK
-    return SCRIPT_LOOKS.get(profile.script, LATIN_LOOK)
+    """The look of a language's captions: size factor, line spacing and italics from its profile
+    (pipeline/data/languages.toml: Nastaliq is drawn larger and looser than Naskh, Indic scripts
+    a little larger than Latin)."""
+    return ScriptLook(em=LATIN_EM * profile.size_factor, line_advance=profile.line_spacing, italics=profile.italics)
 
 
 def font_extent(font: FontFile | None) -> float:

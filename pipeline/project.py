@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import codecs
 import difflib
-import math
 import re
 import tomllib
 from dataclasses import dataclass, fields, replace
@@ -17,7 +16,16 @@ from typing import Any
 
 from pipeline.captions.style import STYLES, CaptionStyle, contrast, is_colour
 from pipeline.errors import ConfigError
-from pipeline.languages import LanguageProfile, RuleLimits, UnknownLanguage, parse_locale, profile_for
+from pipeline.languages import (
+    PROFILE_KEYS,
+    LanguageDataError,
+    LanguageProfile,
+    RuleLimits,
+    UnknownLanguage,
+    parse_locale,
+    profile_for,
+    with_overrides,
+)
 
 PROJECT_FILE = "film.toml"
 FILM_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -102,7 +110,7 @@ class Project:
 
 FILM_KEYS = {"id", "title", "description", "source_language", "master"}
 LANGUAGE_KEYS = {"subtitles", "audio"}
-LIMIT_KEYS = {f.name for f in fields(RuleLimits)}
+LIMIT_KEYS = {f.name for f in fields(RuleLimits)}  # a subset of PROFILE_KEYS
 OUTPUT_KEYS = {f.name for f in fields(OutputSettings)}
 CAPTION_KEYS = {f.name for f in fields(CaptionStyle)}
 TOP_KEYS = {"film", "languages", "output", "captions"}
@@ -308,7 +316,7 @@ class _Reader:
                 f"'{code}' in {where} is an old or alias tag that Babel reads as {profile.name} ('{babel_language}')",
                 f"write [languages.{babel_language}] so players and the manifest agree on the tag",
             )
-        self.check_keys(table, LANGUAGE_KEYS | LIMIT_KEYS, where)
+        self.check_keys(table, LANGUAGE_KEYS | PROFILE_KEYS, where)
         subtitles = self.file(self.string(table, "subtitles", where[1:-1]), "subtitles", where)
         audio_s = self.string(table, "audio", where[1:-1], required=False)
         if is_source and audio_s:
@@ -316,18 +324,12 @@ class _Reader:
                 f"{where} is the source language and takes its audio from the master",
                 f"remove 'audio' from {where}",
             )
-        limits = profile.limits
-        overrides: dict[str, Any] = {}
-        for key in LIMIT_KEYS & table.keys():
-            default = getattr(limits, key)
-            value = table[key]
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value <= 0:
-                raise self.fail(f"'{key}' in {where} must be a positive number", f"e.g. {key} = {default}")
-            if isinstance(default, int) and not isinstance(value, int):
-                raise self.fail(f"'{key}' in {where} must be a whole number", f"e.g. {key} = {default}")
-            overrides[key] = type(default)(value)
+        overrides = {key: table[key] for key in PROFILE_KEYS & table.keys()}
         if overrides:
-            profile = replace(profile, limits=replace(limits, **overrides))
+            try:  # any field of the language's profile (pipeline/data/languages.toml) for this film
+                profile = with_overrides(profile, overrides, where)
+            except LanguageDataError as exc:
+                raise self.fail(exc.message, exc.hint) from None
         return LanguageConfig(
             code=code,
             subtitles=subtitles,

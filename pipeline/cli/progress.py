@@ -53,20 +53,22 @@ class BuildDisplay:
 
     def __call__(self, event: Event) -> None:
         task = event.task
+        name = f"{event.film}: {task.id}" if event.film else task.id
+        slot = f"{event.film}/{task.id}"
         if event.kind in ("start", "progress", "finish"):
             self.overall, self.eta = event.overall, event.eta_seconds
         if event.kind == "start":
-            self.running[task.id] = (task.title, 0.0)
+            self.running[slot] = (task.title, 0.0)
             self._draw(force=True)
         elif event.kind == "progress":
-            self.running[task.id] = (task.title, event.fraction)
+            self.running[slot] = (task.title, event.fraction)
             self._draw()
         elif event.kind == "finish":
-            self.running.pop(task.id, None)
-            self.line(f"  done  {task.id:<24} {task.title} ({event.seconds:.1f} s)")
+            self.running.pop(slot, None)
+            self.line(f"  done  {name:<24} {task.title} ({event.seconds:.1f} s)")
         elif event.kind == "fail":
-            self.running.pop(task.id, None)
-            self.line(f"  FAILED {task.id:<23} {task.title}")
+            self.running.pop(slot, None)
+            self.line(f"  FAILED {name:<23} {task.title}")
 
     def close(self) -> None:
         self._clear()

@@ -72,8 +72,9 @@ def script_name(code: str) -> str:
 
 @cache
 def expected_script(language: str) -> str:
+    """The Unicode script of the language's letters (Han for Chinese, whose ISO 15924 code is Hans)."""
     try:
-        return profile_for(language).script
+        return profile_for(language).letter_script_codes[0]
     except UnknownLanguage:
         return "Latn"
 

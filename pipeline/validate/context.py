@@ -108,7 +108,7 @@ class Context:
 
     @cached_property
     def missing_glyphs(self) -> set[str]:
-        chain = fonts.font_chain(self.lang.profile.font_family)
+        chain = fonts.font_chain(self.lang.profile.font_family, self.lang.profile.fallback_fonts)
         if not chain:
             return set()
         return set(fonts.missing_in_chain(chain, "".join(self.shown.values())))

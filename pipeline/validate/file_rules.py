@@ -6,6 +6,7 @@ Each yields Issues (an Issue with a cue points at that cue); FILE_RULES gives ea
 from __future__ import annotations
 
 import statistics
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
@@ -27,10 +28,10 @@ ALIGN_FILE_LEVEL_SHARE = 0.5  # when more than half the cues are off, say it onc
 
 def cue_script(cue: Cue, ctx: Context) -> Issue | None:
     """A cue in another script than its file (text pasted from another language's file)."""
-    expected = ctx.lang.profile.script
+    expected = ctx.lang.profile.letter_script_codes[0]
     counts = letter_scripts(WEB_ADDRESS.sub(" ", ctx.shown[cue.index]))
     total = sum(counts.values())
-    if total < CUE_SCRIPT_MIN_LETTERS or counts[expected] / total >= SCRIPT_MIN_SHARE:
+    if total < CUE_SCRIPT_MIN_LETTERS or _own_letters(counts, ctx) / total >= SCRIPT_MIN_SHARE:
         return None
     dominant, _ = counts.most_common(1)[0]
     if dominant == "Latn" and expected != "Latn":
@@ -47,15 +48,20 @@ def _readable_text(ctx: Context) -> str:
     return WEB_ADDRESS.sub(" ", "\n".join(t for i, t in ctx.shown.items() if i not in ctx.garbled_cues))
 
 
+def _own_letters(counts: Counter[str], ctx: Context) -> int:
+    """How many of the counted letters are in the language's script (Chinese: Han letters)."""
+    return sum(counts[s] for s in ctx.lang.profile.letter_script_codes)
+
+
 def file_script(ctx: Context) -> Iterator[Issue]:
-    expected = ctx.lang.profile.script
+    expected = ctx.lang.profile.letter_script_codes[0]
     text = _readable_text(ctx)
     counts = letter_scripts(text)
     total = sum(counts.values())
     if total < MIN_LETTERS_TO_JUDGE:
         return
     name = ctx.lang.profile.name
-    if counts[expected] / total < SCRIPT_MIN_SHARE:
+    if _own_letters(counts, ctx) / total < SCRIPT_MIN_SHARE:
         dominant, count = counts.most_common(1)[0]
         ctx.script_wrong = True
         yield Issue(
