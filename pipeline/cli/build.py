@@ -180,11 +180,11 @@ def build(
             _print_plan(plan, out)
         return
     _stop_on_signals()
-    display = BuildDisplay(live=is_terminal())
     total = sum(len(plan.tasks) for plan, _, _ in films)
     up_to_date = total - sum(len(plan.to_run) for plan, _, _ in films)
     runs = len({plan.keys[t.id].key for plan, _, _ in films for t in plan.to_run})
     shared = sum(len(plan.to_run) for plan, _, _ in films) - runs
+    display = BuildDisplay(live=is_terminal(), films=len(films), tasks=runs)
     pool = make_executor(executor, jobs or default_jobs(), scheduler)
     what = films[0][0].context.project.film.id + f" into {films[0][1]}" if len(films) == 1 else f"{len(films)} films"
     where = f"{pool.workers} at a time" + (" on Dask" if executor == "dask" else "")
@@ -200,7 +200,7 @@ def build(
     def film_done(outcome: job.Outcome) -> None:
         published.append(outcome)
         if len(films) > 1:
-            display.line(f"Film {len(published)} of {len(films)} done: {outcome.out_dir}")
+            display.film_done(f"Film {len(published)} of {len(films)} done: {outcome.out_dir}")
 
     try:
         outcomes = job.execute_many(films, jobs=jobs, on_event=display, on_published=film_done, executor=pool)
