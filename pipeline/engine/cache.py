@@ -84,7 +84,11 @@ class Cache:
         self.project_root = project_root
         self.tool = tool
         self.tasks_dir = root / "tasks"
-        self.state_dir = root / "state"
+        # A cache shared by several films (--cache-dir) keeps each film's last states apart:
+        # task ids repeat across films ("ladder"), keys do not need to.
+        own = root.absolute() == (project_root / CACHE_DIR).absolute()
+        film = hashlib.sha256(os.fspath(project_root.absolute()).encode()).hexdigest()[:16]
+        self.state_dir = root / "state" if own else root / "state" / film
         self.tmp_dir = root / "tmp"
         self._stat_file = root / "stat.json"
         self._stats: dict[str, list] | None = None
@@ -290,8 +294,8 @@ class Cache:
             except BlockingIOError:
                 return 0  # another build is using the cache: prune another time
         wanted = set()
-        if self.state_dir.is_dir():
-            for state in self.state_dir.glob("*.json"):
+        if (self.root / "state").is_dir():
+            for state in (self.root / "state").rglob("*.json"):
                 try:
                     wanted.add(json.loads(state.read_text(encoding="utf-8"))["key"])
                 except (OSError, ValueError, KeyError):

@@ -75,7 +75,7 @@ def qc_file_name(lang: str, height: int, cue: int) -> str:
 
 def burn_in_fonts(profile: LanguageProfile) -> list[FontFile]:
     """The language's caption font and its named fallback; EnvironmentProblem when the first is missing."""
-    chain = font_chain(profile.font_family)
+    chain = font_chain(profile.font_family, profile.fallback_fonts)  # as validation checks it (symbols too)
     if not chain or chain[0].family != profile.font_family:
         raise EnvironmentProblem(
             f"the font '{profile.font_family}' that burns {profile.name} captions is not installed",

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pipeline.languages import profile_for
 from pipeline.subtitles.model import Cue, clock
 from pipeline.text.scripts import MIN_LETTERS_TO_JUDGE, letter_scripts, script_name, urdu_lookalike
-from pipeline.validate.context import WEB_ADDRESS, Context, Issue
+from pipeline.validate.context import Context, Issue, without_addresses
 
 # SUB_SCRIPT: a file is wrong when fewer than this share of its letters are in the expected script.
 SCRIPT_MIN_SHARE = 0.5
@@ -29,7 +29,7 @@ ALIGN_FILE_LEVEL_SHARE = 0.5  # when more than half the cues are off, say it onc
 def cue_script(cue: Cue, ctx: Context) -> Issue | None:
     """A cue in another script than its file (text pasted from another language's file)."""
     expected = ctx.lang.profile.letter_script_codes[0]
-    counts = letter_scripts(WEB_ADDRESS.sub(" ", ctx.shown[cue.index]))
+    counts = letter_scripts(without_addresses(ctx.shown[cue.index]))
     total = sum(counts.values())
     if total < CUE_SCRIPT_MIN_LETTERS or _own_letters(counts, ctx) / total >= SCRIPT_MIN_SHARE:
         return None
@@ -45,7 +45,7 @@ def cue_script(cue: Cue, ctx: Context) -> Issue | None:
 def _readable_text(ctx: Context) -> str:
     """The file's visible text without garbled cues (SUB_MOJIBAKE speaks for them) or web addresses
     (Latin in every language)."""
-    return WEB_ADDRESS.sub(" ", "\n".join(t for i, t in ctx.shown.items() if i not in ctx.garbled_cues))
+    return without_addresses("\n".join(t for i, t in ctx.shown.items() if i not in ctx.garbled_cues))
 
 
 def _own_letters(counts: Counter[str], ctx: Context) -> int:
@@ -89,10 +89,11 @@ def file_script(ctx: Context) -> Iterator[Issue]:
 
 
 # SUB_LANGUAGE: letters that only one of these Latin-script languages uses (checked lower-cased).
+# Letters shared with a neighbour are left out: č š ž are Croatian, Slovak and Slovene too.
 DISTINCTIVE_LETTERS: dict[str, str] = {
     "pl": "ąćęłńśźż",
     "ro": "ășțşţ",
-    "cs": "čďěňřšťů",
+    "cs": "ďěňřťů",
     "hu": "őű",
     "de": "äöüß",
     "tr": "ğış",
@@ -102,6 +103,26 @@ DISTINCTIVE_LETTERS: dict[str, str] = {
     "pt": "ãõ",
     "fr": "œ",
     "is": "ðþ",
+}
+# The non-ASCII letters of other Latin-script languages' alphabets: a letter of the file's own
+# alphabet is never evidence of another language (Slovak ď ň ť are not Czech-only there).
+OWN_LETTERS: dict[str, str] = {
+    "hr": "čćđšž",
+    "bs": "čćđšž",
+    "sr": "čćđšž",
+    "sl": "čšž",
+    "sk": "áäčďéíĺľňóôŕšťúýž",
+    "cs": "áčďéěíňóřšťúůýž",
+    "hu": "áéíóöőúüű",
+    "tr": "çğıöşü",
+    "de": "äöüß",
+    "lt": "ąčęėįšųūž",
+    "lv": "āčēģīķļņšūž",
+    "et": "äöõüšž",
+    "fi": "äöå",
+    "sv": "äöå",
+    "ro": "ăâîșțşţ",
+    "pl": "ąćęłńóśźż",
 }
 LANGUAGE_MIN_LETTERS = 24  # below this a file says too little to name its language
 LANGUAGE_MIN_FOREIGN = 3  # at least this many of another language's own letters …
@@ -121,7 +142,12 @@ def file_language(ctx: Context) -> Iterator[Issue]:
         return sum(text.count(ch) for ch in chars)
 
     own = count(DISTINCTIVE_LETTERS.get(ctx.base, ""))
-    others = {code: count(chars) for code, chars in DISTINCTIVE_LETTERS.items() if code != ctx.base}
+    mine = OWN_LETTERS.get(ctx.base, "")
+    others = {
+        code: count("".join(ch for ch in chars if ch not in mine))
+        for code, chars in DISTINCTIVE_LETTERS.items()
+        if code != ctx.base
+    }
     best = max(others, key=others.__getitem__)
     found = others[best]
     if found >= LANGUAGE_MIN_FOREIGN and found >= LANGUAGE_MIN_FOREIGN_SHARE * letters and found > 3 * own:

@@ -276,7 +276,8 @@ CUE_RULES: tuple[CueRule, ...] = (
     CueRule("SUB_LINE_COUNT", "warning", line_count, needs_text=True),
     CueRule("SUB_RO_DIACRITICS", "warning", romanian_cedilla, needs_text=True, reads_letters=True),
     CueRule("SUB_MARKUP", "warning", markup),
-    CueRule("SUB_CONTROL_CHARS", "error", invisible_controls),
+    # reads_letters: in a garbled cue, C1 controls are mojibake's bytes (SUB_MOJIBAKE says it)
+    CueRule("SUB_CONTROL_CHARS", "error", invisible_controls, reads_letters=True),
     CueRule("SUB_GLYPHS", "error", glyphs, needs_text=True, reads_letters=True),
     CueRule("SUB_UNTRANSLATED", "warning", untranslated, needs_text=True, reads_letters=True),
 )
@@ -325,7 +326,7 @@ def check_subtitles(ctx: Context) -> list[Finding]:
         for rule in CUE_RULES:
             if (rule.needs_text and not text) or (rule.reads_letters and cue.index in ctx.garbled_cues):
                 continue
-            issue = rule.check(cue, ctx)
-            if issue is not None:
-                findings.append(_finding(rule.code, rule.severity, Issue(issue.message, issue.hint, cue), ctx))
+            found = rule.check(cue, ctx)
+            if found is not None:
+                findings.append(_finding(rule.code, rule.severity, Issue(found.message, found.hint, cue), ctx))
     return findings
