@@ -14,6 +14,7 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
+from pipeline.captions.style import STYLES, CaptionStyle, contrast, is_colour
 from pipeline.errors import ConfigError
 from pipeline.languages import (
     PROFILE_KEYS,
@@ -67,6 +68,7 @@ class Project:
     languages: tuple[LanguageConfig, ...]  # source language first, then film.toml's order
     output: OutputSettings
     allow_outside: bool = False  # --allow-outside: files may live outside the project folder
+    captions: CaptionStyle = CaptionStyle()  # [captions]: the look of burned-in captions
 
     @property
     def root(self) -> Path:
@@ -110,7 +112,8 @@ FILM_KEYS = {"id", "title", "description", "source_language", "master"}
 LANGUAGE_KEYS = {"subtitles", "audio"}
 LIMIT_KEYS = {f.name for f in fields(RuleLimits)}  # a subset of PROFILE_KEYS
 OUTPUT_KEYS = {f.name for f in fields(OutputSettings)}
-TOP_KEYS = {"film", "languages", "output"}
+CAPTION_KEYS = {f.name for f in fields(CaptionStyle)}
+TOP_KEYS = {"film", "languages", "output", "captions"}
 
 
 def find_project_file(where: Path | str | None) -> Path:
@@ -269,8 +272,14 @@ class _Reader:
         languages = [self.language(code, table, is_source=(code == source)) for code, table in langs_t.items()]
         languages.sort(key=lambda l: l.code != source)  # stable: source first, then file order
         output = self.output(self.table(data, "output", "output", required=False))
+        captions = self.captions(self.table(data, "captions", "captions", required=False))
         return Project(
-            path=self.path, film=film, languages=tuple(languages), output=output, allow_outside=self.allow_outside
+            path=self.path,
+            film=film,
+            languages=tuple(languages),
+            output=output,
+            allow_outside=self.allow_outside,
+            captions=captions,
         )
 
     def check_distinct_tags(self, langs_t: dict[str, Any]) -> None:
@@ -363,3 +372,43 @@ class _Reader:
                     )
                 values[key] = float(value)
         return replace(defaults, **values)
+
+    def captions(self, table: dict[str, Any]) -> CaptionStyle:
+        """[captions]: style, size, colours, box opacity; colours that fail WCAG contrast are refused."""
+        self.check_keys(table, CAPTION_KEYS, "[captions]")
+        defaults = CaptionStyle()
+        values: dict[str, Any] = {}
+        if "style" in table:
+            if table["style"] not in STYLES:
+                raise self.fail(
+                    f"'style' in [captions] must be one of {', '.join(repr(s) for s in STYLES)}",
+                    'write style = "outline" (outlined letters) or style = "box" (letters on a dark box)',
+                )
+            values["style"] = table["style"]
+        for key, low, high in (("size", 0.5, 2.0), ("box_opacity", 0.0, 1.0)):
+            if key in table:
+                value = table[key]
+                if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
+                    raise self.fail(
+                        f"'{key}' in [captions] must be a number from {low} to {high}",
+                        f"e.g. {key} = {getattr(defaults, key)}",
+                    )
+                values[key] = float(value)
+        for key in ("text_colour", "outline_colour", "box_colour"):
+            if key in table:
+                value = table[key]
+                if not isinstance(value, str) or not is_colour(value):
+                    raise self.fail(
+                        f"'{key}' in [captions] must be a colour written as \"#RRGGBB\"",
+                        f'e.g. {key} = "{getattr(defaults, key)}"',
+                    )
+                values[key] = value.upper()
+        style = replace(defaults, **values)
+        check = contrast(style)
+        if not check.passes:
+            raise self.fail(
+                f"the caption colours in [captions] give {check.sentence()}",
+                "captions must stay readable on any picture: use a lighter text colour, a darker "
+                + ("box or a higher box_opacity" if style.style == "box" else "outline colour"),
+            )
+        return style
