@@ -198,17 +198,14 @@ BIDI_CONTROLS: dict[str, str] = {
     "\u2068": "FIRST STRONG ISOLATE",
     "\u2069": "POP DIRECTIONAL ISOLATE",
 }
-_LINE_BREAKS = "\n\r\t"
+# The same characters plus the C0 and C1 controls (category Cc) other than tab and line ends.
+_CONTROLS = regex.compile("[" + "".join(BIDI_CONTROLS) + r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def invisible_controls(cue: Cue, ctx: Context) -> Issue | None:
-    found = [
-        ch
-        for ch in dict.fromkeys(cue.text)
-        if ch in BIDI_CONTROLS or (unicodedata.category(ch) == "Cc" and ch not in _LINE_BREAKS)
-    ]
-    if not found:
+    if not _CONTROLS.search(cue.text):
         return None
+    found = list(dict.fromkeys(_CONTROLS.findall(cue.text)))
     names = ", ".join(f"U+{ord(ch):04X} {BIDI_CONTROLS.get(ch) or unicodedata.name(ch, 'CONTROL')}" for ch in found[:4])
     return Issue(
         f"cue {cue.index} holds invisible control characters that change or hide what is shown: {names}",
