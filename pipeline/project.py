@@ -6,6 +6,7 @@ a did-you-mean, because a typo silently ignored is a setting silently lost.
 
 from __future__ import annotations
 
+import codecs
 import difflib
 import re
 import tomllib
@@ -13,8 +14,18 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
+from pipeline.captions.style import STYLES, CaptionStyle, contrast, is_colour
 from pipeline.errors import ConfigError
-from pipeline.languages import LanguageProfile, RuleLimits, UnknownLanguage, profile_for
+from pipeline.languages import (
+    PROFILE_KEYS,
+    LanguageDataError,
+    LanguageProfile,
+    RuleLimits,
+    UnknownLanguage,
+    parse_locale,
+    profile_for,
+    with_overrides,
+)
 
 PROJECT_FILE = "film.toml"
 FILM_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -35,6 +46,11 @@ class LanguageConfig:
     subtitles: Path
     audio: Path | None  # None: the master's audio is used
     profile: LanguageProfile  # limits already carry film.toml's overrides
+    # "captions" (for deaf and hard-of-hearing viewers: speech plus sound cues such as [music])
+    # or "subtitles" (speech only); published as the track's kind, HLS CHARACTERISTICS, manifest.
+    kind: str = "subtitles"
+    descriptions: Path | None = None  # text descriptions (WebVTT/SRT) of what only the picture shows
+    described_audio: Path | None = None  # a full mix with the descriptions voiced
 
     @property
     def limits(self) -> RuleLimits:
@@ -56,6 +72,8 @@ class Project:
     film: FilmInfo
     languages: tuple[LanguageConfig, ...]  # source language first, then film.toml's order
     output: OutputSettings
+    allow_outside: bool = False  # --allow-outside: files may live outside the project folder
+    captions: CaptionStyle = CaptionStyle()  # [captions]: the look of burned-in captions
 
     @property
     def root(self) -> Path:
@@ -96,11 +114,12 @@ class Project:
 
 
 FILM_KEYS = {"id", "title", "description", "source_language", "master"}
-LANGUAGE_KEYS = {"subtitles", "audio"}
-NAME_KEYS = {"name", "native_name"}  # the language's English and own names, overriding CLDR's
-LIMIT_KEYS = {f.name for f in fields(RuleLimits)}
+LANGUAGE_KEYS = {"subtitles", "audio", "kind", "descriptions", "described_audio"}
+TRACK_KINDS = ("subtitles", "captions")
+LIMIT_KEYS = {f.name for f in fields(RuleLimits)}  # a subset of PROFILE_KEYS
 OUTPUT_KEYS = {f.name for f in fields(OutputSettings)}
-TOP_KEYS = {"film", "languages", "output"}
+CAPTION_KEYS = {f.name for f in fields(CaptionStyle)}
+TOP_KEYS = {"film", "languages", "output", "captions"}
 
 
 def find_project_file(where: Path | str | None) -> Path:
@@ -116,21 +135,71 @@ def find_project_file(where: Path | str | None) -> Path:
     return path.resolve()
 
 
-def load_project(where: Path | str | None = None) -> Project:
+# Byte-order marks that say a file is not UTF-8 at all (UTF-32 first: its LE mark starts with UTF-16's).
+_FOREIGN_BOMS = (
+    (codecs.BOM_UTF32_LE, "UTF-32"),
+    (codecs.BOM_UTF32_BE, "UTF-32"),
+    (codecs.BOM_UTF16_LE, "UTF-16"),
+    (codecs.BOM_UTF16_BE, "UTF-16"),
+)
+
+
+def read_project_text(path: Path) -> str:
+    """film.toml's text. A UTF-8 byte-order mark (Notepad's "UTF-8 with BOM") is accepted and
+    dropped, since TOML itself does not allow one; a UTF-16/32 file is named as such."""
+    try:
+        raw = path.read_bytes()
+    except PermissionError:
+        raise ConfigError(
+            f"{path} cannot be read: permission denied",
+            f"give your user read access (e.g. chmod u+r '{path.name}'), or run as its owner",
+        ) from None
+    except OSError as exc:
+        raise ConfigError(f"{path} cannot be read: {exc.strerror or exc}", "check the file and the disk") from None
+    for bom, name in _FOREIGN_BOMS:
+        if raw.startswith(bom):
+            raise ConfigError(
+                f"{path.name} is saved as {name} (it starts with a {name} byte-order mark)",
+                "save it as UTF-8 (in Notepad: Save As, Encoding: UTF-8)",
+            )
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ConfigError(f"{path.name} is not UTF-8 text (line {line})", "save it as UTF-8") from None
+
+
+def load_project(where: Path | str | None = None, *, allow_outside: bool = False) -> Project:
+    """Read film.toml. Files it names must lie inside its folder (symlinks resolved) unless
+    `allow_outside`: a film.toml from someone else must not publish a file from this machine."""
     path = find_project_file(where)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except UnicodeDecodeError as exc:
-        raise ConfigError(f"{path.name} is not UTF-8 text", "save it as UTF-8") from exc
+        data = tomllib.loads(read_project_text(path))
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path.name} is not valid TOML: {exc}", "fix the line it names") from exc
-    return _Reader(path).project(data)
+    return _Reader(path, allow_outside).project(data)
+
+
+# Tags that Babel parses but that name no language: it would label 'und' "English (United States)".
+NOT_A_LANGUAGE = {
+    "und": "the tag for an undetermined language",
+    "root": "CLDR's root locale, not a language",
+}
+
+
+def inside_project(path: Path, root: Path) -> bool:
+    """Whether `path`, with '..' and every symlink resolved, lies in `root` (resolved too)."""
+    try:
+        return path.resolve().is_relative_to(root.resolve())
+    except (OSError, RuntimeError, ValueError):  # a symlink loop or an unreadable component
+        return False
 
 
 class _Reader:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, allow_outside: bool = False) -> None:
         self.path = path
         self.root = path.parent
+        self.allow_outside = allow_outside
 
     def fail(self, message: str, hint: str = "") -> ConfigError:
         return ConfigError(f"{self.path.name}: {message}", hint)
@@ -162,9 +231,22 @@ class _Reader:
             raise self.fail(f"'{key}' in [{where}] must be a non-empty string", f'write {key} = "…"')
         return value
 
-    def file(self, value: str, key: str, where: str) -> Path:
+    def file(self, value: str | None, key: str, where: str) -> Path:
+        """A path from film.toml, relative to its folder, refused if it leads outside that folder
+        (through '..', an absolute path or a symlink) unless --allow-outside was given."""
+        if value is None:
+            raise self.fail(f"missing key '{key}' in {where}", f'add {key} = "…" under {where}')
+        if "\x00" in value:
+            raise self.fail(f"'{key}' in {where} holds a NUL character", "write the file's path as plain text")
         path = Path(value)
-        return path if path.is_absolute() else (self.root / path)
+        path = path if path.is_absolute() else (self.root / path)
+        if not self.allow_outside and not inside_project(path, self.root):
+            raise self.fail(
+                f"'{key}' in {where} points outside the project folder ({value})",
+                "copy the file into the folder that holds film.toml and name it from there, "
+                "or pass --allow-outside if you trust this film.toml",
+            )
+        return path
 
     def project(self, data: dict[str, Any]) -> Project:
         self.check_keys(data, TOP_KEYS, "the top level")
@@ -176,10 +258,10 @@ class _Reader:
                 f"film id '{film_id}' may only hold lowercase letters, digits and hyphens",
                 'it is used in file names, e.g. id = "neighbourhood-policing"',
             )
-        source = self.string(film_t, "source_language", "film")
+        source = self.string(film_t, "source_language", "film") or ""
         film = FilmInfo(
-            id=film_id,
-            title=self.string(film_t, "title", "film").strip(),
+            id=film_id or "",
+            title=(self.string(film_t, "title", "film") or "").strip(),
             description=(self.string(film_t, "description", "film", required=False) or None),
             source_language=source,
             master=self.file(self.string(film_t, "master", "film"), "master", "film"),
@@ -187,6 +269,7 @@ class _Reader:
         langs_t = self.table(data, "languages", "languages")
         if not langs_t:
             raise self.fail("[languages] is empty", "add at least [languages.<source language>]")
+        self.check_distinct_tags(langs_t)
         if source not in langs_t:
             raise self.fail(
                 f"source_language '{source}' has no [languages.{source}] table",
@@ -195,20 +278,51 @@ class _Reader:
         languages = [self.language(code, table, is_source=(code == source)) for code, table in langs_t.items()]
         languages.sort(key=lambda l: l.code != source)  # stable: source first, then file order
         output = self.output(self.table(data, "output", "output", required=False))
-        return Project(path=self.path, film=film, languages=tuple(languages), output=output)
+        captions = self.captions(self.table(data, "captions", "captions", required=False))
+        return Project(
+            path=self.path,
+            film=film,
+            languages=tuple(languages),
+            output=output,
+            allow_outside=self.allow_outside,
+            captions=captions,
+        )
+
+    def check_distinct_tags(self, langs_t: dict[str, Any]) -> None:
+        """BCP 47 tags ignore case: [languages.pl] and [languages.PL] are one language twice."""
+        seen: dict[str, str] = {}
+        for code in langs_t:
+            other = seen.setdefault(code.lower(), code)
+            if other != code:
+                raise self.fail(
+                    f"[languages.{other}] and [languages.{code}] are the same language (tags ignore letter case)",
+                    f"keep one of them, e.g. [languages.{other}]",
+                )
 
     def language(self, code: str, table: Any, is_source: bool) -> LanguageConfig:
         where = f"[languages.{code}]"
         if not isinstance(table, dict):
             raise self.fail(f"'languages.{code}' must be a table", f"write it as {where}")
+        if code.lower() in NOT_A_LANGUAGE:
+            raise self.fail(
+                f"'{code}' in {where} is {NOT_A_LANGUAGE[code.lower()]}",
+                "name the language the subtitles are written in, e.g. en, pl, ro, ur, bn, gu",
+            )
         try:
             profile = profile_for(code)
+            babel_language = parse_locale(code).language
         except UnknownLanguage:
             raise self.fail(
                 f"'{code}' in {where} is not a BCP 47 language tag that Babel knows",
                 "use a tag such as en, pl, ro, ur, bn, gu",
             ) from None
-        self.check_keys(table, LANGUAGE_KEYS | NAME_KEYS | LIMIT_KEYS, where)
+        written = re.split(r"[-_]", code, maxsplit=1)[0].lower()
+        if babel_language != written:  # 'iw' is read as Hebrew (he), 'tl' as Filipino (fil)
+            raise self.fail(
+                f"'{code}' in {where} is an old or alias tag that Babel reads as {profile.name} ('{babel_language}')",
+                f"write [languages.{babel_language}] so players and the manifest agree on the tag",
+            )
+        self.check_keys(table, LANGUAGE_KEYS | PROFILE_KEYS, where)
         subtitles = self.file(self.string(table, "subtitles", where[1:-1]), "subtitles", where)
         audio_s = self.string(table, "audio", where[1:-1], required=False)
         if is_source and audio_s:
@@ -216,30 +330,28 @@ class _Reader:
                 f"{where} is the source language and takes its audio from the master",
                 f"remove 'audio' from {where}",
             )
-        limits = profile.limits
-        overrides: dict[str, Any] = {}
-        for key in LIMIT_KEYS & table.keys():
-            default = getattr(limits, key)
-            value = table[key]
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
-                raise self.fail(f"'{key}' in {where} must be a positive number", f"e.g. {key} = {default}")
-            if isinstance(default, int) and not isinstance(value, int):
-                raise self.fail(f"'{key}' in {where} must be a whole number", f"e.g. {key} = {default}")
-            overrides[key] = type(default)(value)
+        kind = table.get("kind", "subtitles")
+        if kind not in TRACK_KINDS:
+            raise self.fail(
+                f'\'kind\' in {where} must be "subtitles" or "captions", not {kind!r}',
+                'captions carry sound cues such as [music] for deaf and hard-of-hearing viewers: kind = "captions"',
+            )
+        descriptions_s = self.string(table, "descriptions", where[1:-1], required=False)
+        described_s = self.string(table, "described_audio", where[1:-1], required=False)
+        overrides = {key: table[key] for key in PROFILE_KEYS & table.keys()}
         if overrides:
-            profile = replace(profile, limits=replace(limits, **overrides))
-        name = self.string(table, "name", where[1:-1], required=False)
-        native_name = self.string(table, "native_name", where[1:-1], required=False)
-        profile = replace(
-            profile,
-            name=name.strip() if name else profile.name,
-            native_name=native_name.strip() if native_name else profile.native_name,
-        )
+            try:  # any field of the language's profile (pipeline/data/languages.toml) for this film
+                profile = with_overrides(profile, overrides, where)
+            except LanguageDataError as exc:
+                raise self.fail(exc.message, exc.hint) from None
         return LanguageConfig(
             code=code,
             subtitles=subtitles,
             audio=self.file(audio_s, "audio", where) if audio_s else None,
             profile=profile,
+            kind=kind,
+            descriptions=self.file(descriptions_s, "descriptions", where) if descriptions_s else None,
+            described_audio=self.file(described_s, "described_audio", where) if described_s else None,
         )
 
     def output(self, table: dict[str, Any]) -> OutputSettings:
@@ -277,3 +389,43 @@ class _Reader:
                     )
                 values[key] = float(value)
         return replace(defaults, **values)
+
+    def captions(self, table: dict[str, Any]) -> CaptionStyle:
+        """[captions]: style, size, colours, box opacity; colours that fail WCAG contrast are refused."""
+        self.check_keys(table, CAPTION_KEYS, "[captions]")
+        defaults = CaptionStyle()
+        values: dict[str, Any] = {}
+        if "style" in table:
+            if table["style"] not in STYLES:
+                raise self.fail(
+                    f"'style' in [captions] must be one of {', '.join(repr(s) for s in STYLES)}",
+                    'write style = "outline" (outlined letters) or style = "box" (letters on a dark box)',
+                )
+            values["style"] = table["style"]
+        for key, low, high in (("size", 0.5, 2.0), ("box_opacity", 0.0, 1.0)):
+            if key in table:
+                value = table[key]
+                if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
+                    raise self.fail(
+                        f"'{key}' in [captions] must be a number from {low} to {high}",
+                        f"e.g. {key} = {getattr(defaults, key)}",
+                    )
+                values[key] = float(value)
+        for key in ("text_colour", "outline_colour", "box_colour"):
+            if key in table:
+                value = table[key]
+                if not isinstance(value, str) or not is_colour(value):
+                    raise self.fail(
+                        f"'{key}' in [captions] must be a colour written as \"#RRGGBB\"",
+                        f'e.g. {key} = "{getattr(defaults, key)}"',
+                    )
+                values[key] = value.upper()
+        style = replace(defaults, **values)
+        check = contrast(style)
+        if not check.passes:
+            raise self.fail(
+                f"the caption colours in [captions] give {check.sentence()}",
+                "captions must stay readable on any picture: use a lighter text colour, a darker "
+                + ("box or a higher box_opacity" if style.style == "box" else "outline colour"),
+            )
+        return style

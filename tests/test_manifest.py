@@ -84,9 +84,9 @@ def test_every_property_in_the_schema_is_described():
 def test_every_listed_file_exists_with_its_size_and_hash(fabricated_site):
     dist = fabricated_site.staging
     listed = file_objects(load(dist))
-    # posters, HLS master + checksums, the preview page, and per language one VTT and two videos
-    # (the QC report and its frames are not in dist/: they go beside it)
-    assert len({o["url"] for o in listed}) == 4 + 2 + 1 + 6 * 3
+    # posters, HLS master + checksums, the preview page, and per language one VTT, two videos and a
+    # transcript (HTML and text); the QC report and its frames are not in dist/: they go beside it
+    assert len({o["url"] for o in listed}) == 4 + 2 + 1 + 6 * 5
     for entry in listed:
         data = (dist / entry["url"]).read_bytes()
         assert len(data) == entry["bytes"], entry["url"]
@@ -112,7 +112,7 @@ def test_languages_come_in_project_order_with_cldr_names_and_direction(fabricate
     assert [l["isSource"] for l in manifest["languages"]] == [True] + [False] * (len(codes) - 1)
     for lang in manifest["languages"]:
         locale = Locale.parse(lang["code"])
-        # CLDR's English name, except where UK English says otherwise ("Bengali", not CLDR's "Bangla")
+        # English names are CLDR's except where the UK says otherwise (pipeline/data/languages.toml)
         assert lang["name"] == {"bn": "Bengali"}.get(lang["code"], locale.get_display_name("en"))
         assert lang["nativeName"] == locale.get_display_name(locale)
         assert lang["direction"] == locale.text_direction

@@ -15,8 +15,9 @@ from pipeline.project import load_project
 def doctor(project_path: Path | None) -> None:
     """Check that this machine has what a build needs.
 
-    Looks for ffmpeg and ffprobe, the libx264 and aac encoders, the ass filter with complex
-    shaping, a font for every configured language's script, and free disk. Exits 3 and says
+    Looks for ffmpeg and ffprobe, the libx264 and aac encoders, the overlay filter, text
+    shaping for captions (HarfBuzz in Pillow), a font for every configured language's script,
+    and free disk. Exits 3 and says
     how to install what is missing.
 
     \b
@@ -26,7 +27,7 @@ def doctor(project_path: Path | None) -> None:
     languages = DEFAULT_LANGUAGES
     where = None
     try:
-        project = load_project(project_path)
+        project = load_project(project_path, allow_outside=True)  # reads no file it names
         languages = tuple(l.code for l in project.languages)
         where = project.root
     except ConfigError:

@@ -10,10 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from pipeline.captions.style import contrast
 from pipeline.engine.model import Artifact
+from pipeline.findings import SEVERITIES, Finding, Report
 from pipeline.project import Project
 from pipeline.publish.preview import environment
-from pipeline.validate.findings import SEVERITIES, Finding, Report
 
 LOUDNESS_TOLERANCE_LU = 1.0  # EBU R128: ±1 LU around the target is on target for short-form
 TRUE_PEAK_TOLERANCE_DB = 0.1  # rounding of the measurement
@@ -81,6 +82,8 @@ def report_context(
         "general": general,
         "sections": sections,
         "unassigned_frames": unassigned,
+        "captions_style": project.captions.style,
+        "captions_contrast": contrast(project.captions).sentence(),
         "target_lufs": target_lufs,
         "target_tp": target_tp,
         "tolerance_lu": LOUDNESS_TOLERANCE_LU,

@@ -13,6 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from pipeline.engine.model import BuildInfo, PlanContext, TaskOutput
+from pipeline.findings import Report
 from pipeline.publish.manifest import (
     MANIFEST_NAME,
     SCHEMA_NAME,
@@ -26,7 +27,7 @@ from pipeline.publish.manifest import (
 )
 from pipeline.publish.preview import render_index
 from pipeline.publish.report import render_report
-from pipeline.validate.findings import Report
+from pipeline.publish.transcripts import write_transcripts
 
 INDEX_NAME = "index.html"
 REPORT_NAME = "report.html"
@@ -65,6 +66,7 @@ def write_site(
     an artifact is missing or the manifest would not match its schema.
     """
     manifest = build_manifest(staging, context, outputs, build)
+    manifest = write_transcripts(staging, manifest, context.project)
     frames = sorted(
         (a for out in outputs.values() for a in out.artifacts if a.kind == QC_FRAME_KIND),
         key=lambda a: a.path,

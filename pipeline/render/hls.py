@@ -35,19 +35,22 @@ import math
 import shutil
 import struct
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from pathlib import Path
 
 from pipeline import codecs, ffmpeg
 from pipeline.engine.model import Artifact, PlanContext, Task, TaskOutput, TaskRun
+from pipeline.locales import translator
+from pipeline.project import LanguageConfig, Project
 from pipeline.render import audio, ladder
 from pipeline.render.common import master_duration, master_fps, safe_component
 from pipeline.subtitles import webvtt
 from pipeline.subtitles.reader import load_cues
 
 TASK_ID = "hls"
-RECIPE = 3  # 2: EXT-X-VERSION per playlist; 3: audio init segments carry the language
+RECIPE = 4  # 2: EXT-X-VERSION per playlist, as its features need; 3: EXTINF within the film;
+# 4: audio init segments carry the language
 PUBLISH_TO = "hls/"
 MASTER = "master.m3u8"
 MIME = "application/vnd.apple.mpegurl"
@@ -63,6 +66,13 @@ INIT = "init.mp4"
 MEDIA_PLAYLIST = "index.m3u8"
 IFRAME_PLAYLIST = "iframes.m3u8"
 PREFERRED_FIRST_HEIGHT = 720  # players start with the first variant listed
+# Apple HLS authoring / RFC 8216 CHARACTERISTICS (Uniform Type Identifiers) for accessibility.
+CAPTIONS_CHARACTERISTICS = (
+    "public.accessibility.transcribes-spoken-dialog,public.accessibility.describes-music-and-sound"
+)
+DESCRIBED_CHARACTERISTICS = "public.accessibility.describes-video"
+DESCRIBED_SUFFIX = "-described"  # hls/audio/<lang>-described/: the described mix
+AUDIO_DESCRIPTION_LABEL = "audio description"  # msgid in locales/<lang>/LC_MESSAGES/film.po
 
 
 # ---------------------------------------------------------------- planning
@@ -87,17 +97,29 @@ def plan_tasks(context: PlanContext) -> list[Task]:
                         "name": lang.profile.native_name,
                         "rtl": lang.profile.is_rtl,
                         "iso639_2": lang.profile.iso639_2,
+                        "kind": lang.kind,
+                        "describedName": described_name(context.project, lang) if lang.described_audio else None,
                     }
                     for code, lang in zip(codes, langs, strict=False)
                 ],
                 "source": context.project.film.source_language,
                 "heights": list(context.ladder),
             },
-            deps=(ladder.TASK_ID, *(audio.task_id(code) for code in codes)),
+            deps=(
+                ladder.TASK_ID,
+                *(audio.task_id(code) for code in codes),
+                *(audio.described_task_id(c) for c, lang in zip(codes, langs, strict=False) if lang.described_audio),
+            ),
             publish_to=PUBLISH_TO,
             weight=duration * 0.05 * (len(context.ladder) + len(codes)),
         )
     ]
+
+
+def described_name(project: Project, lang: LanguageConfig) -> str:
+    """The described-audio rendition's NAME in its own language, e.g. "English (audio description)"."""
+    label = translator(project, lang.code)(AUDIO_DESCRIPTION_LABEL)
+    return f"{lang.profile.native_name} ({label})"
 
 
 # ---------------------------------------------------------------- what the segments hold
@@ -114,13 +136,18 @@ class Keyframe:
 class Segment:
     name: str
     start: float  # presentation time of its first sample (seconds)
-    duration: float
+    duration: float  # from its first sample to the next segment's (the media it holds)
     bytes: int
     keyframes: tuple[Keyframe, ...] = ()
+    shown: float | None = None  # how much of it lies inside the film (EXTINF); None: all of it
 
     @property
     def bits_per_second(self) -> float:
         return self.bytes * 8 / self.duration if self.duration > 0 else 0.0
+
+    @property
+    def extinf(self) -> float:
+        return self.duration if self.shown is None else self.shown
 
 
 @dataclass(frozen=True)
@@ -322,6 +349,30 @@ def analyse(folder: Path, rel: str, selector: str, scratch: Path) -> Stream:
     return Stream(folder=rel, segments=tuple(result), stream=stream)
 
 
+def within_film(stream: Stream, film_seconds: float) -> tuple[Stream, list[str]]:
+    """The stream's segments as the film shows them: each EXTINF is its part of the film's span.
+
+    An AAC track starts with an encoder-delay packet before time 0 (the edit list hides it)
+    and ends with a last packet that runs past the film (1024 samples per packet, whatever
+    the frame rate): its segments hold up to two packets (43 ms) more than the film lasts,
+    more than one frame at 30 fps and above. The film's span on the stream's timeline starts
+    at its first presented sample (0, or the first PTS when that is later) and lasts the
+    master's duration. A segment wholly after it (only the last packet's overrun) is dropped;
+    its name is returned so its file is removed.
+    """
+    start = max(0.0, stream.first_pts)
+    end = start + film_seconds
+    kept: list[Segment] = []
+    dropped: list[str] = []
+    for seg in stream.segments:
+        shown = min(seg.start + seg.duration, end) - max(seg.start, start)
+        if shown <= 1e-6 and kept:
+            dropped.append(seg.name)
+            continue
+        kept.append(replace(seg, shown=max(0.0, shown)))
+    return replace(stream, segments=tuple(kept)), dropped
+
+
 # ---------------------------------------------------------------- playlists
 
 
@@ -347,10 +398,10 @@ def _media_header(durations: list[float], version: int, extra: tuple[str, ...] =
 
 
 def media_playlist(stream: Stream) -> str:
-    lines = _media_header([s.duration for s in stream.segments], VERSION_MEDIA)
+    lines = _media_header([s.extinf for s in stream.segments], VERSION_MEDIA)
     lines.append(f'#EXT-X-MAP:URI="{INIT}"')
     for seg in stream.segments:
-        lines += [f"#EXTINF:{_duration(seg.duration)},", seg.name]
+        lines += [f"#EXTINF:{_duration(seg.extinf)},", seg.name]
     lines.append("#EXT-X-ENDLIST")
     return "\n".join(lines) + "\n"
 
@@ -358,7 +409,7 @@ def media_playlist(stream: Stream) -> str:
 def iframe_entries(stream: Stream) -> list[tuple[Segment, Keyframe, float]]:
     """Every keyframe with its duration (until the next keyframe, or the end of the stream)."""
     frames = [(seg, k) for seg in stream.segments for k in seg.keyframes]
-    end = stream.segments[-1].start + stream.segments[-1].duration if stream.segments else 0.0
+    end = stream.segments[-1].start + stream.segments[-1].extinf if stream.segments else 0.0
     out = []
     for i, (seg, k) in enumerate(frames):
         nxt = frames[i + 1][1].pts if i + 1 < len(frames) else end
@@ -403,7 +454,7 @@ def subtitle_segments(cues, language: str, rtl: bool, video: Stream) -> list[tup
         start = seg.start - first
         end = start + seg.duration if i + 1 < len(video.segments) else math.inf
         text = webvtt.segment(cues, language, start, end, rtl=rtl, timestamp_map=mapping)
-        out.append((f"seg-{i + 1:05d}.vtt", seg.duration, text))
+        out.append((f"seg-{i + 1:05d}.vtt", seg.extinf, text))
     return out
 
 
@@ -445,12 +496,16 @@ def master_playlist(
     """The multivariant playlist. `audios`: (language settings, stream); `subtitles`: language settings."""
     lines = ["#EXTM3U", f"#EXT-X-VERSION:{VERSION_MASTER}", "#EXT-X-INDEPENDENT-SEGMENTS", ""]
     for lang, stream in audios:
-        is_source = lang["code"] == source
-        uri = f"audio/{lang['code']}/{MEDIA_PLAYLIST}"
+        described = bool(lang.get("described"))
+        is_source = lang["code"] == source and not described  # a described mix is never DEFAULT
+        folder = lang["code"] + (DESCRIBED_SUFFIX if described else "")
+        uri = f"audio/{folder}/{MEDIA_PLAYLIST}"
         channels = int(stream.stream.get("channels") or 2)
+        name = lang["describedName"] if described else lang["name"]
+        extra = f"CHARACTERISTICS={_quoted(DESCRIBED_CHARACTERISTICS)}," if described else ""
         lines.append(
             f"#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID={_quoted(AUDIO_GROUP)},LANGUAGE={_quoted(lang['code'])},"
-            f"NAME={_quoted(lang['name'])},DEFAULT={'YES' if is_source else 'NO'},AUTOSELECT=YES,"
+            f"NAME={_quoted(name)},DEFAULT={'YES' if is_source else 'NO'},AUTOSELECT=YES,{extra}"
             f"CHANNELS={_quoted(str(channels))},URI={_quoted(uri)}"
         )
     lines.append("")
@@ -459,7 +514,8 @@ def master_playlist(
         lines.append(
             f"#EXT-X-MEDIA:TYPE=SUBTITLES,GROUP-ID={_quoted(SUBTITLE_GROUP)},LANGUAGE={_quoted(lang['code'])},"
             f"NAME={_quoted(lang['name'])},DEFAULT=NO,AUTOSELECT=YES,FORCED=NO,"
-            f"URI={_quoted(uri)}"
+            + (f"CHARACTERISTICS={_quoted(CAPTIONS_CHARACTERISTICS)}," if lang.get("kind") == "captions" else "")
+            + f"URI={_quoted(uri)}"
         )
     lines.append("")
     audio_peak = max((s.peak_bps for _, s in audios), default=0.0)
@@ -496,6 +552,13 @@ def _write(path: Path, text: str) -> None:
     path.write_text(text, encoding="utf-8", newline="\n")
 
 
+def _in_film(stream: Stream, folder: Path, film_seconds: float) -> Stream:
+    kept, dropped = within_film(stream, film_seconds)
+    for name in dropped:
+        (folder / name).unlink()
+    return kept
+
+
 def package_hls(run: TaskRun) -> TaskOutput:
     s = run.task.settings
     context = run.context
@@ -514,6 +577,7 @@ def package_hls(run: TaskRun) -> TaskOutput:
 
     rungs: list[Rung] = []
     audios: list[tuple[dict, Stream]] = []
+    film_seconds = master_duration(context.master)
     with tempfile.TemporaryDirectory(prefix="filmpipe-hls-") as tmp:
         scratch = Path(tmp)
         for entry in ladder_meta["rungs"]:
@@ -525,7 +589,7 @@ def package_hls(run: TaskRun) -> TaskOutput:
                 fragment_seconds=fragment,
                 what=f"segmenting the {entry['height']}p video for HLS",
             )
-            stream = analyse(run.out / rel, rel, "v:0", scratch)
+            stream = _in_film(analyse(run.out / rel, rel, "v:0", scratch), run.out / rel, film_seconds)
             rungs.append(Rung(stream=stream, width=int(stream.stream["width"]), height=int(stream.stream["height"])))
             _write(run.out / rel / MEDIA_PLAYLIST, media_playlist(stream))
             _write(run.out / rel / IFRAME_PLAYLIST, iframe_playlist(stream))
@@ -543,10 +607,28 @@ def package_hls(run: TaskRun) -> TaskOutput:
                 what=f"segmenting the {code} audio for HLS",
                 language=lang.get("iso639_2"),
             )
-            stream = analyse(run.out / rel, rel, "a:0", scratch)
+            stream = _in_film(analyse(run.out / rel, rel, "a:0", scratch), run.out / rel, film_seconds)
             audios.append((lang, stream))
             _write(run.out / rel / MEDIA_PLAYLIST, media_playlist(stream))
             step()
+        for lang in languages:  # described mixes after every plain track: players list them last
+            if not lang.get("describedName"):
+                continue
+            code = lang["code"]
+            audio_id = audio.described_task_id(code)
+            rel = f"audio/{code}{DESCRIBED_SUFFIX}"
+            source = run.dep_dirs[audio_id] / run.dep_meta[audio_id].get("file", audio.OUTPUT)
+            segment_stream(
+                source,
+                run.out / rel,
+                "a:0",
+                fragment_seconds=None,
+                what=f"segmenting the {code} described audio",
+                language=lang.get("iso639_2"),
+            )
+            stream = analyse(run.out / rel, rel, "a:0", scratch)
+            audios.append(({**lang, "described": True}, stream))
+            _write(run.out / rel / MEDIA_PLAYLIST, media_playlist(stream))
     reference = max(rungs, key=lambda r: r.height).stream
     for lang in languages:
         code = lang["code"]

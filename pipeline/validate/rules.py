@@ -14,11 +14,12 @@ from dataclasses import dataclass
 import regex
 
 from pipeline import fonts
+from pipeline.accessibility import without_sound_cues
+from pipeline.findings import Finding
 from pipeline.subtitles.model import Cue, clock
 from pipeline.subtitles.text import foreign_tags, has_romanian_cedilla
 from pipeline.validate.context import EPSILON, Context, Issue, graphemes, short, words
 from pipeline.validate.file_rules import FILE_RULES
-from pipeline.validate.findings import Finding
 
 __all__ = ["CUE_RULES", "FILE_RULES", "Context", "Issue", "check_subtitles", "clock"]
 
@@ -182,6 +183,36 @@ def markup(cue: Cue, ctx: Context) -> Issue | None:
     return None
 
 
+# Invisible characters that change how a line is shown without showing themselves: the bidi
+# embeddings, overrides and isolates (U+202E turns "tnemyap" into "payment" on screen). filmpipe
+# sets each right-to-left line's direction itself (U+200F), so none is needed; the marks
+# LRM/RLM/ALM and the joiners ZWJ/ZWNJ stay allowed, as scripts need them.
+BIDI_CONTROLS: dict[str, str] = {
+    "\u202a": "LEFT-TO-RIGHT EMBEDDING",
+    "\u202b": "RIGHT-TO-LEFT EMBEDDING",
+    "\u202c": "POP DIRECTIONAL FORMATTING",
+    "\u202d": "LEFT-TO-RIGHT OVERRIDE",
+    "\u202e": "RIGHT-TO-LEFT OVERRIDE",
+    "\u2066": "LEFT-TO-RIGHT ISOLATE",
+    "\u2067": "RIGHT-TO-LEFT ISOLATE",
+    "\u2068": "FIRST STRONG ISOLATE",
+    "\u2069": "POP DIRECTIONAL ISOLATE",
+}
+# The same characters plus the C0 and C1 controls (category Cc) other than tab and line ends.
+_CONTROLS = regex.compile("[" + "".join(BIDI_CONTROLS) + r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def invisible_controls(cue: Cue, ctx: Context) -> Issue | None:
+    if not _CONTROLS.search(cue.text):
+        return None
+    found = list(dict.fromkeys(_CONTROLS.findall(cue.text)))
+    names = ", ".join(f"U+{ord(ch):04X} {BIDI_CONTROLS.get(ch) or unicodedata.name(ch, 'CONTROL')}" for ch in found[:4])
+    return Issue(
+        f"cue {cue.index} holds invisible control characters that change or hide what is shown: {names}",
+        "delete them (retype the line if need be); filmpipe sets the direction of right-to-left lines itself",
+    )
+
+
 def glyphs(cue: Cue, ctx: Context) -> Issue | None:
     if ctx.script_wrong or cue.index in ctx.script_wrong_cues or not ctx.missing_glyphs:
         return None
@@ -204,7 +235,7 @@ def untranslated(cue: Cue, ctx: Context) -> Issue | None:
     """
     if ctx.source is None or not ctx.source_complete or not ctx.has_text(cue):
         return None
-    mine = words(ctx.shown[cue.index])
+    mine = words(without_sound_cues(ctx.shown[cue.index]))  # [music] in captions is not a sentence to translate
     if len(mine) < UNTRANSLATED_MIN_WORDS or all(w[0].isupper() for w in mine):
         return None
     key = tuple(w.casefold() for w in mine)
@@ -243,6 +274,8 @@ CUE_RULES: tuple[CueRule, ...] = (
     CueRule("SUB_LINE_COUNT", "warning", line_count, needs_text=True),
     CueRule("SUB_RO_DIACRITICS", "warning", romanian_cedilla, needs_text=True, reads_letters=True),
     CueRule("SUB_MARKUP", "warning", markup),
+    # reads_letters: in a garbled cue, C1 controls are mojibake's bytes (SUB_MOJIBAKE says it)
+    CueRule("SUB_CONTROL_CHARS", "error", invisible_controls, reads_letters=True),
     CueRule("SUB_GLYPHS", "error", glyphs, needs_text=True, reads_letters=True),
     CueRule("SUB_UNTRANSLATED", "warning", untranslated, needs_text=True, reads_letters=True),
 )
@@ -291,7 +324,7 @@ def check_subtitles(ctx: Context) -> list[Finding]:
         for rule in CUE_RULES:
             if (rule.needs_text and not text) or (rule.reads_letters and cue.index in ctx.garbled_cues):
                 continue
-            issue = rule.check(cue, ctx)
-            if issue is not None:
-                findings.append(_finding(rule.code, rule.severity, Issue(issue.message, issue.hint, cue), ctx))
+            found = rule.check(cue, ctx)
+            if found is not None:
+                findings.append(_finding(rule.code, rule.severity, Issue(found.message, found.hint, cue), ctx))
     return findings
