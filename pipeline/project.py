@@ -7,9 +7,11 @@ a did-you-mean, because a typo silently ignored is a setting silently lost.
 from __future__ import annotations
 
 import codecs
+import datetime
 import difflib
 import re
 import tomllib
+import urllib.parse
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
@@ -38,6 +40,12 @@ class FilmInfo:
     description: str | None
     source_language: str
     master: Path
+    # When the film was first published (ISO 8601 date or date-time): schema.org uploadDate.
+    # None: the build's time is used (then the preview page changes with every build).
+    upload_date: str | None = None
+    # Where dist/ is published (an absolute https URL ending in /): makes the preview page's
+    # JSON-LD and Open Graph URLs absolute, as search engines and link previews want them.
+    media_url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -59,8 +67,8 @@ class LanguageConfig:
 
 @dataclass(frozen=True)
 class OutputSettings:
-    ladder: tuple[int, ...] = (1080, 720, 480, 360)
-    progressive: tuple[int, ...] = (720,)
+    ladder: tuple[int, ...] = (1080, 720, 480, 360, 240)  # 240: starts fast on a slow phone
+    progressive: tuple[int, ...] = (720, 360)  # 360: the small MP4 for mobile data
     open_captions: tuple[int, ...] = (720,)
     loudness_lufs: float = -16.0
     true_peak_dbtp: float = -1.0
@@ -113,7 +121,7 @@ class Project:
         return replace(self, languages=keep)
 
 
-FILM_KEYS = {"id", "title", "description", "source_language", "master"}
+FILM_KEYS = {"id", "title", "description", "source_language", "master", "upload_date", "media_url"}
 LANGUAGE_KEYS = {"subtitles", "audio", "kind", "descriptions", "described_audio"}
 TRACK_KINDS = ("subtitles", "captions")
 LIMIT_KEYS = {f.name for f in fields(RuleLimits)}  # a subset of PROFILE_KEYS
@@ -248,6 +256,37 @@ class _Reader:
             )
         return path
 
+    def upload_date(self, film_t: dict[str, Any]) -> str | None:
+        """[film] upload_date: a TOML date or date-time, or the same written as a string."""
+        value = film_t.get("upload_date")
+        if value is None:
+            return None
+        hint = "write the date the film was first published, e.g. upload_date = 2026-11-26"
+        if isinstance(value, datetime.datetime):
+            if value.tzinfo is None:
+                raise self.fail("'upload_date' in [film] has a time but no time zone", hint + "T10:00:00Z")
+            return value.isoformat().replace("+00:00", "Z")
+        if isinstance(value, datetime.date):
+            return value.isoformat()
+        if isinstance(value, str):
+            try:
+                return self.upload_date({"upload_date": tomllib.loads(f"d = {value.strip()}")["d"]})
+            except (tomllib.TOMLDecodeError, ConfigError):
+                pass
+        raise self.fail(f"'upload_date' in [film] is not a date: {value!r}", hint)
+
+    def media_url(self, film_t: dict[str, Any]) -> str | None:
+        value = self.string(film_t, "media_url", "film", required=False)
+        if value is None:
+            return None
+        parts = urllib.parse.urlsplit(value.strip())
+        if parts.scheme not in ("https", "http") or not parts.netloc or parts.query or parts.fragment:
+            raise self.fail(
+                f"'media_url' in [film] must be the web address dist/ is published at, not {value!r}",
+                'e.g. media_url = "https://www.example.police.uk/media/neighbourhood-policing/"',
+            )
+        return value.strip() if value.strip().endswith("/") else value.strip() + "/"
+
     def project(self, data: dict[str, Any]) -> Project:
         self.check_keys(data, TOP_KEYS, "the top level")
         film_t = self.table(data, "film", "film")
@@ -265,6 +304,8 @@ class _Reader:
             description=(self.string(film_t, "description", "film", required=False) or None),
             source_language=source,
             master=self.file(self.string(film_t, "master", "film"), "master", "film"),
+            upload_date=self.upload_date(film_t),
+            media_url=self.media_url(film_t),
         )
         langs_t = self.table(data, "languages", "languages")
         if not langs_t:

@@ -21,8 +21,8 @@ master = "assets/master.mp4"
 
 {languages}
 [output]                                # these are the defaults
-ladder = [1080, 720, 480, 360]          # video heights for adaptive streaming
-progressive = [720]                     # per-language MP4 downloads (heights from the ladder)
+ladder = [1080, 720, 480, 360, 240]     # video heights for adaptive streaming
+progressive = [720, 360]                # per-language MP4 downloads (heights from the ladder; 360: mobile data)
 open_captions = [720]                   # per-language videos with subtitles burned in, for social media
 loudness_lufs = -16.0
 true_peak_dbtp = -1.0

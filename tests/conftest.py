@@ -109,6 +109,7 @@ id = "tiny-film"
 title = "Meet your neighbourhood policing team"
 source_language = "en"
 master = "assets/master.mp4"
+upload_date = 2026-11-26
 
 {languages}
 [output]

@@ -97,7 +97,7 @@ CORPUS: dict[str, Callable[[dict[str, Any]], Any]] = {
     "film-duration-a-text": _set(("film", "durationSeconds"), "74 s"),
     "film-frame-rate-zero": _set(("film", "frameRate"), 0),
     "film-frame-rate-a-text": _set(("film", "frameRate"), "25"),
-    "report-frames-a-number": _set(("report", "frames"), 4),
+    "report-frames-a-number": _set(("report",), {"url": "report.html", "frames": 4}),
     "report-a-text": _set(("report",), "report.html"),
     "schema-version-a-text": _set(("schemaVersion",), "1"),
     "whole-manifest-a-list": lambda m: [m],

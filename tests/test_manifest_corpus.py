@@ -132,7 +132,7 @@ def test_additions_a_later_version_may_make_are_accepted(base, verify_copy):
     later["hls"]["dash"] = {"note": "not yet"}
     later["posters"][0]["alt"] = "A police officer waves"
     pl = later["languages"][1]
-    pl["transcript"] = {"kind": "html"}
+    pl["signLanguage"] = {"url": "video/pl/pl-bsl.mp4"}
     pl["subtitles"]["kind"] = "captions"
     pl["audio"]["described"] = False
     pl["renditions"].append({**pl["renditions"][0], "kind": "vertical-social"})

@@ -9,8 +9,8 @@ import click
 from pipeline.cli.common import allow_outside_option, is_terminal, lang_option, project_option
 from pipeline.cli.progress import BuildDisplay, duration_text
 from pipeline.engine import job
-from pipeline.engine.publish import qc_dir
 from pipeline.engine.executors import EXECUTORS, SCHEDULER_ENV, make_executor
+from pipeline.engine.publish import qc_dir
 from pipeline.engine.runner import default_jobs
 from pipeline.errors import ConfigError, EnvironmentProblem, FilmpipeError, ValidationFailed
 from pipeline.findings import Report

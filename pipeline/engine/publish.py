@@ -279,9 +279,7 @@ def assemble(staging: Path, files: dict[str, Path]) -> None:
         _place(source, staging / rel)
 
 
-def verify(
-    staging: Path, context: PlanContext, outputs: dict[str, TaskOutput], qc_staging: Path | None = None
-) -> None:
+def verify(staging: Path, context: PlanContext, outputs: dict[str, TaskOutput], qc_staging: Path | None = None) -> None:
     """Probe every published video/audio file: readable, the master's duration, expected streams."""
     expected = master_duration(context.master)
     frame = float(1 / master_fps(context.master))

@@ -18,7 +18,7 @@ from jsonschema import Draft202012Validator
 from pipeline.engine.model import Artifact, BuildInfo, PlanContext, TaskOutput
 from pipeline.errors import FilmpipeError
 from pipeline.findings import Finding
-from pipeline.locales import missing_film_texts, translator
+from pipeline.locales import PAGE_LABELS, missing_film_texts, translator
 from pipeline.publish.files import CHECKSUMS_NAME, checksums_text, file_facts, walk_hls
 from pipeline.render.hls import described_name
 
@@ -204,7 +204,27 @@ def _audio(outputs: dict[str, TaskOutput], code: str) -> dict[str, Any]:
     return audio
 
 
-def _hls(staging: Path, artifact: Artifact) -> dict[str, Any]:
+def _variants(folder: str, meta: dict[str, Any]) -> list[dict[str, Any]]:
+    """Per-rung facts of the master playlist's variants, in its order: a site's quality menu and data cost."""
+    out = []
+    for v in meta.get("variants", []):
+        if "playlist" not in v:
+            continue
+        out.append(
+            {
+                "url": f"{folder}/{v['playlist']}" if folder else v["playlist"],
+                "width": int(v["width"]),
+                "height": int(v["height"]),
+                "bandwidth": int(v["bandwidth"]),
+                "averageBandwidth": int(v["averageBandwidth"]),
+                "audioGroup": v["audioGroup"],
+                "bytes": int(v["videoBytes"]) + int(v["audioBytes"]),
+            }
+        )
+    return out
+
+
+def _hls(staging: Path, artifact: Artifact, meta: dict[str, Any] | None = None) -> dict[str, Any]:
     """The master playlist, plus a SHA256SUMS over every file it reaches (written here, into staging)."""
     tree = walk_hls(staging, artifact.path)
     if tree.missing or tree.unsafe:
@@ -217,7 +237,7 @@ def _hls(staging: Path, artifact: Artifact) -> dict[str, Any]:
     sums_rel = f"{folder}/{CHECKSUMS_NAME}" if folder else CHECKSUMS_NAME
     (staging / sums_rel).write_text(checksums_text(staging, tree.files, folder), encoding="utf-8")
     total = sum((staging / f).stat().st_size for f in tree.files)
-    return {
+    entry: dict[str, Any] = {
         "url": artifact.path,
         "mimeType": HLS_MIME,
         **_file(staging, artifact),
@@ -229,6 +249,10 @@ def _hls(staging: Path, artifact: Artifact) -> dict[str, Any]:
             **_file(staging, Artifact(kind="checksums", path=sums_rel, mime_type="text/plain")),
         },
     }
+    variants = _variants(folder, meta or {})
+    if variants:
+        entry["variants"] = variants
+    return entry
 
 
 TOP_LEVEL_ORDER = ("schemaVersion", "film", "build", "poster", "posters", "hls", "preview", "report", "languages")
@@ -285,6 +309,16 @@ def locale_findings(context: PlanContext) -> list[Finding]:
     return findings
 
 
+def _labels(project: Any, code: str) -> dict[str, Any]:
+    """The preview page's labels in this language (source text where the catalog has none), for a site's own picker."""
+    t = translator(project, code)
+    labels = {label: t(label) for label in PAGE_LABELS}
+    missing = (
+        [] if code == project.film.source_language else [label for label in PAGE_LABELS if t.lookup(label) is None]
+    )
+    return {"labels": labels, "untranslatedLabels": missing}
+
+
 def build_manifest(
     staging: Path,
     context: PlanContext,
@@ -334,7 +368,8 @@ def build_manifest(
 
     hls = by_kind.get("hls", [])
     if hls:
-        manifest["hls"] = _hls(staging, hls[0])
+        hls_output = next((o for o in outputs.values() if hls[0] in o.artifacts), None)
+        manifest["hls"] = _hls(staging, hls[0], hls_output.meta if hls_output else None)
 
     languages = []
     described_names = {
@@ -353,6 +388,7 @@ def build_manifest(
         }
         if description is not None:
             entry["description"] = description
+        entry.update(_labels(project, lang.code))
         subtitles = [a for a in by_kind.get("subtitles", []) if a.language == lang.code]
         if subtitles:
             sub = subtitles[0]

@@ -20,6 +20,7 @@ from pipeline.languages import profile_for
 from pipeline.locales import PAGE_LABELS, translator
 from pipeline.project import Project
 from pipeline.publish.files import human_size
+from pipeline.publish.structured import social_tags, video_object
 
 _FONT_NAME = re.compile(r"^[A-Za-z0-9 ]+$")
 
@@ -268,10 +269,15 @@ def page_context(manifest: dict[str, Any], project: Project, staging: Path) -> d
                 "font": font if _FONT_NAME.match(font) else None,
             }
         )
+    first_lang = manifest["languages"][0]
+    upload_date = project.film.upload_date or manifest["build"]["createdAt"]
+    base = project.film.media_url
     return {
         "manifest": manifest,
         "languages": languages,
         "first": languages[0],
+        "json_ld": video_object(manifest, first_lang, upload_date, base=base, staging=staging),
+        "social_tags": social_tags(manifest, first_lang, profile_for(first_lang["code"]).social_locale or None, base),
         "script_data": {
             "languages": {
                 l["code"]: {

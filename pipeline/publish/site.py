@@ -27,6 +27,7 @@ from pipeline.publish.manifest import (
 )
 from pipeline.publish.preview import render_index
 from pipeline.publish.report import render_report
+from pipeline.publish.structured import with_video_objects
 from pipeline.publish.transcripts import write_transcripts
 
 INDEX_NAME = "index.html"
@@ -67,6 +68,7 @@ def write_site(
     """
     manifest = build_manifest(staging, context, outputs, build)
     manifest = write_transcripts(staging, manifest, context.project)
+    manifest = with_video_objects(manifest, staging, context.project.film.upload_date or build.created_at)
     frames = sorted(
         (a for out in outputs.values() for a in out.artifacts if a.kind == QC_FRAME_KIND),
         key=lambda a: a.path,

@@ -19,10 +19,14 @@ from pipeline import codecs, ffmpeg
 from pipeline.engine.model import PlanContext, Task, TaskOutput, TaskRun
 from pipeline.render.common import fmt_number, master_duration, safe_component, seconds_progress
 
-RECIPE = 2
+RECIPE = 3  # +1: a 64 kbit/s twin (LOW_OUTPUT)
 OUTPUT = "audio.m4a"
 SAMPLE_RATE = 48000
 BITRATE = "128k"
+# A second, smaller encode of the same normalised mix for the lowest HLS rungs and the mobile
+# MP4: on a 300 kbit/s link 128 kbit/s of audio would leave the picture too little.
+LOW_OUTPUT = "audio-64k.m4a"
+LOW_BITRATE = "64k"
 DEFAULT_LRA = 11.0
 
 
@@ -167,7 +171,7 @@ def plan_tasks(context: PlanContext) -> list[Task]:
                     "duration": round(duration, 6),
                     "loudness_lufs": project.output.loudness_lufs,
                     "true_peak_dbtp": project.output.true_peak_dbtp,
-                    "codec": ["aac", BITRATE, SAMPLE_RATE, 2],
+                    "codec": ["aac", BITRATE, SAMPLE_RATE, 2, LOW_BITRATE],
                 },
                 weight=duration * 0.08,
             )
@@ -186,7 +190,7 @@ def plan_tasks(context: PlanContext) -> list[Task]:
                         "duration": round(duration, 6),
                         "loudness_lufs": project.output.loudness_lufs,
                         "true_peak_dbtp": project.output.true_peak_dbtp,
-                        "codec": ["aac", BITRATE, SAMPLE_RATE, 2],
+                        "codec": ["aac", BITRATE, SAMPLE_RATE, 2, LOW_BITRATE],
                     },
                     weight=duration * 0.08,
                 )
@@ -201,31 +205,35 @@ def make_audio(run: TaskRun) -> TaskOutput:
     target_tp = float(settings["true_peak_dbtp"])
     source = settings["source"]
     out = run.out / OUTPUT
-    encode = [
-        "-c:a",
-        "aac",
-        "-b:a",
-        BITRATE,
-        "-ar",
-        str(SAMPLE_RATE),
-        "-ac",
-        "2",
-        "-map_metadata",
-        "-1",
-        "-movflags",
-        "+faststart",
-        out.name,
-    ]
+
+    def encode(bitrate: str, name: str) -> list[str]:
+        return [
+            "-c:a",
+            "aac",
+            "-b:a",
+            bitrate,
+            "-ar",
+            str(SAMPLE_RATE),
+            "-ac",
+            "2",
+            "-map_metadata",
+            "-1",
+            "-movflags",
+            "+faststart",
+            name,
+        ]
+
     if source == "silent":
         ffmpeg.run(
             [
                 "-f",
                 "lavfi",
-                "-i",
-                f"anullsrc=channel_layout=stereo:sample_rate={SAMPLE_RATE}",
                 "-t",
                 fmt_number(duration),
-                *encode,
+                "-i",
+                f"anullsrc=channel_layout=stereo:sample_rate={SAMPLE_RATE}",
+                *encode(BITRATE, OUTPUT),
+                *encode(LOW_BITRATE, LOW_OUTPUT),
             ],
             what="making a silent audio track",
             cwd=run.out,
@@ -239,6 +247,7 @@ def make_audio(run: TaskRun) -> TaskOutput:
                 "normalization": "none",
                 "codecs": codecs.AAC_LC,
                 "file": OUTPUT,
+                "lowFile": LOW_OUTPUT,
             }
         )
     src = Path(run.task.inputs[0])
@@ -250,7 +259,12 @@ def make_audio(run: TaskRun) -> TaskOutput:
         gain, kind = gain_filter(measure_loudnorm(src, fit, target_i, target_tp), target_i, target_tp)
     run.progress(0.35)
     ffmpeg.run(
-        ["-i", str(src), "-map", "0:a:0", "-vn", "-sn", "-dn", "-af", f"{fit},{gain}", *encode],
+        [
+            "-i",
+            str(src),
+            *["-map", "0:a:0", "-vn", "-sn", "-dn", "-af", f"{fit},{gain}", *encode(BITRATE, OUTPUT)],
+            *["-map", "0:a:0", "-vn", "-sn", "-dn", "-af", f"{fit},{gain}", *encode(LOW_BITRATE, LOW_OUTPUT)],
+        ],
         what=f"normalising the audio of {src.name}",
         on_progress=seconds_progress(run.progress, duration, 0.35, 0.85),
         cwd=run.out,
@@ -270,5 +284,6 @@ def make_audio(run: TaskRun) -> TaskOutput:
             "normalization": kind,
             "codecs": codecs.from_stream(stream) or codecs.AAC_LC,
             "file": OUTPUT,
+            "lowFile": LOW_OUTPUT,
         }
     )

@@ -2,7 +2,7 @@
 WebVTT subtitles (task "hls", published under hls/).
 
 ffmpeg only cuts the streams, by stream copy, into fragmented MP4 (its `dash` muxer: an
-init.mp4 plus 6 s media segments; video segments hold one movie fragment per 2 s GOP, so each
+init.mp4 plus 2 s media segments, SEGMENT_SECONDS; video segments hold one movie fragment per 2 s GOP, so each
 fragment starts with an IDR frame and I-frame playlists can address it). Every playlist is
 written here, from what the segments really hold (probed): ffmpeg's own HLS playlists carry
 generic rendition names, duplicate the video per subtitle language and lack X-TIMESTAMP-MAP.
@@ -12,6 +12,7 @@ Layout (all URIs relative):
     hls/master.m3u8
     hls/video/<h>/init.mp4, seg-NNNNN.m4s, index.m3u8, iframes.m3u8
     hls/audio/<lang>/init.mp4, seg-NNNNN.m4s, index.m3u8
+    hls/audio-low/<lang>/…     the same at 64 kbit/s, for rungs of 270 lines or fewer (group "aud-low")
     hls/subs/<lang>/seg-NNNNN.vtt, index.m3u8
 
 Following Apple's HLS authoring specification: EXT-X-VERSION as each playlist's features need
@@ -35,6 +36,7 @@ import math
 import shutil
 import struct
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from fractions import Fraction
 from pathlib import Path
@@ -49,12 +51,14 @@ from pipeline.subtitles import webvtt
 from pipeline.subtitles.reader import load_cues
 
 TASK_ID = "hls"
-RECIPE = 4  # 2: EXT-X-VERSION per playlist, as its features need; 3: EXTINF within the film;
-# 4: audio init segments carry the language
+RECIPE = 5  # 2: EXT-X-VERSION per playlist, as its features need; 3: EXTINF within the film;
+# 4: audio init segments carry the language; 5: 2 s segments, a 64 kbit/s audio group, start-up order
 PUBLISH_TO = "hls/"
 MASTER = "master.m3u8"
 MIME = "application/vnd.apple.mpegurl"
-SEGMENT_SECONDS = 6
+# 2 s segments (one GOP each): a player starts after one video and one audio segment, so on a
+# 300 kbit/s link the first frame comes after ~0.7 Mbit rather than ~2 Mbit with Apple's 6 s.
+SEGMENT_SECONDS = 2
 # EXT-X-VERSION: the lowest that each playlist's features need (RFC 8216 section 7).
 VERSION_MEDIA = 6  # EXT-X-MAP in a playlist that is not I-frames only
 VERSION_IFRAMES = 5  # EXT-X-MAP (5), EXT-X-BYTERANGE and EXT-X-I-FRAMES-ONLY (4)
@@ -65,7 +69,15 @@ SUBTITLE_GROUP = "subs"
 INIT = "init.mp4"
 MEDIA_PLAYLIST = "index.m3u8"
 IFRAME_PLAYLIST = "iframes.m3u8"
-PREFERRED_FIRST_HEIGHT = 720  # players start with the first variant listed
+# Players without a bandwidth estimate start with the first variant listed (Safari, and hls.js
+# when its default estimate fits no rung): list first the best rung that a slow phone's link
+# (START_BANDWIDTH) carries, then the rest from the top down.
+START_BANDWIDTH = 600_000  # bits/s
+# Rungs this high or lower take the 64 kbit/s audio group: 128 kbit/s would be a third of a
+# 300 kbit/s link.
+LOW_AUDIO_MAX_HEIGHT = 270
+AUDIO_LOW_GROUP = "aud-low"
+LOW_AUDIO_FOLDER = "audio-low"
 # Apple HLS authoring / RFC 8216 CHARACTERISTICS (Uniform Type Identifiers) for accessibility.
 CAPTIONS_CHARACTERISTICS = (
     "public.accessibility.transcribes-spoken-dialog,public.accessibility.describes-music-and-sound"
@@ -478,12 +490,66 @@ class Rung:
     height: int
 
 
-def rung_order(rungs: list[Rung]) -> list[Rung]:
-    """The rung nearest 720p first (players start with the first variant), then the rest high to low."""
+def rung_order(rungs: list[Rung], peak_bps: Callable[[Rung], float] | None = None) -> list[Rung]:
+    """Start-up order: first the highest rung whose peak BANDWIDTH fits START_BANDWIDTH (else the
+    lowest rung), then the others from the top down.
+
+    Players without a bandwidth estimate start with the first variant listed; on a slow phone
+    that first rung decides how long the viewer waits for a picture.
+    """
     if not rungs:
         return []
-    first = min(rungs, key=lambda r: (abs(r.height - PREFERRED_FIRST_HEIGHT), -r.height))
+    peak = peak_bps or (lambda r: r.stream.peak_bps)
+    fitting = [r for r in rungs if peak(r) <= START_BANDWIDTH]
+    first = max(fitting, key=lambda r: r.height) if fitting else min(rungs, key=lambda r: r.height)
     return [first] + sorted((r for r in rungs if r is not first), key=lambda r: -r.height)
+
+
+def _audio_groups(audios: list[tuple[dict, Stream]]) -> dict[str, list[tuple[dict, Stream]]]:
+    groups: dict[str, list[tuple[dict, Stream]]] = {}
+    for lang, stream in audios:
+        groups.setdefault(lang.get("group", AUDIO_GROUP), []).append((lang, stream))
+    return groups
+
+
+def _audio_of(groups: dict[str, list[tuple[dict, Stream]]]):
+    """(group of a rung, its audio peak bps, its audio average bps): the low group for low rungs."""
+
+    def group_of(rung: Rung) -> str:
+        low = rung.height <= LOW_AUDIO_MAX_HEIGHT and AUDIO_LOW_GROUP in groups
+        return AUDIO_LOW_GROUP if low else AUDIO_GROUP if AUDIO_GROUP in groups else next(iter(groups), AUDIO_GROUP)
+
+    def audio_peak(rung: Rung) -> float:
+        return max((s.peak_bps for _, s in groups.get(group_of(rung), [])), default=0.0)
+
+    def audio_avg(rung: Rung) -> float:
+        return max((s.average_bps for _, s in groups.get(group_of(rung), [])), default=0.0)
+
+    return group_of, audio_peak, audio_avg
+
+
+def variants(rungs: list[Rung], audios: list[tuple[dict, Stream]]) -> list[dict]:
+    """Each rung as the master playlist lists it (in its order), with the bytes a viewer of it loads."""
+    groups = _audio_groups(audios)
+    group_of, audio_peak, audio_avg = _audio_of(groups)
+    out = []
+    for rung in rung_order(rungs, lambda r: r.stream.peak_bps + audio_peak(r)):
+        audio_bytes = max((sum(seg.bytes for seg in s.segments) for _, s in groups.get(group_of(rung), [])), default=0)
+        out.append(
+            {
+                "height": rung.height,
+                "width": rung.width,
+                "playlist": f"{rung.stream.folder}/{MEDIA_PLAYLIST}",
+                "audioGroup": group_of(rung),
+                "bandwidth": math.ceil(rung.stream.peak_bps + audio_peak(rung)),
+                "averageBandwidth": math.ceil(rung.stream.average_bps + audio_avg(rung)),
+                "videoBytes": sum(seg.bytes for seg in rung.stream.segments),
+                "audioBytes": audio_bytes,
+                "peakBps": round(rung.stream.peak_bps),
+                "averageBps": round(rung.stream.average_bps),
+            }
+        )
+    return out
 
 
 def master_playlist(
@@ -495,20 +561,21 @@ def master_playlist(
 ) -> str:
     """The multivariant playlist. `audios`: (language settings, stream); `subtitles`: language settings."""
     lines = ["#EXTM3U", f"#EXT-X-VERSION:{VERSION_MASTER}", "#EXT-X-INDEPENDENT-SEGMENTS", ""]
-    for lang, stream in audios:
-        described = bool(lang.get("described"))
-        is_source = lang["code"] == source and not described  # a described mix is never DEFAULT
-        folder = lang["code"] + (DESCRIBED_SUFFIX if described else "")
-        uri = f"audio/{folder}/{MEDIA_PLAYLIST}"
-        channels = int(stream.stream.get("channels") or 2)
-        name = lang["describedName"] if described else lang["name"]
-        extra = f"CHARACTERISTICS={_quoted(DESCRIBED_CHARACTERISTICS)}," if described else ""
-        lines.append(
-            f"#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID={_quoted(AUDIO_GROUP)},LANGUAGE={_quoted(lang['code'])},"
-            f"NAME={_quoted(name)},DEFAULT={'YES' if is_source else 'NO'},AUTOSELECT=YES,{extra}"
-            f"CHANNELS={_quoted(str(channels))},URI={_quoted(uri)}"
-        )
-    lines.append("")
+    groups = _audio_groups(audios)
+    for group, members in groups.items():
+        for lang, stream in members:
+            described = bool(lang.get("described"))
+            is_source = lang["code"] == source and not described  # a described mix is never DEFAULT
+            uri = f"{stream.folder}/{MEDIA_PLAYLIST}"
+            channels = int(stream.stream.get("channels") or 2)
+            name = lang["describedName"] if described else lang["name"]
+            extra = f"CHARACTERISTICS={_quoted(DESCRIBED_CHARACTERISTICS)}," if described else ""
+            lines.append(
+                f"#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID={_quoted(group)},LANGUAGE={_quoted(lang['code'])},"
+                f"NAME={_quoted(name)},DEFAULT={'YES' if is_source else 'NO'},AUTOSELECT=YES,{extra}"
+                f"CHANNELS={_quoted(str(channels))},URI={_quoted(uri)}"
+            )
+        lines.append("")
     for lang in subtitles:
         uri = f"subs/{lang['code']}/{MEDIA_PLAYLIST}"
         lines.append(
@@ -518,23 +585,22 @@ def master_playlist(
             + f"URI={_quoted(uri)}"
         )
     lines.append("")
-    audio_peak = max((s.peak_bps for _, s in audios), default=0.0)
-    audio_avg = max((s.average_bps for _, s in audios), default=0.0)
-    audio_codecs = list(dict.fromkeys(c for _, s in audios if (c := s.codec)))
+    group_of, audio_peak, audio_avg = _audio_of(groups)
     frame_rate = f"{float(fps):.3f}"
-    for rung in rung_order(rungs):
+    for rung in rung_order(rungs, lambda r: r.stream.peak_bps + audio_peak(r)):
+        audio_codecs = list(dict.fromkeys(c for _, s in groups.get(group_of(rung), []) if (c := s.codec)))
         codec = codecs.join(rung.stream.codec, *audio_codecs)
         lines.append(
-            f"#EXT-X-STREAM-INF:BANDWIDTH={math.ceil(rung.stream.peak_bps + audio_peak)},"
-            f"AVERAGE-BANDWIDTH={math.ceil(rung.stream.average_bps + audio_avg)},"
+            f"#EXT-X-STREAM-INF:BANDWIDTH={math.ceil(rung.stream.peak_bps + audio_peak(rung))},"
+            f"AVERAGE-BANDWIDTH={math.ceil(rung.stream.average_bps + audio_avg(rung))},"
             f"CODECS={_quoted(codec)},RESOLUTION={rung.width}x{rung.height},FRAME-RATE={frame_rate},"
-            f"AUDIO={_quoted(AUDIO_GROUP)},"
+            f"AUDIO={_quoted(group_of(rung))},"
             + (f"SUBTITLES={_quoted(SUBTITLE_GROUP)}," if subtitles else "")
             + "CLOSED-CAPTIONS=NONE"
         )
         lines.append(f"{rung.stream.folder}/{MEDIA_PLAYLIST}")
     lines.append("")
-    for rung in rung_order(rungs):
+    for rung in rung_order(rungs, lambda r: r.stream.peak_bps + audio_peak(r)):
         lines.append(
             f"#EXT-X-I-FRAME-STREAM-INF:BANDWIDTH={math.ceil(iframe_peak_bps(rung.stream))},"
             f"AVERAGE-BANDWIDTH={math.ceil(iframe_average_bps(rung.stream))},"
@@ -594,41 +660,37 @@ def package_hls(run: TaskRun) -> TaskOutput:
             _write(run.out / rel / MEDIA_PLAYLIST, media_playlist(stream))
             _write(run.out / rel / IFRAME_PLAYLIST, iframe_playlist(stream))
             step()
-        for lang in languages:
-            code = lang["code"]
-            audio_id = audio.task_id(code)
-            rel = f"audio/{code}"
-            source = run.dep_dirs[audio_id] / run.dep_meta[audio_id].get("file", audio.OUTPUT)
-            segment_stream(
-                source,
-                run.out / rel,
-                "a:0",
-                fragment_seconds=None,
-                what=f"segmenting the {code} audio for HLS",
-                language=lang.get("iso639_2"),
-            )
-            stream = _in_film(analyse(run.out / rel, rel, "a:0", scratch), run.out / rel, film_seconds)
-            audios.append((lang, stream))
-            _write(run.out / rel / MEDIA_PLAYLIST, media_playlist(stream))
-            step()
-        for lang in languages:  # described mixes after every plain track: players list them last
-            if not lang.get("describedName"):
-                continue
-            code = lang["code"]
-            audio_id = audio.described_task_id(code)
-            rel = f"audio/{code}{DESCRIBED_SUFFIX}"
-            source = run.dep_dirs[audio_id] / run.dep_meta[audio_id].get("file", audio.OUTPUT)
-            segment_stream(
-                source,
-                run.out / rel,
-                "a:0",
-                fragment_seconds=None,
-                what=f"segmenting the {code} described audio",
-                language=lang.get("iso639_2"),
-            )
-            stream = analyse(run.out / rel, rel, "a:0", scratch)
-            audios.append(({**lang, "described": True}, stream))
-            _write(run.out / rel / MEDIA_PLAYLIST, media_playlist(stream))
+        # a second audio group only when the ladder has rungs on both sides of the line
+        low_rungs = any(r.height <= LOW_AUDIO_MAX_HEIGHT for r in rungs) and any(
+            r.height > LOW_AUDIO_MAX_HEIGHT for r in rungs
+        )
+        tracks = [(lang, audio.task_id(lang["code"]), "") for lang in languages]
+        # described mixes after every plain track: players list them last
+        tracks += [
+            ({**lang, "described": True}, audio.described_task_id(lang["code"]), DESCRIBED_SUFFIX)
+            for lang in languages
+            if lang.get("describedName")
+        ]
+        for group, top, file_key in ((AUDIO_GROUP, "audio", "file"), (AUDIO_LOW_GROUP, LOW_AUDIO_FOLDER, "lowFile")):
+            for lang, audio_id, suffix in tracks:
+                meta = run.dep_meta[audio_id]
+                if group == AUDIO_LOW_GROUP and not (low_rungs and meta.get(file_key)):
+                    continue
+                code = lang["code"]
+                rel = f"{top}/{code}{suffix}"
+                segment_stream(
+                    run.dep_dirs[audio_id] / meta.get(file_key, audio.OUTPUT),
+                    run.out / rel,
+                    "a:0",
+                    fragment_seconds=None,
+                    what=f"segmenting the {code} {'described ' if suffix else ''}audio for HLS",
+                    language=lang.get("iso639_2"),
+                )
+                stream = _in_film(analyse(run.out / rel, rel, "a:0", scratch), run.out / rel, film_seconds)
+                audios.append(({**lang, "group": group}, stream))
+                _write(run.out / rel / MEDIA_PLAYLIST, media_playlist(stream))
+                if group == AUDIO_GROUP and not suffix:
+                    step()
     reference = max(rungs, key=lambda r: r.height).stream
     for lang in languages:
         code = lang["code"]
@@ -652,9 +714,6 @@ def package_hls(run: TaskRun) -> TaskOutput:
             "segments": [
                 {"name": seg.name, "start": seg.start, "duration": seg.duration} for seg in reference.segments
             ],
-            "variants": [
-                {"height": r.height, "peakBps": round(r.stream.peak_bps), "averageBps": round(r.stream.average_bps)}
-                for r in rungs
-            ],
+            "variants": variants(rungs, audios),
         },
     )

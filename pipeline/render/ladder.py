@@ -37,7 +37,7 @@ MAXRATE_KBPS: dict[int, int] = {
     540: 2200,
     480: 1600,
     360: 1000,
-    240: 600,
+    240: 300,  # the slow-phone rung: 250-300 kbit/s of video, with 64 kbit/s audio (hls.py)
 }
 
 

@@ -10,7 +10,11 @@ from pipeline.engine.model import Artifact, PlanContext, Task, TaskOutput, TaskR
 from pipeline.render import audio, ladder
 from pipeline.render.common import film_title, master_duration, safe_component
 
-RECIPE = 2  # 2: the title tag
+RECIPE = 3  # title tag; mobile MP4s (<= MOBILE_MAX_HEIGHT) with the 64 kbit/s audio
+
+
+# Progressive MP4s this small are for mobile data: they carry the 64 kbit/s audio.
+MOBILE_MAX_HEIGHT = 360
 
 
 def task_id(lang: str, height: int) -> str:
@@ -41,6 +45,7 @@ def plan_tasks(context: PlanContext) -> list[Task]:
                         "height": height,
                         "iso639_2": lang.profile.iso639_2,
                         "title": film_title(context, lang.code),
+                        "mobile": height <= MOBILE_MAX_HEIGHT,
                     },
                     deps=(ladder.TASK_ID, audio.task_id(code)),
                     publish_to=f"video/{code}/",
@@ -58,6 +63,7 @@ def plan_tasks(context: PlanContext) -> list[Task]:
                             "language": code,
                             "height": height,
                             "iso639_2": lang.profile.iso639_2,
+                            "title": film_title(context, lang.code),
                             "described": True,
                         },
                         deps=(ladder.TASK_ID, audio.described_task_id(code)),
@@ -102,7 +108,11 @@ def join_streams(run: TaskRun) -> TaskOutput:
     described = bool(s.get("described"))
     audio_id = audio.described_task_id(lang) if described else audio.task_id(lang)
     video_path = run.dep_dirs[ladder.TASK_ID] / rung["file"]
-    audio_path = run.dep_dirs[audio_id] / run.dep_meta[audio_id]["file"]
+    meta = run.dep_meta[audio_id]
+    # the mobile MP4 takes the 64 kbit/s twin of the same mix (when the audio task made one)
+    audio_path = run.dep_dirs[audio_id] / (
+        meta.get("lowFile") if s.get("mobile") and meta.get("lowFile") else meta["file"]
+    )
     name = file_name(lang, height, described)
     ffmpeg.run(
         join_argv(str(video_path), str(audio_path), s["iso639_2"], name, s.get("title", "")),
