@@ -110,9 +110,8 @@ def join_streams(run: TaskRun) -> TaskOutput:
     video_path = run.dep_dirs[ladder.TASK_ID] / rung["file"]
     meta = run.dep_meta[audio_id]
     # the mobile MP4 takes the 64 kbit/s twin of the same mix (when the audio task made one)
-    audio_path = run.dep_dirs[audio_id] / (
-        meta.get("lowFile") if s.get("mobile") and meta.get("lowFile") else meta["file"]
-    )
+    low: str | None = meta.get("lowFile")
+    audio_path = run.dep_dirs[audio_id] / (low if s.get("mobile") and low else meta["file"])
     name = file_name(lang, height, described)
     ffmpeg.run(
         join_argv(str(video_path), str(audio_path), s["iso639_2"], name, s.get("title", "")),
