@@ -21,6 +21,14 @@ fi
 if [ "${FILMPIPE_TEST_TOOLS:-1}" = "1" ] && ! command -v npm >/dev/null 2>&1; then
   need_pkgs+=(nodejs npm)
 fi
+# Web servers for tests/test_serving.py (docs/serving.md's configurations on loopback); about
+# 15 s of apt on a fresh machine. The tests skip, naming the package, where they are absent.
+if [ "${FILMPIPE_TEST_TOOLS:-1}" = "1" ] && ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
+  need_pkgs+=(nginx-light)
+fi
+if [ "${FILMPIPE_TEST_TOOLS:-1}" = "1" ] && [ ! -x /usr/sbin/apache2 ]; then
+  need_pkgs+=(apache2)
+fi
 
 if [ ${#need_pkgs[@]} -gt 0 ]; then
   if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then

@@ -1,4 +1,4 @@
-"""HLS packaging on a 13-second film (three 6 s segments): every playlist parsed with the m3u8
+"""HLS packaging on a 13-second film (seven segments of hls.SEGMENT_SECONDS = 2 s): every playlist parsed with the m3u8
 library and checked against the segments it names, segment alignment across rungs,
 X-TIMESTAMP-MAP against the segments' real timestamps, and playback in Chromium with every
 audio and subtitle language switched on in turn.
@@ -31,7 +31,7 @@ DURATION = 13.0
 FPS = 25
 HLS_JS = Path(__file__).parent / "vendor" / "hls.js" / "hls.min.js"
 
-# Four cues per language; the second spans the 6 s segment boundary, the third sits in segment 2.
+# Four cues per language; the second spans the segment boundary at 6 s, the third sits inside one segment.
 TIMES = ((0.5, 2.5), (5.0, 7.5), (8.0, 10.0), (12.0, 12.9))
 TEXTS: dict[str, tuple[str, str, str, str]] = {
     "en": ("Hello, neighbours.", "Meet your team.", "We hold <i>surgeries</i> & meetings.", "Goodbye."),
@@ -41,7 +41,7 @@ TEXTS: dict[str, tuple[str, str, str, str]] = {
     "bn": ("নমস্কার, প্রতিবেশী!", "আপনার দলকে জানুন।", "কিন্তু শিক্ষা ক্ষেত্রে", "বিদায়।"),
     "gu": ("નમસ્તે, પડોશીઓ!", "તમારી ટીમને મળો.", "શિક્ષક ક્ષેત્ર દ્વારા", "આવજો."),
 }
-SEEK = 7.0  # inside cue 2 of every language, in the second segment
+SEEK = 7.0  # inside cue 2 of every language, past its first segment
 
 
 def run_ffmpeg(*args: str) -> None:
@@ -255,8 +255,8 @@ def test_media_playlists(packaged, kind: str) -> None:
     # playlist that is not I-frames only needs 6; WebVTT playlists only need decimal EXTINF (3).
     assert playlist.version == (3 if kind.startswith("subs") else 6)
     durations = [s.duration for s in playlist.segments]
-    assert len(durations) == 3
-    assert playlist.target_duration == max(round(d) for d in durations) == 6
+    assert len(durations) == math.ceil(DURATION / hls.SEGMENT_SECONDS)
+    assert playlist.target_duration == max(round(d) for d in durations) == hls.SEGMENT_SECONDS
     assert sum(durations) == pytest.approx(DURATION, abs=0.05)
     if kind.startswith("subs"):
         assert "#EXT-X-MAP" not in text
@@ -290,7 +290,8 @@ def test_segments_align_across_rungs_and_start_with_keyframes(packaged) -> None:
             joined.unlink()
             assert "K" in packets[0]["flags"], f"{h}p {s.uri} does not start with a keyframe"
     assert starts[180] == pytest.approx(starts[120], abs=1e-6)
-    assert starts[180] == pytest.approx([0.0, 6.0, 12.0], abs=0.05)
+    expected = [float(t) for t in range(0, math.ceil(DURATION), hls.SEGMENT_SECONDS)]
+    assert starts[180] == pytest.approx(expected, abs=0.05)
 
 
 def test_x_timestamp_map_matches_video_timestamps(packaged) -> None:
@@ -311,13 +312,19 @@ def test_subtitle_segments_hold_the_cues_of_their_time(packaged) -> None:
         (root / "subs" / "pl" / s.uri).read_text(encoding="utf-8")
         for s in load(root / "subs" / "pl" / "index.m3u8").segments
     ]
-    assert "Cześć, sąsiedzi!" in segs[0] and "Poznaj swój zespół." in segs[0]
-    assert "Poznaj swój zespół." in segs[1] and "00:00:05.000 --> 00:00:07.500" in segs[1]  # spans the boundary
-    assert "Zażółć" in segs[1] and "Zażółć" not in segs[2]
-    assert "Do widzenia." in segs[2]
-    ro = (root / "subs" / "ro" / "seg-00001.vtt").read_text(encoding="utf-8")
+
+    def at(t: float) -> int:
+        return int(t // hls.SEGMENT_SECONDS)
+
+    assert "Cześć, sąsiedzi!" in segs[at(0.5)] and "Cześć, sąsiedzi!" not in segs[at(5.0)]
+    for t in (5.0, 7.4):  # the second cue spans the boundary at 6 s: in both segments, whole
+        assert "Poznaj swój zespół." in segs[at(t)] and "00:00:05.000 --> 00:00:07.500" in segs[at(t)]
+    assert at(5.0) != at(7.4)
+    assert "Zażółć" in segs[at(8.0)] and "Zażółć" not in segs[at(12.0)]
+    assert "Do widzenia." in segs[at(12.0)]
+    ro = (root / "subs" / "ro" / f"seg-{at(5.0) + 1:05d}.vtt").read_text(encoding="utf-8")
     assert "Cunoaște-ți" in ro  # comma below, like the standalone WebVTT
-    ur = (root / "subs" / "ur" / "seg-00002.vtt").read_text(encoding="utf-8")
+    ur = (root / "subs" / "ur" / f"seg-{at(8.0) + 1:05d}.vtt").read_text(encoding="utf-8")
     assert "\u200f2024 میں yourcounty.police.uk" in ur
 
 
