@@ -455,3 +455,39 @@ def test_a_master_with_a_90_degree_display_matrix_is_published_upright(tmp_path,
 
     upright, sideways = psnr("transpose=cclock"), psnr("transpose=clock")
     assert upright > 20 and sideways < 12, (upright, sideways)
+
+
+# ---------------------------------------------------------------------------- interruptions
+
+
+@pytest.mark.parametrize("delay", [0.4, 1.5])
+def test_kill_9_mid_build_leaves_dist_and_a_cache_the_next_build_trusts(built, delay, capsys):
+    import os
+    import signal
+    import sys
+    import time
+
+    assert build(built) == 0
+    before = snapshot(built / "dist")
+    (built / "subtitles" / "pl.srt").write_text(make_srt(("Cześć!", "Do widzenia."), CUE_TIMES), encoding="utf-8")
+    shutil.copy(make_master(built.parent / "other.mp4", rate="30"), built / "assets" / "master.mp4")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pipeline", "build", "-p", str(built), "--draft", "-j", "2"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    assert proc.stdout is not None and proc.stdout.readline().startswith(b"Building")
+    time.sleep(delay)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=60)
+    if proc.returncode == 0:
+        pytest.skip("the build finished before the kill")
+    assert snapshot(built / "dist") == before
+    capsys.readouterr()
+    assert cli_run("build", "-p", str(built), "--draft", "--dry-run") == 0
+    plan = capsys.readouterr().out
+    assert "damaged" not in plan  # what the killed build finished is whole; what it had not, it never committed
+    assert build(built) == 0
+    assert snapshot(built / "dist") != before
+    verify_ok(built, capsys)

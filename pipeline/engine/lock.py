@@ -115,7 +115,9 @@ def _read(fd: int) -> dict:
         return {"pid": "?", "host": "?"}
     if not isinstance(owner, dict):
         return {"pid": "?", "host": "?"}
-    return {k: str(owner.get(k, "?"))[:100] for k in ("pid", "host", "since") if k in owner} or {
-        "pid": "?",
-        "host": "?",
+    known = {
+        k: v if isinstance(v, int) and not isinstance(v, bool) else str(v)[:100]
+        for k, v in owner.items()
+        if k in ("pid", "host", "since")
     }
+    return known or {"pid": "?", "host": "?"}
