@@ -23,6 +23,22 @@ class Check:
     fix: str = ""
 
 
+def caption_shaping_check() -> Check:
+    """Captions are shaped by HarfBuzz through Pillow's raqm layout (pipeline.captions.render)."""
+    from PIL import features
+
+    ok = bool(features.check("raqm"))
+    detail = (
+        f"Pillow raqm {features.version('raqm')}, HarfBuzz {features.version('harfbuzz')}, "
+        f"FriBiDi {features.version('fribidi')}"
+        if ok
+        else "Pillow has no raqm layout: Urdu, Bengali and Gujarati captions cannot be drawn"
+    )
+    return Check(
+        "caption text shaping (HarfBuzz)", ok, detail, "pip install --force-reinstall pillow (its wheels carry raqm)"
+    )
+
+
 def check_machine(languages: tuple[str, ...] = DEFAULT_LANGUAGES, disk_at: Path | None = None) -> list[Check]:
     checks: list[Check] = []
     for tool in ("ffmpeg", "ffprobe"):
@@ -46,12 +62,13 @@ def check_machine(languages: tuple[str, ...] = DEFAULT_LANGUAGES, disk_at: Path 
                 )
             checks.append(
                 Check(
-                    "filter ass with shaping=complex",
-                    caps.ass_has_shaping,
-                    "present" if caps.ass_has_shaping else "missing (needs libass with HarfBuzz)",
-                    f"{APT} ffmpeg libass9",
+                    "filter overlay (burned-in captions)",
+                    "overlay" in caps.filters,
+                    "present" if "overlay" in caps.filters else "missing",
+                    f"{APT} ffmpeg",
                 )
             )
+    checks.append(caption_shaping_check())
     fc = fonts.fontconfig_available()
     checks.append(Check("fontconfig", fc, "present" if fc else "fc-list not found", f"{APT} fontconfig"))
     families: dict[str, list[str]] = {}  # family -> the languages whose captions need it

@@ -278,7 +278,6 @@ class Capabilities:
     version: str
     encoders: frozenset[str]
     filters: frozenset[str]
-    ass_has_shaping: bool
 
 
 @lru_cache(maxsize=1)
@@ -295,11 +294,7 @@ def capabilities() -> Capabilities:
     filters = frozenset(
         m.group(1) for m in re.finditer(r"^\s[\w.]{3}\s+(\S+)\s+\S+->\S+", fil_out.decode("utf-8", "replace"), re.M)
     )
-    shaping = False
-    if "ass" in filters:
-        help_out, _ = capture(["-h", "filter=ass"])
-        shaping = "complex" in help_out.decode("utf-8", "replace")
-    return Capabilities(version=version, encoders=encoders, filters=filters, ass_has_shaping=shaping)
+    return Capabilities(version=version, encoders=encoders, filters=filters)
 
 
 def version() -> str:

@@ -129,28 +129,3 @@ def missing_in_chain(chain: list[FontFile], text: str) -> list[str]:
     for font in chain[1:]:
         missing &= set(missing_glyphs(font, "".join(missing)))
     return [ch for ch in dict.fromkeys(text) if ch in missing]
-
-
-def split_runs(chain: list[FontFile], text: str) -> list[tuple[FontFile, str]]:
-    """Split text into runs, each drawn by the first font of the chain that covers it.
-
-    Spaces, punctuation and marks stay with the run they are in, so a run switches font only
-    at a letter or digit the current font lacks.
-    """
-    if not chain:
-        raise ValueError("empty font chain")
-    runs: list[tuple[FontFile, str]] = []
-    current = chain[0]
-    buf: list[str] = []
-    for ch in text:
-        if not covers(current, ch) or (current is not chain[0] and covers(chain[0], ch) and ch.isalnum()):
-            better = next((f for f in chain if covers(f, ch)), current)
-            if better is not current:
-                if buf:
-                    runs.append((current, "".join(buf)))
-                    buf = []
-                current = better
-        buf.append(ch)
-    if buf:
-        runs.append((current, "".join(buf)))
-    return runs

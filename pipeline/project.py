@@ -14,6 +14,7 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
+from pipeline.captions.style import STYLES, CaptionStyle, contrast, is_colour
 from pipeline.errors import ConfigError
 from pipeline.languages import (
     PROFILE_KEYS,
@@ -45,6 +46,11 @@ class LanguageConfig:
     subtitles: Path
     audio: Path | None  # None: the master's audio is used
     profile: LanguageProfile  # limits already carry film.toml's overrides
+    # "captions" (for deaf and hard-of-hearing viewers: speech plus sound cues such as [music])
+    # or "subtitles" (speech only); published as the track's kind, HLS CHARACTERISTICS, manifest.
+    kind: str = "subtitles"
+    descriptions: Path | None = None  # text descriptions (WebVTT/SRT) of what only the picture shows
+    described_audio: Path | None = None  # a full mix with the descriptions voiced
 
     @property
     def limits(self) -> RuleLimits:
@@ -67,6 +73,7 @@ class Project:
     languages: tuple[LanguageConfig, ...]  # source language first, then film.toml's order
     output: OutputSettings
     allow_outside: bool = False  # --allow-outside: files may live outside the project folder
+    captions: CaptionStyle = CaptionStyle()  # [captions]: the look of burned-in captions
 
     @property
     def root(self) -> Path:
@@ -107,10 +114,12 @@ class Project:
 
 
 FILM_KEYS = {"id", "title", "description", "source_language", "master"}
-LANGUAGE_KEYS = {"subtitles", "audio"}
+LANGUAGE_KEYS = {"subtitles", "audio", "kind", "descriptions", "described_audio"}
+TRACK_KINDS = ("subtitles", "captions")
 LIMIT_KEYS = {f.name for f in fields(RuleLimits)}  # a subset of PROFILE_KEYS
 OUTPUT_KEYS = {f.name for f in fields(OutputSettings)}
-TOP_KEYS = {"film", "languages", "output"}
+CAPTION_KEYS = {f.name for f in fields(CaptionStyle)}
+TOP_KEYS = {"film", "languages", "output", "captions"}
 
 
 def find_project_file(where: Path | str | None) -> Path:
@@ -269,8 +278,14 @@ class _Reader:
         languages = [self.language(code, table, is_source=(code == source)) for code, table in langs_t.items()]
         languages.sort(key=lambda l: l.code != source)  # stable: source first, then file order
         output = self.output(self.table(data, "output", "output", required=False))
+        captions = self.captions(self.table(data, "captions", "captions", required=False))
         return Project(
-            path=self.path, film=film, languages=tuple(languages), output=output, allow_outside=self.allow_outside
+            path=self.path,
+            film=film,
+            languages=tuple(languages),
+            output=output,
+            allow_outside=self.allow_outside,
+            captions=captions,
         )
 
     def check_distinct_tags(self, langs_t: dict[str, Any]) -> None:
@@ -315,6 +330,14 @@ class _Reader:
                 f"{where} is the source language and takes its audio from the master",
                 f"remove 'audio' from {where}",
             )
+        kind = table.get("kind", "subtitles")
+        if kind not in TRACK_KINDS:
+            raise self.fail(
+                f'\'kind\' in {where} must be "subtitles" or "captions", not {kind!r}',
+                'captions carry sound cues such as [music] for deaf and hard-of-hearing viewers: kind = "captions"',
+            )
+        descriptions_s = self.string(table, "descriptions", where[1:-1], required=False)
+        described_s = self.string(table, "described_audio", where[1:-1], required=False)
         overrides = {key: table[key] for key in PROFILE_KEYS & table.keys()}
         if overrides:
             try:  # any field of the language's profile (pipeline/data/languages.toml) for this film
@@ -326,6 +349,9 @@ class _Reader:
             subtitles=subtitles,
             audio=self.file(audio_s, "audio", where) if audio_s else None,
             profile=profile,
+            kind=kind,
+            descriptions=self.file(descriptions_s, "descriptions", where) if descriptions_s else None,
+            described_audio=self.file(described_s, "described_audio", where) if described_s else None,
         )
 
     def output(self, table: dict[str, Any]) -> OutputSettings:
@@ -363,3 +389,43 @@ class _Reader:
                     )
                 values[key] = float(value)
         return replace(defaults, **values)
+
+    def captions(self, table: dict[str, Any]) -> CaptionStyle:
+        """[captions]: style, size, colours, box opacity; colours that fail WCAG contrast are refused."""
+        self.check_keys(table, CAPTION_KEYS, "[captions]")
+        defaults = CaptionStyle()
+        values: dict[str, Any] = {}
+        if "style" in table:
+            if table["style"] not in STYLES:
+                raise self.fail(
+                    f"'style' in [captions] must be one of {', '.join(repr(s) for s in STYLES)}",
+                    'write style = "outline" (outlined letters) or style = "box" (letters on a dark box)',
+                )
+            values["style"] = table["style"]
+        for key, low, high in (("size", 0.5, 2.0), ("box_opacity", 0.0, 1.0)):
+            if key in table:
+                value = table[key]
+                if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
+                    raise self.fail(
+                        f"'{key}' in [captions] must be a number from {low} to {high}",
+                        f"e.g. {key} = {getattr(defaults, key)}",
+                    )
+                values[key] = float(value)
+        for key in ("text_colour", "outline_colour", "box_colour"):
+            if key in table:
+                value = table[key]
+                if not isinstance(value, str) or not is_colour(value):
+                    raise self.fail(
+                        f"'{key}' in [captions] must be a colour written as \"#RRGGBB\"",
+                        f'e.g. {key} = "{getattr(defaults, key)}"',
+                    )
+                values[key] = value.upper()
+        style = replace(defaults, **values)
+        check = contrast(style)
+        if not check.passes:
+            raise self.fail(
+                f"the caption colours in [captions] give {check.sentence()}",
+                "captions must stay readable on any picture: use a lighter text colour, a darker "
+                + ("box or a higher box_opacity" if style.style == "box" else "outline colour"),
+            )
+        return style

@@ -16,6 +16,7 @@ children).
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable
 from typing import Any
 
@@ -32,10 +33,12 @@ class DaskExecutor:
 
     def __init__(self, address: str | None, workers: int) -> None:
         self._cluster: LocalCluster | None = None
+        self._stopped = False
         try:
             if address:
                 self._client = Client(address, timeout="20s")
             else:
+                warnings.filterwarnings("ignore", message="Port .* is already in use", category=UserWarning)
                 self._cluster = LocalCluster(
                     n_workers=max(1, workers),
                     threads_per_worker=1,
@@ -65,6 +68,8 @@ class DaskExecutor:
         return self._client.submit(run_in_worker, action, remote, *deps, key=f"filmpipe-{key}", pure=False)
 
     def wait(self, handles: list[Any], timeout: float) -> set[Any]:
+        if self._stopped:  # cancelled: nothing more will come back from them
+            return set(handles)
         try:
             done, _ = dask_wait(handles, timeout=timeout, return_when="FIRST_COMPLETED")
         except TimeoutError:
@@ -72,7 +77,13 @@ class DaskExecutor:
         return set(done)
 
     def stop(self, handles: list[Any]) -> None:
-        self._client.cancel(handles, force=True)
+        if self._stopped:
+            return
+        self._stopped = True
+        try:
+            self._client.cancel(handles, force=True)
+        except Exception:  # noqa: BLE001 - the client may already be gone; we are stopping anyway
+            pass
         if self._cluster is not None:  # our own workers: end them and their ffmpeg children now
             self._client.close()
             self._cluster.close()
@@ -80,7 +91,8 @@ class DaskExecutor:
 
     def close(self) -> None:
         try:
-            self._client.close()
+            if self._client.status not in ("closed", "closing"):
+                self._client.close()
         finally:
             if self._cluster is not None:
                 self._cluster.close()
