@@ -231,9 +231,16 @@ class _Layout:
         self.chain = chain
         self.look = look
         self.sizes = [max(1, round(em))] + [max(1, round(latin_em))] * (len(chain) - 1)
+        self._cache: dict[tuple[_Char, ...], list[_Run]] = {}
 
     def runs(self, chars: Sequence[_Char]) -> list[_Run]:
-        """One line's runs, in visual order (left to right), measured."""
+        """One line's runs, in visual order (left to right), measured (shaping is the costly part: once per line)."""
+        key = tuple(chars)
+        if key not in self._cache:
+            self._cache[key] = self._runs(chars)
+        return self._cache[key]
+
+    def _runs(self, chars: Sequence[_Char]) -> list[_Run]:
         text = "".join(c.ch for c in chars)
         if not text:
             return []
