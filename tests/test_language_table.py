@@ -192,3 +192,18 @@ def test_film_override_mistakes_are_named(tmp_path: Path, extra: str, expected: 
     with pytest.raises(ConfigError) as caught:
         load_project(tmp_path)
     assert "film.toml" in caught.value.message and expected in caught.value.message
+
+
+def test_readme_table_is_generated_from_the_data_file() -> None:
+    """README.md's table of supported languages is tools/language_table.py's output, unchanged."""
+    import importlib.util
+
+    root = Path(__file__).resolve().parent.parent
+    spec = importlib.util.spec_from_file_location("language_table", root / "tools" / "language_table.py")
+    assert spec and spec.loader
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    assert tool.replace_in(readme) == readme, "run: .venv/bin/python tools/language_table.py --write"
+    for tag in REQUIRED:
+        assert f"| `{tag}` | {profile_for(tag).name} |" in readme

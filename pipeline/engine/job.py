@@ -6,7 +6,6 @@ lock, runs what is out of date and publishes. Nothing here prints: events go to 
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import time
@@ -18,13 +17,14 @@ from pathlib import Path
 
 from pipeline import __version__, ffmpeg
 from pipeline.engine import publish as publishing
-from pipeline.engine.cache import CACHE_DIR, Cache, Status, TaskKey, build_id
+from pipeline.engine import stored
+from pipeline.engine.cache import CACHE_DIR, DAMAGED, Cache, Status, TaskKey, build_id
 from pipeline.engine.executors import Executor
 from pipeline.engine.lock import BuildLock
 from pipeline.engine.model import BuildInfo, PlanContext, Task
 from pipeline.engine.plan import make_context, plan_build
 from pipeline.engine.runner import Event, Node, TaskResult, run_graph
-from pipeline.errors import ConfigError
+from pipeline.errors import ConfigError, EnvironmentProblem
 from pipeline.findings import Report
 from pipeline.project import Project
 
@@ -77,7 +77,14 @@ def prepare(project: Project, *, draft: bool = False, force: bool = False, cache
     context = make_context(project, draft)
     tasks = plan_build(context)
     cache = Cache(cache_root(project, cache_dir), project.root, f"{tool_version()}; ffmpeg {ffmpeg_version()}")
-    keys = cache.keys(tasks)
+    cache.check_usable()
+    try:
+        keys = cache.keys(tasks)
+    except OSError as err:
+        raise EnvironmentProblem(
+            f"cannot read or write {err.filename or cache.root}: {err.strerror or err}",
+            "check the permissions of that file and of the project folder",
+        ) from None
     return Plan(context=context, tasks=tasks, keys=keys, statuses=cache.statuses(tasks, keys, force), cache=cache)
 
 
@@ -85,20 +92,49 @@ def _published_file(cache: Cache) -> Path:
     return cache.root / "published.json"
 
 
-def _published(cache: Cache) -> dict[str, str]:
-    try:
-        return json.loads(_published_file(cache).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+def _is_inventory(value: object) -> bool:
+    return isinstance(value, dict) and all(
+        isinstance(name, str) and isinstance(facts, list) and len(facts) == 3 and all(stored.is_count(n) for n in facts)
+        for name, facts in value.items()
+    )
+
+
+def _published(cache: Cache) -> dict[str, dict]:
+    """What the cache remembers of each output folder it published: build id and files.
+
+    {absolute out path: {"build": id, "files": inventory, "pending": inventory}}, where an
+    inventory is publish.inventory() (size, mtime, inode per file) and "pending" is the
+    staging folder's, written just before its swap. Entries of any other shape (damaged, or
+    from an older filmpipe) are left out, as if never published.
+    """
+    data = stored.read_json(_published_file(cache))
+    if not isinstance(data, dict):
         return {}
+    return {
+        path: record
+        for path, record in data.items()
+        if isinstance(record, dict)
+        and isinstance(record.get("build"), str)
+        and all(_is_inventory(record.get(k, {})) for k in ("files", "pending"))
+    }
 
 
-def _remember_published(cache: Cache, out_dir: Path, build: str) -> None:
+def _remember_published(cache: Cache, out_dir: Path, record: dict) -> None:
     data = _published(cache)
-    data[os.fspath(out_dir.resolve())] = build
+    data[os.fspath(out_dir.resolve())] = record
     cache.root.mkdir(parents=True, exist_ok=True)
-    tmp = _published_file(cache).with_suffix(f".{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(data, sort_keys=True), encoding="utf-8")
-    os.replace(tmp, _published_file(cache))
+    stored.write_json(_published_file(cache), data)
+
+
+def _record(cache: Cache, out_dir: Path) -> dict | None:
+    return _published(cache).get(os.fspath(out_dir.resolve()))
+
+
+def _known_files(record: dict | None) -> dict[str, list[int]] | None:
+    """Every file the last publish (or one interrupted at its swap) put in the output folder."""
+    if record is None:
+        return None
+    return {**record.get("pending", {}), **record.get("files", {})}
 
 
 def execute(
@@ -135,8 +171,7 @@ def execute_many(
             "give each film its own folder (the default is dist/ beside each film.toml)",
         )
     for plan, out_dir, _ in films:
-        ours = os.fspath(out_dir.resolve()) in _published(plan.cache)
-        publishing.check_out_dir(out_dir, plan.context.project.root, ours)
+        publishing.check_out_dir(out_dir, plan.context.project.root, _known_files(_record(plan.cache, out_dir)))
     notes: dict[int, list[str]] = {i: [] for i in range(len(films))}
     outcomes: dict[int, Outcome] = {}
     with ExitStack() as stack:
@@ -147,10 +182,14 @@ def execute_many(
                 notes[i].append(
                     f"cleared a lock left by process {lock.stale.get('pid', '?')} that is no longer running"
                 )
-            repaired = publishing.recover(out_dir)
+            repaired = publishing.recover(out_dir, _known_files(_record(plan.cache, out_dir)))
             if repaired:
                 notes[i].append(repaired)
             plan.cache.clean_tmp()
+            for task in plan.to_run:
+                reason = plan.statuses[task.id].reason
+                if reason.startswith(DAMAGED):
+                    notes[i].append(f"task {task.id}: {reason}")
         several = len(films) > 1
         nodes: list[Node] = []
         film_of: dict[str, int] = {}
@@ -200,11 +239,12 @@ def _publish_film(
     plan: Plan, out_dir: Path, report: Report, results: dict[str, TaskResult], notes: list[str], started: float
 ) -> Outcome:
     bid = build_id(plan.keys)
-    files = publishing.layout(plan.tasks, results)
+    record = _record(plan.cache, out_dir)
     current = (
-        _published(plan.cache).get(os.fspath(out_dir.resolve())) == bid
+        record is not None
+        and record["build"] == bid
         and not plan.to_run
-        and publishing.is_current(out_dir, files)
+        and publishing.is_current(out_dir, record.get("files"))
     )
     build = BuildInfo(
         id=bid,
@@ -213,8 +253,15 @@ def _publish_film(
         created_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     )
     if not current:
-        publishing.publish(out_dir, plan.tasks, results, plan.context, build, report)
-        _remember_published(plan.cache, out_dir, bid)
+
+        def remember_pending(staging: Path) -> None:
+            files = (record or {}).get("files", {})
+            _remember_published(
+                plan.cache, out_dir, {"build": bid, "files": files, "pending": publishing.inventory(staging)}
+            )
+
+        publishing.publish(out_dir, plan.tasks, results, plan.context, build, report, remember_pending)
+        _remember_published(plan.cache, out_dir, {"build": bid, "files": publishing.inventory(out_dir)})
         plan.cache.prune()
     return Outcome(
         out_dir=out_dir,

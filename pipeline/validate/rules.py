@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import regex
 
 from pipeline import fonts
+from pipeline.accessibility import without_sound_cues
 from pipeline.findings import Finding
 from pipeline.subtitles.model import Cue, clock
 from pipeline.subtitles.text import foreign_tags, has_romanian_cedilla
@@ -197,17 +198,14 @@ BIDI_CONTROLS: dict[str, str] = {
     "\u2068": "FIRST STRONG ISOLATE",
     "\u2069": "POP DIRECTIONAL ISOLATE",
 }
-_LINE_BREAKS = "\n\r\t"
+# The same characters plus the C0 and C1 controls (category Cc) other than tab and line ends.
+_CONTROLS = regex.compile("[" + "".join(BIDI_CONTROLS) + r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def invisible_controls(cue: Cue, ctx: Context) -> Issue | None:
-    found = [
-        ch
-        for ch in dict.fromkeys(cue.text)
-        if ch in BIDI_CONTROLS or (unicodedata.category(ch) == "Cc" and ch not in _LINE_BREAKS)
-    ]
-    if not found:
+    if not _CONTROLS.search(cue.text):
         return None
+    found = list(dict.fromkeys(_CONTROLS.findall(cue.text)))
     names = ", ".join(f"U+{ord(ch):04X} {BIDI_CONTROLS.get(ch) or unicodedata.name(ch, 'CONTROL')}" for ch in found[:4])
     return Issue(
         f"cue {cue.index} holds invisible control characters that change or hide what is shown: {names}",
@@ -237,7 +235,7 @@ def untranslated(cue: Cue, ctx: Context) -> Issue | None:
     """
     if ctx.source is None or not ctx.source_complete or not ctx.has_text(cue):
         return None
-    mine = words(ctx.shown[cue.index])
+    mine = words(without_sound_cues(ctx.shown[cue.index]))  # [music] in captions is not a sentence to translate
     if len(mine) < UNTRANSLATED_MIN_WORDS or all(w[0].isupper() for w in mine):
         return None
     key = tuple(w.casefold() for w in mine)
