@@ -13,6 +13,7 @@ from pipeline.captions.style import contrast
 from pipeline.engine.model import Artifact
 from pipeline.findings import SEVERITIES, Finding, Report
 from pipeline.project import Project
+from pipeline.publish.accessibility import LanguageStanding
 from pipeline.publish.preview import environment
 
 LOUDNESS_TOLERANCE_LU = 1.0  # EBU R128: ±1 LU around the target is on target for short-form
@@ -88,6 +89,13 @@ def report_context(
     }
 
 
-def render_report(manifest: dict[str, Any], report: Report, project: Project, qc_frames: list[Artifact]) -> str:
-    """dist/report.html as text."""
-    return environment().get_template("report.html").render(**report_context(manifest, report, project, qc_frames))
+def render_report(
+    manifest: dict[str, Any],
+    report: Report,
+    project: Project,
+    qc_frames: list[Artifact],
+    accessibility: list[LanguageStanding] | None = None,
+) -> str:
+    """dist/report.html as text; `accessibility`: each language's WCAG standing (publish/accessibility.py)."""
+    context = report_context(manifest, report, project, qc_frames)
+    return environment().get_template("report.html").render(**context, accessibility=accessibility or [])
