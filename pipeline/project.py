@@ -15,6 +15,7 @@ from typing import Any
 
 from pipeline.errors import ConfigError
 from pipeline.languages import LanguageProfile, RuleLimits, UnknownLanguage, profile_for
+from pipeline.social.locale import LOCALE_PATTERN, default_locale
 
 PROJECT_FILE = "film.toml"
 FILM_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -27,6 +28,8 @@ class FilmInfo:
     description: str | None
     source_language: str
     master: Path
+    link: str | None = None  # the page the film points to (post text, social pack)
+    call_to_action: str | None = None  # e.g. "Find your local team at …"; translated through the catalogs
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,12 @@ class LanguageConfig:
     subtitles: Path
     audio: Path | None  # None: the master's audio is used
     profile: LanguageProfile  # limits already carry film.toml's overrides
+    social_locale: str = ""  # `ll_CC` for platforms' caption files (social/locale.py); "" = the default
+
+    @property
+    def locale(self) -> str:
+        """The `ll_CC` locale of this language on social platforms (film.toml's, else the table's)."""
+        return self.social_locale or default_locale(self.code)
 
     @property
     def limits(self) -> RuleLimits:
@@ -50,12 +59,30 @@ class OutputSettings:
     true_peak_dbtp: float = -1.0
 
 
+SHAPES = ("vertical", "square")  # the social cuts film.toml can ask for, besides the 16:9 one
+HEX_COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
+
+
+@dataclass(frozen=True)
+class SocialSettings:
+    """[social]: the pack of files for social media per language (pipeline/social/)."""
+
+    shapes: tuple[str, ...] = ("vertical",)  # empty: no social pack
+    background: str = "blur"  # "blur" (the film, blurred and darkened) or a colour "#RRGGBB"
+    cover_time: float | None = None  # seconds into the film of the covers' frame; None: the poster's
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.shapes)
+
+
 @dataclass(frozen=True)
 class Project:
     path: Path  # film.toml itself, absolute
     film: FilmInfo
     languages: tuple[LanguageConfig, ...]  # source language first, then film.toml's order
     output: OutputSettings
+    social: SocialSettings = SocialSettings()
 
     @property
     def root(self) -> Path:
@@ -95,11 +122,13 @@ class Project:
         return replace(self, languages=keep)
 
 
-FILM_KEYS = {"id", "title", "description", "source_language", "master"}
-LANGUAGE_KEYS = {"subtitles", "audio"}
+FILM_KEYS = {"id", "title", "description", "source_language", "master", "link", "call_to_action"}
+LANGUAGE_KEYS = {"subtitles", "audio", "social_locale"}
+SOCIAL_KEYS = {f.name for f in fields(SocialSettings)}
 LIMIT_KEYS = {f.name for f in fields(RuleLimits)}
 OUTPUT_KEYS = {f.name for f in fields(OutputSettings)}
-TOP_KEYS = {"film", "languages", "output"}
+TOP_KEYS = {"film", "languages", "output", "social"}
+LINK = re.compile(r"^https?://[^\s/?#]+\.[^\s/?#]+(?:[/?#]\S*)?$")
 
 
 def find_project_file(where: Path | str | None) -> Path:
@@ -182,6 +211,8 @@ class _Reader:
             description=(self.string(film_t, "description", "film", required=False) or None),
             source_language=source,
             master=self.file(self.string(film_t, "master", "film"), "master", "film"),
+            link=self.link(film_t),
+            call_to_action=(self.string(film_t, "call_to_action", "film", required=False) or "").strip() or None,
         )
         langs_t = self.table(data, "languages", "languages")
         if not langs_t:
@@ -194,7 +225,50 @@ class _Reader:
         languages = [self.language(code, table, is_source=(code == source)) for code, table in langs_t.items()]
         languages.sort(key=lambda l: l.code != source)  # stable: source first, then file order
         output = self.output(self.table(data, "output", "output", required=False))
-        return Project(path=self.path, film=film, languages=tuple(languages), output=output)
+        social = self.social(self.table(data, "social", "social", required=False))
+        return Project(path=self.path, film=film, languages=tuple(languages), output=output, social=social)
+
+    def link(self, film_t: dict[str, Any]) -> str | None:
+        value = self.string(film_t, "link", "film", required=False)
+        if value is None:
+            return None
+        value = value.strip()
+        if not LINK.match(value):
+            raise self.fail(
+                f"'link' in [film] must be a web address starting with https:// (it is '{value}')",
+                'e.g. link = "https://yourcounty.police.uk/neighbourhood"',
+            )
+        return value
+
+    def social(self, table: dict[str, Any]) -> SocialSettings:
+        self.check_keys(table, SOCIAL_KEYS, "[social]")
+        defaults = SocialSettings()
+        values: dict[str, Any] = {}
+        if "shapes" in table:
+            shapes = table["shapes"]
+            if not isinstance(shapes, list) or not all(isinstance(s, str) and s in SHAPES for s in shapes):
+                raise self.fail(
+                    f"'shapes' in [social] must be a list of {' and '.join(repr(s) for s in SHAPES)}",
+                    'e.g. shapes = ["vertical", "square"]; shapes = [] makes no social pack',
+                )
+            values["shapes"] = tuple(s for s in SHAPES if s in shapes)
+        if "background" in table:
+            bg = table["background"]
+            if not isinstance(bg, str) or not (bg == "blur" or HEX_COLOUR.match(bg)):
+                raise self.fail(
+                    "'background' in [social] must be \"blur\" or a colour written #RRGGBB",
+                    'e.g. background = "#1b2a49" (or "blur": the film itself, blurred and darkened)',
+                )
+            values["background"] = bg.lower()
+        if "cover_time" in table:
+            t = table["cover_time"]
+            if isinstance(t, bool) or not isinstance(t, (int, float)) or not 0 <= t < 1e7 or t != t:
+                raise self.fail(
+                    "'cover_time' in [social] must be a number of seconds into the film",
+                    "e.g. cover_time = 12.5 (leave it out to use the poster's frame)",
+                )
+            values["cover_time"] = float(t)
+        return replace(defaults, **values)
 
     def language(self, code: str, table: Any, is_source: bool) -> LanguageConfig:
         where = f"[languages.{code}]"
@@ -227,11 +301,18 @@ class _Reader:
             overrides[key] = type(default)(value)
         if overrides:
             profile = replace(profile, limits=replace(limits, **overrides))
+        locale = self.string(table, "social_locale", where[1:-1], required=False)
+        if locale is not None and not LOCALE_PATTERN.match(locale):
+            raise self.fail(
+                f"'social_locale' in {where} must be a locale written ll_CC (it is '{locale}')",
+                f'e.g. social_locale = "{default_locale(code)}"',
+            )
         return LanguageConfig(
             code=code,
             subtitles=subtitles,
             audio=self.file(audio_s, "audio", where) if audio_s else None,
             profile=profile,
+            social_locale=locale or "",
         )
 
     def output(self, table: dict[str, Any]) -> OutputSettings:
