@@ -21,11 +21,11 @@ from conftest import CUES, LANGS, TIMES, write_project
 from pipeline import codecs
 from pipeline import ffmpeg as ff
 from pipeline.engine.model import Artifact, BuildInfo, PlanContext, TaskOutput
+from pipeline.findings import Finding, Report
 from pipeline.locales import PAGE_LABELS
 from pipeline.probe import probe_media
 from pipeline.project import load_project
 from pipeline.publish.site import write_site
-from pipeline.validate.findings import Finding, Report
 
 HEIGHT = 180
 WIDTH = 320

@@ -11,8 +11,8 @@ from build_helpers import no_site, project_at, set_output
 from pipeline.engine import job
 from pipeline.engine import publish as publishing
 from pipeline.errors import ConfigError
+from pipeline.findings import Report
 from pipeline.render import audio, progressive
-from pipeline.validate.findings import Report
 
 
 def snapshot(folder):

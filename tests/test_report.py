@@ -8,9 +8,9 @@ from html.parser import HTMLParser
 
 from site_staging import built_site, fabricated_site  # noqa: F401 (fixture)
 
+from pipeline.findings import Finding, Report
 from pipeline.publish.files import human_size
 from pipeline.publish.report import render_report
-from pipeline.validate.findings import Finding, Report
 
 
 def section(html: str, code: str) -> str:

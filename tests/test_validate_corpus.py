@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from conftest import CUES, LANGS, make_srt
 
+from pipeline.findings import Finding
 from pipeline.project import load_project
 from pipeline.validate.cache import MeasureCache
-from pipeline.validate.findings import Finding
 from pipeline.validate.run import validate_project
 
 CORPUS = Path(__file__).parent / "data" / "subtitles"

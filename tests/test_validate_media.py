@@ -13,9 +13,9 @@ from test_validate_corpus import shared_cache, write_project  # noqa: F401 - fix
 
 from pipeline import ffmpeg as ffmpeg_module
 from pipeline.errors import FfmpegError
+from pipeline.findings import Report
 from pipeline.project import load_project
 from pipeline.validate.cache import MeasureCache
-from pipeline.validate.findings import Report
 from pipeline.validate.run import validate_project
 
 MEDIA_CODES = (

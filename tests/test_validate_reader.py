@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from pipeline.errors import ValidationFailed
 from pipeline.project import load_project
 from pipeline.subtitles.reader import load_cues, parse_timing, read_subtitles
-from pipeline.validate.encoding import decode
-from pipeline.validate.mojibake import find_mojibake
+from pipeline.text.encoding import decode
+from pipeline.text.mojibake import find_mojibake
 
 PL = "Cześć, sąsiedzi! Żółć gęślą jaźń. ŚWIĘTO ŁÓDŹ"
 RO = "Bună ziua! Știți că poliția vă ajută în fiecare zi? ÎNCĂ"

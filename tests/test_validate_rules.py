@@ -14,9 +14,9 @@ from pipeline.languages import profile_for
 from pipeline.project import LanguageConfig
 from pipeline.subtitles.model import Cue, SubtitleDoc
 from pipeline.subtitles.reader import read_subtitles
+from pipeline.text.scripts import urdu_lookalike
 from pipeline.validate.file_rules import ALIGN_MAX_START_DIFF
 from pipeline.validate.rules import Context, check_subtitles, clock
-from pipeline.validate.scripts import urdu_lookalike
 
 
 def doc(*cues: tuple[float, float, str], code: str = "pl") -> SubtitleDoc:

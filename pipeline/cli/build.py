@@ -11,8 +11,8 @@ from pipeline.cli.progress import BuildDisplay, duration_text
 from pipeline.engine import job
 from pipeline.engine.runner import default_jobs
 from pipeline.errors import EnvironmentProblem, FilmpipeError, ValidationFailed
+from pipeline.findings import Report
 from pipeline.project import Project, load_project
-from pipeline.validate.findings import Report
 
 
 def _validate(project: Project, langs: tuple[str, ...] | None) -> Report:

@@ -8,8 +8,8 @@ import click
 
 from pipeline.cli.common import is_terminal, lang_option, project_option
 from pipeline.errors import FilmpipeError
+from pipeline.findings import Finding, Report
 from pipeline.project import load_project
-from pipeline.validate.findings import Finding, Report
 from pipeline.validate.rules import clock
 from pipeline.validate.run import validate_project
 

@@ -22,8 +22,8 @@ from pipeline.engine.lock import BuildLock
 from pipeline.engine.model import BuildInfo, PlanContext, Task
 from pipeline.engine.plan import make_context, plan_build
 from pipeline.engine.runner import Event, TaskResult, run_tasks
+from pipeline.findings import Report
 from pipeline.project import Project
-from pipeline.validate.findings import Report
 
 
 @dataclass

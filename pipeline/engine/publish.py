@@ -22,8 +22,8 @@ from pipeline import ffmpeg
 from pipeline.engine.model import Artifact, BuildInfo, PlanContext, Task, TaskOutput
 from pipeline.engine.runner import TaskResult
 from pipeline.errors import ConfigError, FilmpipeError
+from pipeline.findings import Report
 from pipeline.render.common import master_duration, master_fps
-from pipeline.validate.findings import Report
 
 VIDEO_SUFFIXES = (".mp4", ".m4v", ".mov", ".m4a")
 

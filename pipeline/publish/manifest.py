@@ -17,9 +17,9 @@ from jsonschema import Draft202012Validator
 
 from pipeline.engine.model import Artifact, BuildInfo, PlanContext, TaskOutput
 from pipeline.errors import FilmpipeError
+from pipeline.findings import Finding
 from pipeline.locales import missing_film_texts, translator
 from pipeline.publish.files import CHECKSUMS_NAME, checksums_text, file_facts, walk_hls
-from pipeline.validate.findings import Finding
 
 SCHEMA_VERSION = 1
 MANIFEST_NAME = "manifest.json"

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from pipeline.engine.model import Artifact
+from pipeline.findings import SEVERITIES, Finding, Report
 from pipeline.project import Project
 from pipeline.publish.preview import environment
-from pipeline.validate.findings import SEVERITIES, Finding, Report
 
 LOUDNESS_TOLERANCE_LU = 1.0  # EBU R128: ±1 LU around the target is on target for short-form
 TRUE_PEAK_TOLERANCE_DB = 0.1  # rounding of the measurement

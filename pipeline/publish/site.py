@@ -12,6 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from pipeline.engine.model import BuildInfo, PlanContext, TaskOutput
+from pipeline.findings import Report
 from pipeline.publish.manifest import (
     MANIFEST_NAME,
     SCHEMA_NAME,
@@ -25,7 +26,6 @@ from pipeline.publish.manifest import (
 )
 from pipeline.publish.preview import render_index
 from pipeline.publish.report import render_report
-from pipeline.validate.findings import Report
 
 INDEX_NAME = "index.html"
 REPORT_NAME = "report.html"

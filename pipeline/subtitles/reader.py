@@ -16,10 +16,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline.errors import ValidationFailed
+from pipeline.findings import Finding
 from pipeline.subtitles.model import Cue, SubtitleDoc
-from pipeline.validate.encoding import Decoded, Undecodable, decode, display_name
-from pipeline.validate.findings import Finding
-from pipeline.validate.mojibake import find_mojibake
+from pipeline.text.encoding import Decoded, Undecodable, decode, display_name
+from pipeline.text.mojibake import find_mojibake
 
 if TYPE_CHECKING:
     from pipeline.project import LanguageConfig, Project

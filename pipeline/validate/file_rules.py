@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 from pipeline.languages import profile_for
 from pipeline.subtitles.model import Cue, clock
+from pipeline.text.scripts import MIN_LETTERS_TO_JUDGE, letter_scripts, script_name, urdu_lookalike
 from pipeline.validate.context import WEB_ADDRESS, Context, Issue
-from pipeline.validate.scripts import MIN_LETTERS_TO_JUDGE, letter_scripts, script_name, urdu_lookalike
 
 # SUB_SCRIPT: a file is wrong when fewer than this share of its letters are in the expected script.
 SCRIPT_MIN_SHARE = 0.5

@@ -17,11 +17,11 @@ from pathlib import Path
 
 from pipeline import ffmpeg
 from pipeline.errors import FfmpegError
+from pipeline.findings import Finding
 from pipeline.probe import MediaFacts, facts_from_json
 from pipeline.project import LanguageConfig, Project
 from pipeline.subtitles.model import clock
 from pipeline.validate.cache import MeasureCache
-from pipeline.validate.findings import Finding
 
 MEASURE_VERSION = 1  # bump when what `measure` stores changes
 SILENCE_NOISE_DB = -50  # quieter than this counts as silence …

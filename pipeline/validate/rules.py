@@ -14,11 +14,11 @@ from dataclasses import dataclass
 import regex
 
 from pipeline import fonts
+from pipeline.findings import Finding
 from pipeline.subtitles.model import Cue, clock
 from pipeline.subtitles.text import foreign_tags, has_romanian_cedilla
 from pipeline.validate.context import EPSILON, Context, Issue, graphemes, short, words
 from pipeline.validate.file_rules import FILE_RULES
-from pipeline.validate.findings import Finding
 
 __all__ = ["CUE_RULES", "FILE_RULES", "Context", "Issue", "check_subtitles", "clock"]
 

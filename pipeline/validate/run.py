@@ -15,12 +15,12 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from pipeline.errors import ConfigError
+from pipeline.findings import Finding, Report
 from pipeline.locales import catalog_path, missing_film_texts
 from pipeline.project import LanguageConfig, Project
 from pipeline.subtitles.model import SubtitleDoc
 from pipeline.subtitles.reader import read_subtitles
 from pipeline.validate.cache import MeasureCache
-from pipeline.validate.findings import Finding, Report
 from pipeline.validate.media import (
     FALLBACK_FPS,
     MasterFacts,

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 
 import regex
 
-from pipeline.validate.encoding import LATIN_ALPHABETS, TYPOGRAPHIC
-from pipeline.validate.scripts import expected_script, script_of
+from pipeline.text.encoding import LATIN_ALPHABETS, TYPOGRAPHIC
+from pipeline.text.scripts import expected_script, script_of
 
 CODEPAGES = ("cp1252", "cp1250", "latin-1", "cp1256", "iso8859_2")
 _RUN = regex.compile(r"[^\x00-\x7f]{2,}")  # a UTF-8 sequence is at least two bytes

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import charset_normalizer
 from charset_normalizer.md import mess_ratio
 
-from pipeline.validate.scripts import expected_script, script_of
+from pipeline.text.scripts import expected_script, script_of
 
 BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF32_LE, "utf-32"),
