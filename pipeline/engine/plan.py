@@ -12,7 +12,7 @@ from pipeline.engine.model import PlanContext, Task
 from pipeline.errors import FfmpegError, ValidationFailed
 from pipeline.probe import probe_media
 from pipeline.project import Project
-from pipeline.render import audio, captions, hls, ladder, poster, progressive, subtitles
+from pipeline.render import audio, captions, hls, ladder, poster, progressive, social, subtitles
 
 Factory = Callable[[PlanContext], list[Task]]
 
@@ -25,6 +25,7 @@ FACTORIES: list[Factory] = [
     subtitles.plan_tasks,
     captions.plan_tasks,
     hls.plan_tasks,
+    social.plan_tasks,
 ]
 
 DRAFT_RUNGS = 2
