@@ -24,6 +24,7 @@ temporary folder, which is ffmpeg's working directory.
 from __future__ import annotations
 
 import shutil
+from collections.abc import Sequence
 import tempfile
 from dataclasses import dataclass
 from fractions import Fraction
@@ -45,7 +46,7 @@ from pipeline.render.common import fmt_number, master_duration, master_fps, rung
 from pipeline.social import layout as geometry
 from pipeline.social import post as posts
 from pipeline.social import srt
-from pipeline.social.layout import LANDSCAPE, VIDEO_KINDS, ShapeLayout, TextDoesNotFit, draw_in_band
+from pipeline.social.layout import LANDSCAPE, ShapeLayout, TextDoesNotFit, draw_in_band
 from pipeline.subtitles.model import Cue
 from pipeline.subtitles.reader import load_cues
 
@@ -429,7 +430,7 @@ def _cut_stream(
 def graph_args(
     master: Path,
     audio_file: Path | None,
-    cuts: list[tuple[ShapeLayout, Still | None, CaptionTrack | None, str]],
+    cuts: Sequence[tuple[ShapeLayout, Still | None, CaptionTrack | None, str]],
     settings: dict[str, Any],
     *,
     at: float | None = None,
@@ -517,7 +518,10 @@ def make_cuts(run: TaskRun) -> TaskOutput:
     try:
         prepared = _prepare_texts(run, work, with_captions=True)
         run.progress(0.05)
-        cuts = [(layout, title, caps, str(run.out / video_name(film_id, code, layout.shape))) for layout, title, caps in prepared]
+        cuts = [
+            (layout, title, caps, str(run.out / video_name(film_id, code, layout.shape)))
+            for layout, title, caps in prepared
+        ]
         ffmpeg.run(
             graph_args(context.master.path, audio_file, cuts, s, output_args=_video_output_args(s, duration)),
             what=f"making the {lang.profile.name} social cuts",
@@ -532,7 +536,7 @@ def make_cuts(run: TaskRun) -> TaskOutput:
         facts = ffmpeg.probe(run.out / name)
         streams = facts.get("streams", [])
         video = next(x for x in streams if x.get("codec_type") == "video")
-        sound = next((x for x in streams if x.get("codec_type") == "audio"), {})
+        sound: dict[str, Any] = next((x for x in streams if x.get("codec_type") == "audio"), {})
         seconds = float(facts["format"].get("duration") or duration)
         artifacts.append(
             Artifact(
@@ -565,11 +569,25 @@ def make_covers(run: TaskRun) -> TaskOutput:
     try:
         prepared = _prepare_texts(run, work, with_captions=False)
         prepared = [
-            (layout, title if layout.shape != LANDSCAPE else _landscape_title(s["title"], lang, layout, project, work), caps)
+            (
+                layout,
+                title if layout.shape != LANDSCAPE else _landscape_title(s["title"], lang, layout, project, work),
+                caps,
+            )
             for layout, title, caps in prepared
         ]
-        cuts = [(layout, title, None, str(run.out / cover_name(film_id, code, layout.shape))) for layout, title, _ in prepared]
-        output_args = {"frames:v": 1, "c:v": "mjpeg", "q:v": COVER_QUALITY, "pix_fmt": "yuvj420p", "f": "image2", "update": 1}
+        cuts = [
+            (layout, title, None, str(run.out / cover_name(film_id, code, layout.shape)))
+            for layout, title, _ in prepared
+        ]
+        output_args = {
+            "frames:v": 1,
+            "c:v": "mjpeg",
+            "q:v": COVER_QUALITY,
+            "pix_fmt": "yuvj420p",
+            "f": "image2",
+            "update": 1,
+        }
         ffmpeg.run(
             graph_args(context.master.path, None, cuts, s, at=float(s["time"]), output_args=output_args),
             what=f"making the {lang.profile.name} covers",
@@ -597,9 +615,13 @@ def make_covers(run: TaskRun) -> TaskOutput:
     return TaskOutput(artifacts=tuple(artifacts))
 
 
-def _landscape_title(text: str, lang: LanguageConfig, layout: ShapeLayout, project: Project, work: Path) -> Still | None:
+def _landscape_title(
+    text: str, lang: LanguageConfig, layout: ShapeLayout, project: Project, work: Path
+) -> Still | None:
     """A 16:9 cover (YouTube thumbnail) has no band: the title goes on a box over the lower third."""
-    band = geometry.Box(layout.safe.x, layout.height * 6 // 10, layout.safe.width, layout.safe.bottom - layout.height * 6 // 10)
+    band = geometry.Box(
+        layout.safe.x, layout.height * 6 // 10, layout.safe.width, layout.safe.bottom - layout.height * 6 // 10
+    )
     style = caption_style(project)
     boxed = CaptionStyle(
         style="box",

@@ -158,8 +158,15 @@ def video_verdict(p: Platform, shape: str, seconds: float, size: int) -> str:
     return FITS
 
 
-def verdict(p: Platform, kind: str, *, shape: str | None = None, seconds: float = 0.0, size: int = 0,
-            post_lengths: dict[str, int] | None = None) -> str:
+def verdict(
+    p: Platform,
+    kind: str,
+    *,
+    shape: str | None = None,
+    seconds: float = 0.0,
+    size: int = 0,
+    post_lengths: dict[str, int] | None = None,
+) -> str:
     """FITS or why not, for any social file kind (vertical, square, landscape, cover, captions-file, post-text)."""
     if kind in ("vertical", "square", "landscape"):
         return video_verdict(p, kind, seconds, size)

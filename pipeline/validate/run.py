@@ -31,6 +31,7 @@ from pipeline.validate.media import (
     measure,
 )
 from pipeline.validate.rules import Context, check_subtitles
+from pipeline.validate.social import social_findings
 
 MAX_WORKERS = max(1, min(4, os.cpu_count() or 1))
 
@@ -219,6 +220,8 @@ def validate_project(
                 if is_source and any(f.code in ("SUB_SCRIPT", "SUB_LANGUAGE") and f.cue is None for f in found):
                     source_complete = False  # another language's file: comparing with it says nothing
         findings += _locale_findings(project, lang)
+        if not any(f.code == "LOCALE_UNREADABLE" for f in findings):
+            findings += social_findings(project, lang, master.duration if master.readable else None)
 
     ordered = _by_line(top)
     for lang in project.languages:
