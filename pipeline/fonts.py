@@ -51,6 +51,28 @@ def find_font(family: str) -> FontFile | None:
 
 
 @cache
+def find_face(family: str, style: str) -> FontFile | None:
+    """The face of this family in exactly this style ("Bold", "Italic", "Bold Italic"), or None."""
+    if not fontconfig_available():
+        return None
+    out = subprocess.run(
+        ["fc-list", "--format", "%{family[0]}\t%{style[0]}\t%{file}\n", f":family={family}:style={style}"],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout
+    faces = sorted(
+        (
+            FontFile(family=parts[0], style=parts[1], path=Path(parts[2]))
+            for parts in (line.split("\t") for line in out.splitlines())
+            if len(parts) == 3 and parts[0] == family and parts[1] == style
+        ),
+        key=lambda f: str(f.path),
+    )
+    return faces[0] if faces else None
+
+
+@cache
 def _cmap(path: Path) -> frozenset[int]:
     if path.suffix.lower() in (".ttc", ".otc"):
         font = TTCollection(str(path)).fonts[0]

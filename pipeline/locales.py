@@ -16,7 +16,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 
 from pipeline.errors import ConfigError
-from pipeline.project import Project
+from pipeline.project import Project, inside_project
 
 PAGE_LABELS = (
     "Language",
@@ -55,6 +55,11 @@ def load_catalog(project: Project, language: str) -> Catalog | None:
     path = catalog_path(project, language)
     if not path.is_file():
         return None
+    if not project.allow_outside and not inside_project(path, project.root):
+        raise ConfigError(
+            f"{project.relative(path)} is a link to a file outside the project folder",
+            "copy the catalog into the project instead of linking it, or pass --allow-outside if you trust it",
+        )
     return _read(path, path.stat().st_mtime_ns)
 
 

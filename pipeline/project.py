@@ -6,7 +6,9 @@ a did-you-mean, because a typo silently ignored is a setting silently lost.
 
 from __future__ import annotations
 
+import codecs
 import difflib
+import math
 import re
 import tomllib
 from dataclasses import dataclass, fields, replace
@@ -14,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.errors import ConfigError
-from pipeline.languages import LanguageProfile, RuleLimits, UnknownLanguage, profile_for
+from pipeline.languages import LanguageProfile, RuleLimits, UnknownLanguage, parse_locale, profile_for
 from pipeline.social.locale import LOCALE_PATTERN, default_locale
 
 PROJECT_FILE = "film.toml"
@@ -82,6 +84,7 @@ class Project:
     film: FilmInfo
     languages: tuple[LanguageConfig, ...]  # source language first, then film.toml's order
     output: OutputSettings
+    allow_outside: bool = False  # --allow-outside: files may live outside the project folder
     social: SocialSettings = SocialSettings()
 
     @property
@@ -144,21 +147,71 @@ def find_project_file(where: Path | str | None) -> Path:
     return path.resolve()
 
 
-def load_project(where: Path | str | None = None) -> Project:
+# Byte-order marks that say a file is not UTF-8 at all (UTF-32 first: its LE mark starts with UTF-16's).
+_FOREIGN_BOMS = (
+    (codecs.BOM_UTF32_LE, "UTF-32"),
+    (codecs.BOM_UTF32_BE, "UTF-32"),
+    (codecs.BOM_UTF16_LE, "UTF-16"),
+    (codecs.BOM_UTF16_BE, "UTF-16"),
+)
+
+
+def read_project_text(path: Path) -> str:
+    """film.toml's text. A UTF-8 byte-order mark (Notepad's "UTF-8 with BOM") is accepted and
+    dropped, since TOML itself does not allow one; a UTF-16/32 file is named as such."""
+    try:
+        raw = path.read_bytes()
+    except PermissionError:
+        raise ConfigError(
+            f"{path} cannot be read: permission denied",
+            f"give your user read access (e.g. chmod u+r '{path.name}'), or run as its owner",
+        ) from None
+    except OSError as exc:
+        raise ConfigError(f"{path} cannot be read: {exc.strerror or exc}", "check the file and the disk") from None
+    for bom, name in _FOREIGN_BOMS:
+        if raw.startswith(bom):
+            raise ConfigError(
+                f"{path.name} is saved as {name} (it starts with a {name} byte-order mark)",
+                "save it as UTF-8 (in Notepad: Save As, Encoding: UTF-8)",
+            )
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ConfigError(f"{path.name} is not UTF-8 text (line {line})", "save it as UTF-8") from None
+
+
+def load_project(where: Path | str | None = None, *, allow_outside: bool = False) -> Project:
+    """Read film.toml. Files it names must lie inside its folder (symlinks resolved) unless
+    `allow_outside`: a film.toml from someone else must not publish a file from this machine."""
     path = find_project_file(where)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except UnicodeDecodeError as exc:
-        raise ConfigError(f"{path.name} is not UTF-8 text", "save it as UTF-8") from exc
+        data = tomllib.loads(read_project_text(path))
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path.name} is not valid TOML: {exc}", "fix the line it names") from exc
-    return _Reader(path).project(data)
+    return _Reader(path, allow_outside).project(data)
+
+
+# Tags that Babel parses but that name no language: it would label 'und' "English (United States)".
+NOT_A_LANGUAGE = {
+    "und": "the tag for an undetermined language",
+    "root": "CLDR's root locale, not a language",
+}
+
+
+def inside_project(path: Path, root: Path) -> bool:
+    """Whether `path`, with '..' and every symlink resolved, lies in `root` (resolved too)."""
+    try:
+        return path.resolve().is_relative_to(root.resolve())
+    except (OSError, RuntimeError, ValueError):  # a symlink loop or an unreadable component
+        return False
 
 
 class _Reader:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, allow_outside: bool = False) -> None:
         self.path = path
         self.root = path.parent
+        self.allow_outside = allow_outside
 
     def fail(self, message: str, hint: str = "") -> ConfigError:
         return ConfigError(f"{self.path.name}: {message}", hint)
@@ -190,9 +243,22 @@ class _Reader:
             raise self.fail(f"'{key}' in [{where}] must be a non-empty string", f'write {key} = "…"')
         return value
 
-    def file(self, value: str, key: str, where: str) -> Path:
+    def file(self, value: str | None, key: str, where: str) -> Path:
+        """A path from film.toml, relative to its folder, refused if it leads outside that folder
+        (through '..', an absolute path or a symlink) unless --allow-outside was given."""
+        if value is None:
+            raise self.fail(f"missing key '{key}' in {where}", f'add {key} = "…" under {where}')
+        if "\x00" in value:
+            raise self.fail(f"'{key}' in {where} holds a NUL character", "write the file's path as plain text")
         path = Path(value)
-        return path if path.is_absolute() else (self.root / path)
+        path = path if path.is_absolute() else (self.root / path)
+        if not self.allow_outside and not inside_project(path, self.root):
+            raise self.fail(
+                f"'{key}' in {where} points outside the project folder ({value})",
+                "copy the file into the folder that holds film.toml and name it from there, "
+                "or pass --allow-outside if you trust this film.toml",
+            )
+        return path
 
     def project(self, data: dict[str, Any]) -> Project:
         self.check_keys(data, TOP_KEYS, "the top level")
@@ -204,10 +270,10 @@ class _Reader:
                 f"film id '{film_id}' may only hold lowercase letters, digits and hyphens",
                 'it is used in file names, e.g. id = "neighbourhood-policing"',
             )
-        source = self.string(film_t, "source_language", "film")
+        source = self.string(film_t, "source_language", "film") or ""
         film = FilmInfo(
-            id=film_id,
-            title=self.string(film_t, "title", "film").strip(),
+            id=film_id or "",
+            title=(self.string(film_t, "title", "film") or "").strip(),
             description=(self.string(film_t, "description", "film", required=False) or None),
             source_language=source,
             master=self.file(self.string(film_t, "master", "film"), "master", "film"),
@@ -217,6 +283,7 @@ class _Reader:
         langs_t = self.table(data, "languages", "languages")
         if not langs_t:
             raise self.fail("[languages] is empty", "add at least [languages.<source language>]")
+        self.check_distinct_tags(langs_t)
         if source not in langs_t:
             raise self.fail(
                 f"source_language '{source}' has no [languages.{source}] table",
@@ -226,7 +293,25 @@ class _Reader:
         languages.sort(key=lambda l: l.code != source)  # stable: source first, then file order
         output = self.output(self.table(data, "output", "output", required=False))
         social = self.social(self.table(data, "social", "social", required=False))
-        return Project(path=self.path, film=film, languages=tuple(languages), output=output, social=social)
+        return Project(
+            path=self.path,
+            film=film,
+            languages=tuple(languages),
+            output=output,
+            allow_outside=self.allow_outside,
+            social=social,
+        )
+
+    def check_distinct_tags(self, langs_t: dict[str, Any]) -> None:
+        """BCP 47 tags ignore case: [languages.pl] and [languages.PL] are one language twice."""
+        seen: dict[str, str] = {}
+        for code in langs_t:
+            other = seen.setdefault(code.lower(), code)
+            if other != code:
+                raise self.fail(
+                    f"[languages.{other}] and [languages.{code}] are the same language (tags ignore letter case)",
+                    f"keep one of them, e.g. [languages.{other}]",
+                )
 
     def link(self, film_t: dict[str, Any]) -> str | None:
         value = self.string(film_t, "link", "film", required=False)
@@ -274,13 +359,25 @@ class _Reader:
         where = f"[languages.{code}]"
         if not isinstance(table, dict):
             raise self.fail(f"'languages.{code}' must be a table", f"write it as {where}")
+        if code.lower() in NOT_A_LANGUAGE:
+            raise self.fail(
+                f"'{code}' in {where} is {NOT_A_LANGUAGE[code.lower()]}",
+                "name the language the subtitles are written in, e.g. en, pl, ro, ur, bn, gu",
+            )
         try:
             profile = profile_for(code)
+            babel_language = parse_locale(code).language
         except UnknownLanguage:
             raise self.fail(
                 f"'{code}' in {where} is not a BCP 47 language tag that Babel knows",
                 "use a tag such as en, pl, ro, ur, bn, gu",
             ) from None
+        written = re.split(r"[-_]", code, maxsplit=1)[0].lower()
+        if babel_language != written:  # 'iw' is read as Hebrew (he), 'tl' as Filipino (fil)
+            raise self.fail(
+                f"'{code}' in {where} is an old or alias tag that Babel reads as {profile.name} ('{babel_language}')",
+                f"write [languages.{babel_language}] so players and the manifest agree on the tag",
+            )
         self.check_keys(table, LANGUAGE_KEYS | LIMIT_KEYS, where)
         subtitles = self.file(self.string(table, "subtitles", where[1:-1]), "subtitles", where)
         audio_s = self.string(table, "audio", where[1:-1], required=False)
@@ -294,7 +391,7 @@ class _Reader:
         for key in LIMIT_KEYS & table.keys():
             default = getattr(limits, key)
             value = table[key]
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value <= 0:
                 raise self.fail(f"'{key}' in {where} must be a positive number", f"e.g. {key} = {default}")
             if isinstance(default, int) and not isinstance(value, int):
                 raise self.fail(f"'{key}' in {where} must be a whole number", f"e.g. {key} = {default}")

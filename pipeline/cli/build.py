@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from pipeline.cli.common import is_terminal, lang_option, project_option
+from pipeline.cli.common import allow_outside_option, is_terminal, lang_option, project_option
 from pipeline.cli.progress import BuildDisplay, duration_text
 from pipeline.engine import job
 from pipeline.engine.runner import default_jobs
@@ -76,6 +76,7 @@ def _stop_on_signals() -> None:
 @click.option("--force", is_flag=True, help="Render everything again, ignoring the cache.")
 @click.option("--dry-run", is_flag=True, help="List the tasks and whether each would run and why; write nothing.")
 @click.option("--draft", is_flag=True, help="Fast presets and two rungs, for a quick look.")
+@allow_outside_option
 def build(
     project_path: Path | None,
     out_dir: Path | None,
@@ -84,6 +85,7 @@ def build(
     force: bool,
     dry_run: bool,
     draft: bool,
+    allow_outside: bool,
 ) -> None:
     """Validate the project, then render and publish every output into dist/.
 
@@ -96,7 +98,7 @@ def build(
       filmpipe build -p .
       filmpipe build -p . --lang pl --dry-run
     """
-    project = load_project(project_path).only(langs)
+    project = load_project(project_path, allow_outside=allow_outside).only(langs)
     out = (out_dir if out_dir is not None else job.default_out_dir(project)).absolute()
     report = _validate(project, langs)
     if report.has_errors:

@@ -66,6 +66,16 @@ def project_option(func: Callable) -> Callable:
     )(func)
 
 
+def allow_outside_option(func: Callable) -> Callable:
+    """--allow-outside: let film.toml name files outside its folder (refused by default)."""
+    return click.option(
+        "--allow-outside",
+        is_flag=True,
+        help="Let film.toml name files outside its folder ('..', absolute paths, links out). "
+        "Refused by default, so a film.toml from someone else cannot publish a file from this machine.",
+    )(func)
+
+
 def lang_option(func: Callable) -> Callable:
     """--lang pl,ur: limit the work to some languages (the source language is always kept)."""
 

@@ -26,7 +26,7 @@ def doctor(project_path: Path | None) -> None:
     languages = DEFAULT_LANGUAGES
     where = None
     try:
-        project = load_project(project_path)
+        project = load_project(project_path, allow_outside=True)  # reads no file it names
         languages = tuple(l.code for l in project.languages)
         where = project.root
     except ConfigError:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from pipeline.cli.common import is_terminal, lang_option, project_option
+from pipeline.cli.common import allow_outside_option, is_terminal, lang_option, project_option
 from pipeline.errors import FilmpipeError
 from pipeline.findings import Finding, Report
 from pipeline.project import load_project
@@ -113,7 +113,10 @@ def render_text(report: Report, project_languages: list[tuple[str, str]], strict
 )
 @click.option("--strict", is_flag=True, help="Count warnings as failures (exit 1).")
 @lang_option
-def validate(project_path: Path | None, fmt: str, strict: bool, langs: tuple[str, ...] | None) -> None:
+@allow_outside_option
+def validate(
+    project_path: Path | None, fmt: str, strict: bool, langs: tuple[str, ...] | None, allow_outside: bool
+) -> None:
     """Check the master, dubs and subtitles before anything is rendered.
 
     Reads every subtitle file (any encoding), checks timings, reading speed, line lengths,
@@ -128,7 +131,7 @@ def validate(project_path: Path | None, fmt: str, strict: bool, langs: tuple[str
       filmpipe validate -p my-film/ --lang pl,ur
       filmpipe validate --format json --strict > findings.json
     """
-    project = load_project(project_path)
+    project = load_project(project_path, allow_outside=allow_outside)
     progress = _Progress() if is_terminal() else None
     try:
         report = validate_project(project, langs, on_progress=progress)

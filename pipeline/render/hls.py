@@ -35,7 +35,7 @@ import math
 import shutil
 import struct
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from pathlib import Path
 
@@ -47,7 +47,7 @@ from pipeline.subtitles import webvtt
 from pipeline.subtitles.reader import load_cues
 
 TASK_ID = "hls"
-RECIPE = 2  # 2: EXT-X-VERSION per playlist, as its features need
+RECIPE = 3  # 2: EXT-X-VERSION per playlist, as its features need; 3: EXTINF within the film
 PUBLISH_TO = "hls/"
 MASTER = "master.m3u8"
 MIME = "application/vnd.apple.mpegurl"
@@ -109,13 +109,18 @@ class Keyframe:
 class Segment:
     name: str
     start: float  # presentation time of its first sample (seconds)
-    duration: float
+    duration: float  # from its first sample to the next segment's (the media it holds)
     bytes: int
     keyframes: tuple[Keyframe, ...] = ()
+    shown: float | None = None  # how much of it lies inside the film (EXTINF); None: all of it
 
     @property
     def bits_per_second(self) -> float:
         return self.bytes * 8 / self.duration if self.duration > 0 else 0.0
+
+    @property
+    def extinf(self) -> float:
+        return self.duration if self.shown is None else self.shown
 
 
 @dataclass(frozen=True)
@@ -263,6 +268,30 @@ def analyse(folder: Path, rel: str, selector: str, scratch: Path) -> Stream:
     return Stream(folder=rel, segments=tuple(result), stream=stream)
 
 
+def within_film(stream: Stream, film_seconds: float) -> tuple[Stream, list[str]]:
+    """The stream's segments as the film shows them: each EXTINF is its part of the film's span.
+
+    An AAC track starts with an encoder-delay packet before time 0 (the edit list hides it)
+    and ends with a last packet that runs past the film (1024 samples per packet, whatever
+    the frame rate): its segments hold up to two packets (43 ms) more than the film lasts,
+    more than one frame at 30 fps and above. The film's span on the stream's timeline starts
+    at its first presented sample (0, or the first PTS when that is later) and lasts the
+    master's duration. A segment wholly after it (only the last packet's overrun) is dropped;
+    its name is returned so its file is removed.
+    """
+    start = max(0.0, stream.first_pts)
+    end = start + film_seconds
+    kept: list[Segment] = []
+    dropped: list[str] = []
+    for seg in stream.segments:
+        shown = min(seg.start + seg.duration, end) - max(seg.start, start)
+        if shown <= 1e-6 and kept:
+            dropped.append(seg.name)
+            continue
+        kept.append(replace(seg, shown=max(0.0, shown)))
+    return replace(stream, segments=tuple(kept)), dropped
+
+
 # ---------------------------------------------------------------- playlists
 
 
@@ -288,10 +317,10 @@ def _media_header(durations: list[float], version: int, extra: tuple[str, ...] =
 
 
 def media_playlist(stream: Stream) -> str:
-    lines = _media_header([s.duration for s in stream.segments], VERSION_MEDIA)
+    lines = _media_header([s.extinf for s in stream.segments], VERSION_MEDIA)
     lines.append(f'#EXT-X-MAP:URI="{INIT}"')
     for seg in stream.segments:
-        lines += [f"#EXTINF:{_duration(seg.duration)},", seg.name]
+        lines += [f"#EXTINF:{_duration(seg.extinf)},", seg.name]
     lines.append("#EXT-X-ENDLIST")
     return "\n".join(lines) + "\n"
 
@@ -299,7 +328,7 @@ def media_playlist(stream: Stream) -> str:
 def iframe_entries(stream: Stream) -> list[tuple[Segment, Keyframe, float]]:
     """Every keyframe with its duration (until the next keyframe, or the end of the stream)."""
     frames = [(seg, k) for seg in stream.segments for k in seg.keyframes]
-    end = stream.segments[-1].start + stream.segments[-1].duration if stream.segments else 0.0
+    end = stream.segments[-1].start + stream.segments[-1].extinf if stream.segments else 0.0
     out = []
     for i, (seg, k) in enumerate(frames):
         nxt = frames[i + 1][1].pts if i + 1 < len(frames) else end
@@ -344,7 +373,7 @@ def subtitle_segments(cues, language: str, rtl: bool, video: Stream) -> list[tup
         start = seg.start - first
         end = start + seg.duration if i + 1 < len(video.segments) else math.inf
         text = webvtt.segment(cues, language, start, end, rtl=rtl, timestamp_map=mapping)
-        out.append((f"seg-{i + 1:05d}.vtt", seg.duration, text))
+        out.append((f"seg-{i + 1:05d}.vtt", seg.extinf, text))
     return out
 
 
@@ -437,6 +466,13 @@ def _write(path: Path, text: str) -> None:
     path.write_text(text, encoding="utf-8", newline="\n")
 
 
+def _in_film(stream: Stream, folder: Path, film_seconds: float) -> Stream:
+    kept, dropped = within_film(stream, film_seconds)
+    for name in dropped:
+        (folder / name).unlink()
+    return kept
+
+
 def package_hls(run: TaskRun) -> TaskOutput:
     s = run.task.settings
     context = run.context
@@ -455,6 +491,7 @@ def package_hls(run: TaskRun) -> TaskOutput:
 
     rungs: list[Rung] = []
     audios: list[tuple[dict, Stream]] = []
+    film_seconds = master_duration(context.master)
     with tempfile.TemporaryDirectory(prefix="filmpipe-hls-") as tmp:
         scratch = Path(tmp)
         for entry in ladder_meta["rungs"]:
@@ -466,7 +503,7 @@ def package_hls(run: TaskRun) -> TaskOutput:
                 fragment_seconds=fragment,
                 what=f"segmenting the {entry['height']}p video for HLS",
             )
-            stream = analyse(run.out / rel, rel, "v:0", scratch)
+            stream = _in_film(analyse(run.out / rel, rel, "v:0", scratch), run.out / rel, film_seconds)
             rungs.append(Rung(stream=stream, width=int(stream.stream["width"]), height=int(stream.stream["height"])))
             _write(run.out / rel / MEDIA_PLAYLIST, media_playlist(stream))
             _write(run.out / rel / IFRAME_PLAYLIST, iframe_playlist(stream))
@@ -479,7 +516,7 @@ def package_hls(run: TaskRun) -> TaskOutput:
             segment_stream(
                 source, run.out / rel, "a:0", fragment_seconds=None, what=f"segmenting the {code} audio for HLS"
             )
-            stream = analyse(run.out / rel, rel, "a:0", scratch)
+            stream = _in_film(analyse(run.out / rel, rel, "a:0", scratch), run.out / rel, film_seconds)
             audios.append((lang, stream))
             _write(run.out / rel / MEDIA_PLAYLIST, media_playlist(stream))
             step()

@@ -182,6 +182,39 @@ def markup(cue: Cue, ctx: Context) -> Issue | None:
     return None
 
 
+# Invisible characters that change how a line is shown without showing themselves: the bidi
+# embeddings, overrides and isolates (U+202E turns "tnemyap" into "payment" on screen). filmpipe
+# sets each right-to-left line's direction itself (U+200F), so none is needed; the marks
+# LRM/RLM/ALM and the joiners ZWJ/ZWNJ stay allowed, as scripts need them.
+BIDI_CONTROLS: dict[str, str] = {
+    "\u202a": "LEFT-TO-RIGHT EMBEDDING",
+    "\u202b": "RIGHT-TO-LEFT EMBEDDING",
+    "\u202c": "POP DIRECTIONAL FORMATTING",
+    "\u202d": "LEFT-TO-RIGHT OVERRIDE",
+    "\u202e": "RIGHT-TO-LEFT OVERRIDE",
+    "\u2066": "LEFT-TO-RIGHT ISOLATE",
+    "\u2067": "RIGHT-TO-LEFT ISOLATE",
+    "\u2068": "FIRST STRONG ISOLATE",
+    "\u2069": "POP DIRECTIONAL ISOLATE",
+}
+_LINE_BREAKS = "\n\r\t"
+
+
+def invisible_controls(cue: Cue, ctx: Context) -> Issue | None:
+    found = [
+        ch
+        for ch in dict.fromkeys(cue.text)
+        if ch in BIDI_CONTROLS or (unicodedata.category(ch) == "Cc" and ch not in _LINE_BREAKS)
+    ]
+    if not found:
+        return None
+    names = ", ".join(f"U+{ord(ch):04X} {BIDI_CONTROLS.get(ch) or unicodedata.name(ch, 'CONTROL')}" for ch in found[:4])
+    return Issue(
+        f"cue {cue.index} holds invisible control characters that change or hide what is shown: {names}",
+        "delete them (retype the line if need be); filmpipe sets the direction of right-to-left lines itself",
+    )
+
+
 def glyphs(cue: Cue, ctx: Context) -> Issue | None:
     if ctx.script_wrong or cue.index in ctx.script_wrong_cues or not ctx.missing_glyphs:
         return None
@@ -243,6 +276,7 @@ CUE_RULES: tuple[CueRule, ...] = (
     CueRule("SUB_LINE_COUNT", "warning", line_count, needs_text=True),
     CueRule("SUB_RO_DIACRITICS", "warning", romanian_cedilla, needs_text=True, reads_letters=True),
     CueRule("SUB_MARKUP", "warning", markup),
+    CueRule("SUB_CONTROL_CHARS", "error", invisible_controls),
     CueRule("SUB_GLYPHS", "error", glyphs, needs_text=True, reads_letters=True),
     CueRule("SUB_UNTRANSLATED", "warning", untranslated, needs_text=True, reads_letters=True),
 )
