@@ -24,8 +24,8 @@ temporary folder, which is ffmpeg's working directory.
 from __future__ import annotations
 
 import shutil
-from collections.abc import Sequence
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -35,8 +35,8 @@ import ffmpeg as ffgraph  # ffmpeg-python: composes the graph; pipeline.ffmpeg r
 from PIL import Image
 
 from pipeline import codecs, ffmpeg
-from pipeline.captions import CaptionImage, CaptionStyle, MissingGlyphs, caption_fonts
 from pipeline.captions import render as caption_render
+from pipeline.captions.render import CaptionImage, CaptionStyle, MissingGlyphs, caption_fonts
 from pipeline.engine.model import Artifact, PlanContext, Task, TaskOutput, TaskRun
 from pipeline.errors import ValidationFailed
 from pipeline.locales import catalog_path, translator
@@ -58,8 +58,7 @@ CRF = 19
 PRESET = "veryfast"
 DRAFT_CRF = 23
 DRAFT_PRESET = "ultrafast"
-LANDSCAPE_HEIGHT = 1080  # the 16:9 cut: 1080p (720p in --draft, or the master's height if lower)
-DRAFT_LANDSCAPE_HEIGHT = 720
+LANDSCAPE_HEIGHT = 720  # the 16:9 cut when [output] open_captions is empty (X recommends 1280x720)
 BLUR_DOWNSCALE = 8  # the blurred background is made at 1/8 size: the blur costs nothing
 BLUR_DARKEN = 0.45  # luma kept (the picture stays the brightest thing)
 BLUR_SATURATION = 0.6  # colour kept
@@ -102,7 +101,9 @@ def master_aspect(context: PlanContext) -> Fraction:
 
 
 def landscape_height(context: PlanContext) -> int:
-    top = DRAFT_LANDSCAPE_HEIGHT if context.draft else LANDSCAPE_HEIGHT
+    """The 16:9 cut's height: the burned-in caption video's ([output] open_captions, 720 by default),
+    never above the master's."""
+    top = context.open_captions[0] if context.open_captions else LANDSCAPE_HEIGHT
     master_h = context.master.video.height if context.master.video and context.master.video.height else top
     return min(top, master_h - master_h % 2)
 

@@ -30,7 +30,7 @@ import math
 from dataclasses import dataclass, replace
 from fractions import Fraction
 
-from pipeline.captions import CaptionBox, CaptionImage, CaptionStyle, render_cue
+from pipeline.captions.render import CaptionBox, CaptionImage, CaptionStyle, render_cue
 from pipeline.languages import LanguageProfile
 
 VERTICAL, SQUARE, LANDSCAPE = "vertical", "square", "landscape"
