@@ -18,6 +18,7 @@ check: bootstrap
 
 bench: bootstrap
 	.venv/bin/python bench/validate_bench.py
+	.venv/bin/python bench/limits_bench.py
 	.venv/bin/python bench/build_bench.py --full
 
 clean:

@@ -107,7 +107,7 @@ def main() -> None:
         prepared = []
         for layout in layouts.values():
             t = social.draw_title(title, lang, layout, style, work, f"title-{layout.shape}.png")
-            c = social.draw_captions(cues, lang, layout, style, work, f"cues-{layout.shape}")
+            c = social.draw_captions(cues, lang, layout, style, work, f"cues-{layout.shape}", duration)
             prepared.append((layout, t, c, f"out-{layout.shape}.mp4"))
         settings = {
             "fps": str(fps),

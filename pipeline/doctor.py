@@ -8,7 +8,7 @@ from pathlib import Path
 
 from pipeline import ffmpeg, fonts
 from pipeline.errors import EnvironmentProblem
-from pipeline.languages import FONT_PACKAGE, profile_for
+from pipeline.languages import package_of, profile_for
 
 DEFAULT_LANGUAGES = ("en", "pl", "ro", "ur", "bn", "gu")
 MIN_FREE_BYTES = 2 * 1024**3
@@ -21,6 +21,22 @@ class Check:
     ok: bool
     detail: str
     fix: str = ""
+
+
+def caption_shaping_check() -> Check:
+    """Captions are shaped by HarfBuzz through Pillow's raqm layout (pipeline.captions.render)."""
+    from PIL import features
+
+    ok = bool(features.check("raqm"))
+    detail = (
+        f"Pillow raqm {features.version('raqm')}, HarfBuzz {features.version('harfbuzz')}, "
+        f"FriBiDi {features.version('fribidi')}"
+        if ok
+        else "Pillow has no raqm layout: Urdu, Bengali and Gujarati captions cannot be drawn"
+    )
+    return Check(
+        "caption text shaping (HarfBuzz)", ok, detail, "pip install --force-reinstall pillow (its wheels carry raqm)"
+    )
 
 
 def check_machine(languages: tuple[str, ...] = DEFAULT_LANGUAGES, disk_at: Path | None = None) -> list[Check]:
@@ -46,28 +62,33 @@ def check_machine(languages: tuple[str, ...] = DEFAULT_LANGUAGES, disk_at: Path 
                 )
             checks.append(
                 Check(
-                    "filter ass with shaping=complex",
-                    caps.ass_has_shaping,
-                    "present" if caps.ass_has_shaping else "missing (needs libass with HarfBuzz)",
-                    f"{APT} ffmpeg libass9",
+                    "filter overlay (burned-in captions)",
+                    "overlay" in caps.filters,
+                    "present" if "overlay" in caps.filters else "missing",
+                    f"{APT} ffmpeg",
                 )
             )
+    checks.append(caption_shaping_check())
     fc = fonts.fontconfig_available()
     checks.append(Check("fontconfig", fc, "present" if fc else "fc-list not found", f"{APT} fontconfig"))
-    families = {}
+    families: dict[str, list[str]] = {}  # family -> the languages whose captions need it
+    packages: dict[str, str] = {}  # family -> the Debian package that ships it
     for code in languages:
         profile = profile_for(code)
-        families.setdefault(profile.font_family, []).append(code)
+        for i, family in enumerate(profile.fonts):
+            families.setdefault(family, []).append(code)
+            packages.setdefault(family, profile.font_package if i == 0 else package_of(family))
     families.setdefault(fonts.FALLBACK_FAMILY, [])
     for family, codes in families.items():
         font = fonts.find_font(family) if fc else None
-        used_by = f" (for {', '.join(codes)})" if codes else " (fallback for Latin text)"
+        used_by = f" (for {', '.join(dict.fromkeys(codes))})" if codes else " (fallback for Latin text)"
+        package = packages.get(family) or package_of(family)
         checks.append(
             Check(
                 f"font {family}{used_by}",
                 font is not None,
-                str(font.path) if font else "not installed",
-                f"{APT} {FONT_PACKAGE}",
+                str(font.path) if font else f"not installed: Debian package {package}",
+                f"{APT} {package}",
             )
         )
     where = disk_at or Path.cwd()

@@ -66,6 +66,18 @@ def _parent_death_signal() -> Callable[[], None] | None:
     return set_signal
 
 
+FRAMES_OUTPUT = "<frames>"  # stands in argv for the pipe that a FrameTap reads raw frames from
+
+
+@dataclass(frozen=True)
+class FrameTap:
+    """Raw video frames of a fixed size that ffmpeg writes to an extra pipe (the output named
+    FRAMES_OUTPUT in argv), handed to `on_frame` one at a time while ffmpeg runs."""
+
+    frame_bytes: int
+    on_frame: Callable[[bytes], None]
+
+
 def _spawn(argv: list[str], **kwargs) -> subprocess.Popen:
     proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, preexec_fn=_parent_death_signal(), **kwargs)
     with _children_lock:
@@ -106,6 +118,7 @@ def _run_with_progress(
     cwd: Path | None,
     keep_lines: int | None,
     overwrite: bool,
+    tap: FrameTap | None = None,
 ) -> tuple[float | None, list[str]]:
     """Run ffmpeg with `-progress pipe:1`: (seconds of output reached, stderr lines kept).
 
@@ -115,9 +128,36 @@ def _run_with_progress(
     argv = [_executable(FFMPEG), "-nostdin", "-hide_banner", "-nostats"]
     argv += (["-y"] if overwrite else []) + ["-progress", "pipe:1"]
     argv += [os.fspath(a) for a in args]
-    proc = _spawn(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=cwd)
+    frames_read, frames_write = os.pipe() if tap else (-1, -1)
+    if tap:
+        argv = [f"pipe:{frames_write}" if a == FRAMES_OUTPUT else a for a in argv]
+    try:
+        proc = _spawn(
+            argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=cwd, pass_fds=(frames_write,) if tap else ()
+        )
+    finally:
+        if tap:
+            os.close(frames_write)
     lines: deque[str] = deque(maxlen=keep_lines)
     reached: float | None = None
+    tap_error: list[BaseException] = []
+
+    def read_frames() -> None:
+        assert tap is not None
+        with os.fdopen(frames_read, "rb", buffering=1 << 20) as fh:
+            while True:
+                frame = fh.read(tap.frame_bytes)
+                if len(frame) < tap.frame_bytes:
+                    return
+                if not tap_error:
+                    try:
+                        tap.on_frame(frame)
+                    except Exception as exc:  # keep draining, so ffmpeg never blocks; raised below
+                        tap_error.append(exc)
+
+    frames_thread = threading.Thread(target=read_frames, daemon=True) if tap else None
+    if frames_thread:
+        frames_thread.start()
 
     def drain() -> None:
         assert proc.stderr is not None
@@ -142,8 +182,12 @@ def _run_with_progress(
             proc.kill()
             proc.wait()
         _forget(proc)
+        if frames_thread:
+            frames_thread.join()
     if proc.returncode != 0:
         raise FfmpegError(argv, proc.returncode, "\n".join(list(lines)[-STDERR_TAIL_LINES:]), what)
+    if tap_error:
+        raise tap_error[0]
     return reached, list(lines)
 
 
@@ -180,16 +224,21 @@ def capture(args: Sequence[str | os.PathLike[str]], *, what: str = "", program: 
 
 
 def analyse(
-    args: Sequence[str | os.PathLike[str]], *, what: str = "", on_progress: ProgressCallback | None = None
+    args: Sequence[str | os.PathLike[str]],
+    *,
+    what: str = "",
+    on_progress: ProgressCallback | None = None,
+    tap: FrameTap | None = None,
 ) -> tuple[float | None, str]:
     """Run an analysis pass (e.g. `-af ebur128 -f null -`): (seconds decoded, the whole stderr).
 
     Like `run`, it reports progress from `-progress`, but keeps every line of stderr (analysis
     filters print their results there) and returns how far decoding got, which tells a
-    truncated file from a whole one. Raises FfmpegError on a non-zero exit.
+    truncated file from a whole one. With `tap`, raw frames that ffmpeg writes to the output
+    named FRAMES_OUTPUT go to `tap.on_frame` as they come. Raises FfmpegError on a non-zero exit.
     """
     reached, lines = _run_with_progress(
-        args, what=what, on_progress=on_progress, cwd=None, keep_lines=None, overwrite=False
+        args, what=what, on_progress=on_progress, cwd=None, keep_lines=None, overwrite=False, tap=tap
     )
     return reached, "\n".join(lines)
 
@@ -229,7 +278,6 @@ class Capabilities:
     version: str
     encoders: frozenset[str]
     filters: frozenset[str]
-    ass_has_shaping: bool
 
 
 @lru_cache(maxsize=1)
@@ -246,11 +294,7 @@ def capabilities() -> Capabilities:
     filters = frozenset(
         m.group(1) for m in re.finditer(r"^\s[\w.]{3}\s+(\S+)\s+\S+->\S+", fil_out.decode("utf-8", "replace"), re.M)
     )
-    shaping = False
-    if "ass" in filters:
-        help_out, _ = capture(["-h", "filter=ass"])
-        shaping = "complex" in help_out.decode("utf-8", "replace")
-    return Capabilities(version=version, encoders=encoders, filters=filters, ass_has_shaping=shaping)
+    return Capabilities(version=version, encoders=encoders, filters=filters)
 
 
 def version() -> str:

@@ -1,6 +1,6 @@
 """Find the font that burns a language's captions (through fontconfig) and check its glyphs.
 
-The burn-in font is named per script (languages.py); fontconfig answers which file that is.
+The burn-in font is named per script and language (pipeline/data/languages.toml); fontconfig answers which file that is.
 Coverage is checked with fontTools against the font's cmap, so a missing glyph is a finding
 before rendering rather than an empty box in a published video.
 """
@@ -10,11 +10,12 @@ from __future__ import annotations
 import shutil
 import subprocess
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from fontTools.ttLib import TTCollection, TTFont
+from fontTools.ttLib import TTFont
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,7 @@ class FontFile:
     family: str
     style: str
     path: Path
+    index: int = 0  # the face in a collection (.ttc): Noto Sans CJK SC is face 2 of NotoSansCJK-Regular.ttc
 
 
 def fontconfig_available() -> bool:
@@ -34,7 +36,7 @@ def find_font(family: str) -> FontFile | None:
     if not fontconfig_available():
         return None
     out = subprocess.run(
-        ["fc-list", "--format", "%{family[0]}\t%{style[0]}\t%{file}\n", f":family={family}"],
+        ["fc-list", "--format", "%{family[0]}\t%{style[0]}\t%{file}\t%{index}\n", f":family={family}"],
         capture_output=True,
         text=True,
         check=False,
@@ -42,8 +44,9 @@ def find_font(family: str) -> FontFile | None:
     faces = []
     for line in out.splitlines():
         parts = line.split("\t")
-        if len(parts) == 3 and parts[0] == family:
-            faces.append(FontFile(family=parts[0], style=parts[1], path=Path(parts[2])))
+        if len(parts) == 4 and parts[0] == family:
+            index = int(parts[3]) if parts[3].isdigit() else 0
+            faces.append(FontFile(family=parts[0], style=parts[1], path=Path(parts[2]), index=index))
     if not faces:
         return None
     faces.sort(key=lambda f: (f.style != "Regular", f.style, str(f.path)))
@@ -56,16 +59,16 @@ def find_face(family: str, style: str) -> FontFile | None:
     if not fontconfig_available():
         return None
     out = subprocess.run(
-        ["fc-list", "--format", "%{family[0]}\t%{style[0]}\t%{file}\n", f":family={family}:style={style}"],
+        ["fc-list", "--format", "%{family[0]}\t%{style[0]}\t%{file}\t%{index}\n", f":family={family}:style={style}"],
         capture_output=True,
         text=True,
         check=False,
     ).stdout
     faces = sorted(
         (
-            FontFile(family=parts[0], style=parts[1], path=Path(parts[2]))
+            FontFile(family=parts[0], style=parts[1], path=Path(parts[2]), index=int(parts[3] or 0))
             for parts in (line.split("\t") for line in out.splitlines())
-            if len(parts) == 3 and parts[0] == family and parts[1] == style
+            if len(parts) == 4 and parts[0] == family and parts[1] == style
         ),
         key=lambda f: str(f.path),
     )
@@ -73,9 +76,9 @@ def find_face(family: str, style: str) -> FontFile | None:
 
 
 @cache
-def _cmap(path: Path) -> frozenset[int]:
+def _cmap(path: Path, index: int = 0) -> frozenset[int]:
     if path.suffix.lower() in (".ttc", ".otc"):
-        font = TTCollection(str(path)).fonts[0]
+        font = TTFont(str(path), fontNumber=index, lazy=True)
     else:
         font = TTFont(str(path), lazy=True)
     return frozenset(font.getBestCmap() or {})
@@ -88,7 +91,7 @@ _NO_GLYPH_NEEDED = {"Cc", "Cf", "Zl", "Zp"}
 
 def missing_glyphs(font: FontFile, text: str) -> list[str]:
     """The distinct characters of `text` that the font has no glyph for, in first-seen order."""
-    cmap = _cmap(font.path)
+    cmap = _cmap(font.path, font.index)
     seen: dict[str, None] = {}
     for ch in text:
         if ch in seen or unicodedata.category(ch) in _NO_GLYPH_NEEDED or ch in "\n\r\t":
@@ -104,10 +107,10 @@ def missing_glyphs(font: FontFile, text: str) -> list[str]:
 FALLBACK_FAMILY = "Noto Sans"
 
 
-def font_chain(primary_family: str) -> list[FontFile]:
-    """The language's own font first, then the named fallback; families not installed are left out."""
+def font_chain(primary_family: str, fallbacks: Sequence[str] = (FALLBACK_FAMILY,)) -> list[FontFile]:
+    """The language's own font first, then its named fallbacks; families not installed are left out."""
     chain = []
-    for family in dict.fromkeys([primary_family, FALLBACK_FAMILY]):
+    for family in dict.fromkeys([primary_family, *fallbacks]):
         font = find_font(family)
         if font is not None:
             chain.append(font)
@@ -115,7 +118,7 @@ def font_chain(primary_family: str) -> list[FontFile]:
 
 
 def covers(font: FontFile, ch: str) -> bool:
-    return ord(ch) in _cmap(font.path) or unicodedata.category(ch) in _NO_GLYPH_NEEDED
+    return ord(ch) in _cmap(font.path, font.index) or unicodedata.category(ch) in _NO_GLYPH_NEEDED
 
 
 def missing_in_chain(chain: list[FontFile], text: str) -> list[str]:
@@ -126,28 +129,3 @@ def missing_in_chain(chain: list[FontFile], text: str) -> list[str]:
     for font in chain[1:]:
         missing &= set(missing_glyphs(font, "".join(missing)))
     return [ch for ch in dict.fromkeys(text) if ch in missing]
-
-
-def split_runs(chain: list[FontFile], text: str) -> list[tuple[FontFile, str]]:
-    """Split text into runs, each drawn by the first font of the chain that covers it.
-
-    Spaces, punctuation and marks stay with the run they are in, so a run switches font only
-    at a letter or digit the current font lacks.
-    """
-    if not chain:
-        raise ValueError("empty font chain")
-    runs: list[tuple[FontFile, str]] = []
-    current = chain[0]
-    buf: list[str] = []
-    for ch in text:
-        if not covers(current, ch) or (current is not chain[0] and covers(chain[0], ch) and ch.isalnum()):
-            better = next((f for f in chain if covers(f, ch)), current)
-            if better is not current:
-                if buf:
-                    runs.append((current, "".join(buf)))
-                    buf = []
-                current = better
-        buf.append(ch)
-    if buf:
-        runs.append((current, "".join(buf)))
-    return runs

@@ -8,16 +8,25 @@ from __future__ import annotations
 
 import codecs
 import difflib
-import math
 import re
 import tomllib
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
+from pipeline.captions.style import STYLES, CaptionStyle, contrast, is_colour
 from pipeline.errors import ConfigError
-from pipeline.languages import LanguageProfile, RuleLimits, UnknownLanguage, parse_locale, profile_for
-from pipeline.social.locale import LOCALE_PATTERN, default_locale
+from pipeline.languages import (
+    PROFILE_KEYS,
+    LanguageDataError,
+    LanguageProfile,
+    RuleLimits,
+    UnknownLanguage,
+    parse_locale,
+    profile_for,
+    with_overrides,
+)
+from pipeline.social.locale import default_locale
 
 PROJECT_FILE = "film.toml"
 FILM_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -40,12 +49,12 @@ class LanguageConfig:
     subtitles: Path
     audio: Path | None  # None: the master's audio is used
     profile: LanguageProfile  # limits already carry film.toml's overrides
-    social_locale: str = ""  # `ll_CC` for platforms' caption files (social/locale.py); "" = the default
 
     @property
     def locale(self) -> str:
-        """The `ll_CC` locale of this language on social platforms (film.toml's, else the table's)."""
-        return self.social_locale or default_locale(self.code)
+        """The `ll_CC` locale of this language on social platforms: the language table's (or film.toml's
+        `social_locale`), else one from the tag and CLDR (social/locale.py)."""
+        return self.profile.social_locale or default_locale(self.code)
 
     @property
     def limits(self) -> RuleLimits:
@@ -85,6 +94,7 @@ class Project:
     languages: tuple[LanguageConfig, ...]  # source language first, then film.toml's order
     output: OutputSettings
     allow_outside: bool = False  # --allow-outside: files may live outside the project folder
+    captions: CaptionStyle = CaptionStyle()  # [captions]: the look of burned-in captions
     social: SocialSettings = SocialSettings()
 
     @property
@@ -126,11 +136,12 @@ class Project:
 
 
 FILM_KEYS = {"id", "title", "description", "source_language", "master", "link", "call_to_action"}
-LANGUAGE_KEYS = {"subtitles", "audio", "social_locale"}
-SOCIAL_KEYS = {f.name for f in fields(SocialSettings)}
-LIMIT_KEYS = {f.name for f in fields(RuleLimits)}
+LANGUAGE_KEYS = {"subtitles", "audio"}
+LIMIT_KEYS = {f.name for f in fields(RuleLimits)}  # a subset of PROFILE_KEYS
 OUTPUT_KEYS = {f.name for f in fields(OutputSettings)}
-TOP_KEYS = {"film", "languages", "output", "social"}
+CAPTION_KEYS = {f.name for f in fields(CaptionStyle)}
+SOCIAL_KEYS = {f.name for f in fields(SocialSettings)}
+TOP_KEYS = {"film", "languages", "output", "captions", "social"}
 LINK = re.compile(r"^https?://[^\s/?#]+\.[^\s/?#]+(?:[/?#]\S*)?$")
 
 
@@ -292,6 +303,7 @@ class _Reader:
         languages = [self.language(code, table, is_source=(code == source)) for code, table in langs_t.items()]
         languages.sort(key=lambda l: l.code != source)  # stable: source first, then file order
         output = self.output(self.table(data, "output", "output", required=False))
+        captions = self.captions(self.table(data, "captions", "captions", required=False))
         social = self.social(self.table(data, "social", "social", required=False))
         return Project(
             path=self.path,
@@ -299,6 +311,7 @@ class _Reader:
             languages=tuple(languages),
             output=output,
             allow_outside=self.allow_outside,
+            captions=captions,
             social=social,
         )
 
@@ -378,7 +391,7 @@ class _Reader:
                 f"'{code}' in {where} is an old or alias tag that Babel reads as {profile.name} ('{babel_language}')",
                 f"write [languages.{babel_language}] so players and the manifest agree on the tag",
             )
-        self.check_keys(table, LANGUAGE_KEYS | LIMIT_KEYS, where)
+        self.check_keys(table, LANGUAGE_KEYS | PROFILE_KEYS, where)
         subtitles = self.file(self.string(table, "subtitles", where[1:-1]), "subtitles", where)
         audio_s = self.string(table, "audio", where[1:-1], required=False)
         if is_source and audio_s:
@@ -386,30 +399,17 @@ class _Reader:
                 f"{where} is the source language and takes its audio from the master",
                 f"remove 'audio' from {where}",
             )
-        limits = profile.limits
-        overrides: dict[str, Any] = {}
-        for key in LIMIT_KEYS & table.keys():
-            default = getattr(limits, key)
-            value = table[key]
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value <= 0:
-                raise self.fail(f"'{key}' in {where} must be a positive number", f"e.g. {key} = {default}")
-            if isinstance(default, int) and not isinstance(value, int):
-                raise self.fail(f"'{key}' in {where} must be a whole number", f"e.g. {key} = {default}")
-            overrides[key] = type(default)(value)
+        overrides = {key: table[key] for key in PROFILE_KEYS & table.keys()}
         if overrides:
-            profile = replace(profile, limits=replace(limits, **overrides))
-        locale = self.string(table, "social_locale", where[1:-1], required=False)
-        if locale is not None and not LOCALE_PATTERN.match(locale):
-            raise self.fail(
-                f"'social_locale' in {where} must be a locale written ll_CC (it is '{locale}')",
-                f'e.g. social_locale = "{default_locale(code)}"',
-            )
+            try:  # any field of the language's profile (pipeline/data/languages.toml) for this film
+                profile = with_overrides(profile, overrides, where)
+            except LanguageDataError as exc:
+                raise self.fail(exc.message, exc.hint) from None
         return LanguageConfig(
             code=code,
             subtitles=subtitles,
             audio=self.file(audio_s, "audio", where) if audio_s else None,
             profile=profile,
-            social_locale=locale or "",
         )
 
     def output(self, table: dict[str, Any]) -> OutputSettings:
@@ -447,3 +447,43 @@ class _Reader:
                     )
                 values[key] = float(value)
         return replace(defaults, **values)
+
+    def captions(self, table: dict[str, Any]) -> CaptionStyle:
+        """[captions]: style, size, colours, box opacity; colours that fail WCAG contrast are refused."""
+        self.check_keys(table, CAPTION_KEYS, "[captions]")
+        defaults = CaptionStyle()
+        values: dict[str, Any] = {}
+        if "style" in table:
+            if table["style"] not in STYLES:
+                raise self.fail(
+                    f"'style' in [captions] must be one of {', '.join(repr(s) for s in STYLES)}",
+                    'write style = "outline" (outlined letters) or style = "box" (letters on a dark box)',
+                )
+            values["style"] = table["style"]
+        for key, low, high in (("size", 0.5, 2.0), ("box_opacity", 0.0, 1.0)):
+            if key in table:
+                value = table[key]
+                if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
+                    raise self.fail(
+                        f"'{key}' in [captions] must be a number from {low} to {high}",
+                        f"e.g. {key} = {getattr(defaults, key)}",
+                    )
+                values[key] = float(value)
+        for key in ("text_colour", "outline_colour", "box_colour"):
+            if key in table:
+                value = table[key]
+                if not isinstance(value, str) or not is_colour(value):
+                    raise self.fail(
+                        f"'{key}' in [captions] must be a colour written as \"#RRGGBB\"",
+                        f'e.g. {key} = "{getattr(defaults, key)}"',
+                    )
+                values[key] = value.upper()
+        style = replace(defaults, **values)
+        check = contrast(style)
+        if not check.passes:
+            raise self.fail(
+                f"the caption colours in [captions] give {check.sentence()}",
+                "captions must stay readable on any picture: use a lighter text colour, a darker "
+                + ("box or a higher box_opacity" if style.style == "box" else "outline colour"),
+            )
+        return style

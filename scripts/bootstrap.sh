@@ -10,6 +10,11 @@ command -v fc-list >/dev/null 2>&1 || need_pkgs+=(fontconfig)
 if ! command -v fc-list >/dev/null 2>&1 || ! fc-list ':family=Noto Nastaliq Urdu' | grep -q .; then
   need_pkgs+=(fonts-noto-core)
 fi
+# The tests prove every row of pipeline/data/languages.toml, Chinese included: its Noto Sans CJK
+# fonts (fonts-noto-cjk, 57 MB to download) are a test need only; `make demo` needs fonts-noto-core.
+if [ "${FILMPIPE_TEST_TOOLS:-1}" = "1" ] && { ! command -v fc-list >/dev/null 2>&1 || ! fc-list ':family=Noto Sans CJK SC' | grep -q .; }; then
+  need_pkgs+=(fonts-noto-cjk)
+fi
 if [ "${FILMPIPE_NO_BROWSER:-}" != "1" ] && ! command -v chromium >/dev/null 2>&1; then
   need_pkgs+=(chromium)
 fi

@@ -3,8 +3,9 @@
     .venv/bin/python scripts/caption_frames.py [-p PROJECT] [--lang bn,gu] [--height 720] [-o OUT]
 
 For each language and each cue, one PNG of the master's frame at the cue's midpoint with the
-caption drawn exactly as the open-caption encode draws it (same ASS script, fonts and `ass`
-filter), without encoding a whole video: OUT/<lang>/<lang>-<height>-cue<N>.png, plus
+caption drawn by the same renderer, fonts and style as the open-caption encode (the cue's
+image laid over the frame here in RGB; the encode lays the same image over in YUV), without
+encoding a whole video: OUT/<lang>/<lang>-<height>-cue<N>.png, plus
 OUT/<lang>/cues.txt with each cue's text to read the picture against. `filmpipe build`
 leaves three such frames per language in dist/qc/; this script covers every cue.
 """
@@ -18,12 +19,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from PIL import Image  # noqa: E402
+
 from pipeline import ffmpeg  # noqa: E402
+from pipeline.captions.render import CaptionBox, render_cue, visible_lines  # noqa: E402
 from pipeline.probe import probe_media  # noqa: E402
 from pipeline.project import load_project  # noqa: E402
 from pipeline.render import captions  # noqa: E402
 from pipeline.render.common import fmt_number, master_fps, rung_width  # noqa: E402
-from pipeline.subtitles import ass  # noqa: E402
 from pipeline.subtitles import text as cuetext  # noqa: E402
 from pipeline.subtitles.reader import load_cues  # noqa: E402
 
@@ -52,39 +55,33 @@ def main(argv: list[str] | None = None) -> int:
         folder = out_root / lang.code
         folder.mkdir(parents=True, exist_ok=True)
         notes = []
+        box = CaptionBox(width, height)
         with tempfile.TemporaryDirectory(prefix="filmpipe-frames-") as tmp:
             work = Path(tmp)
-            (work / captions.ASS_NAME).write_text(
-                ass.script(doc.cues, lang.profile, width, height, chain), encoding="utf-8"
-            )
-            captions._link_fonts(work / captions.FONTS_DIR, chain)
-            graph = captions.filter_graph(fps, width, height, "bt709")
             for cue in doc.cues:
-                if not ass.cue_lines(cue, lang.code):
+                if cue.end <= cue.start or not visible_lines(cue.text, lang.code):
                     continue
                 t = captions.frame_time(cue, fps)
                 name = captions.qc_file_name(lang.code, height, cue.index)
-                # -copyts keeps the frame's own time, so the ASS events line up with it
                 ffmpeg.run(
                     [
                         "-ss",
                         fmt_number(t),
-                        "-copyts",
                         "-i",
                         str(project.film.master),
-                        "-filter_complex",
-                        graph,
-                        "-map",
-                        "[v]",
+                        "-vf",
+                        f"scale={width}:{height}:flags=lanczos,setsar=1",
                         "-frames:v",
                         "1",
                         "-update",
                         "1",
-                        str((folder / name).resolve()),
+                        str(work / "frame.png"),
                     ],
-                    what=f"drawing {lang.code} cue {cue.index}",
-                    cwd=work,
+                    what=f"grabbing the {lang.code} frame of cue {cue.index}",
                 )
+                frame = Image.open(work / "frame.png").convert("RGBA")
+                drawn = render_cue(cue.text, lang.profile, box, project.captions, chain)
+                Image.alpha_composite(frame, drawn.image).convert("RGB").save(folder / name)
                 notes.append(f"cue {cue.index} at {t:.2f} s: {cuetext.plain(cuetext.clean(cue.text, lang.code))}")
         (folder / "cues.txt").write_text("\n".join(notes) + "\n", encoding="utf-8")
         print(f"{lang.code}: {len(notes)} frames in {folder}")

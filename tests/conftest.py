@@ -159,7 +159,7 @@ def write_project(
             shutil.copy(tiny_media / f"{lang}.m4a", root / "assets" / "audio" / f"{lang}.m4a")
             table += f'audio = "assets/audio/{lang}.m4a"\n'
         tables.append(table)
-        content = (subtitles or {}).get(lang, make_srt(CUES[lang]))
+        content = (subtitles or {})[lang] if lang in (subtitles or {}) else make_srt(CUES[lang])
         target = root / "subtitles" / f"{lang}.srt"
         if isinstance(content, bytes):
             target.write_bytes(content)

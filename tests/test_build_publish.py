@@ -126,9 +126,10 @@ def test_verification_refuses_a_short_video_stream_hidden_behind_full_audio(publ
 def test_a_crash_between_the_two_renames_is_repaired(published):
     dist = published / "dist"
     before = snapshot(dist)
+    known = publishing.inventory(dist)  # what the cache remembers publishing there
     os.rename(dist, publishing.old_path(dist))  # the crash: old renamed away, staging not yet in
     (published / "dist.staging").mkdir()
-    assert "restored" in publishing.recover(dist)
+    assert "restored" in publishing.recover(dist, known)
     assert snapshot(dist) == before
     assert leftovers(published) == []
 
@@ -146,13 +147,13 @@ def test_output_folder_may_not_hold_the_project_or_foreign_files(tmp_path):
     project.mkdir()
     for out in (project, tmp_path):
         with pytest.raises(ConfigError, match="holds the project"):
-            publishing.check_out_dir(out, project, ours=False)
+            publishing.check_out_dir(out, project)
     foreign = tmp_path / "photos"
     foreign.mkdir()
     (foreign / "holiday.jpg").write_bytes(b"x")
     with pytest.raises(ConfigError, match="did not write"):
-        publishing.check_out_dir(foreign, project, ours=False)
-    publishing.check_out_dir(project / "dist", project, ours=False)  # new folder: fine
+        publishing.check_out_dir(foreign, project)
+    publishing.check_out_dir(project / "dist", project)  # new folder: fine
 
 
 def test_paths_cannot_leave_the_output_folder():

@@ -36,7 +36,7 @@ def test_every_command_has_summary_and_example(name: str) -> None:
 def test_doctor_on_this_machine() -> None:
     result = run("doctor")
     assert result.returncode == 0, result.stdout + result.stderr
-    for needle in ("encoder libx264", "filter ass with shaping=complex", "Noto Nastaliq Urdu", "Noto Sans Bengali"):
+    for needle in ("encoder libx264", "caption text shaping (HarfBuzz)", "Noto Nastaliq Urdu", "Noto Sans Bengali"):
         assert needle in result.stdout
 
 

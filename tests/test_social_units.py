@@ -91,7 +91,7 @@ def test_empty_shapes_turn_the_pack_off(tmp_path: Path) -> None:
         ("", "", "[social]\nshape = []", "unknown key 'shape' in [social]"),
         ('link = "yourcounty.police.uk"', "", "", "'link' in [film] must be a web address"),
         ('link = "javascript:alert(1)"', "", "", "'link' in [film] must be a web address"),
-        ("", 'social_locale = "ur-PK"', "", "'social_locale' in [languages.ur] must be a locale written ll_CC"),
+        ("", 'social_locale = "ur-PK"', "", "social_locale"),
     ],
 )
 def test_bad_social_keys_are_one_sentence(
@@ -103,17 +103,11 @@ def test_bad_social_keys_are_one_sentence(
     assert err.value.hint
 
 
-def test_default_locales() -> None:
-    assert [default_locale(c) for c in ("en", "pl", "ro", "ur", "bn", "gu")] == [
-        "en_GB",
-        "pl_PL",
-        "ro_RO",
-        "ur_PK",
-        "bn_IN",
-        "gu_IN",
-    ]
+def test_locales_come_from_the_language_table_else_cldr(tmp_path: Path) -> None:
+    project = load_project(project_with(tmp_path, tables='[languages.bn]\nsubtitles = "bn.srt"\n'))
+    assert [lang.locale for lang in project.languages] == ["en_GB", "ur_PK", "bn_IN"]
     assert default_locale("pt-BR") == "pt_BR"  # the tag's own region wins
-    assert default_locale("sq") == "sq_AL"  # not in the table: CLDR's likely region
+    assert default_locale("sq") == "sq_AL"  # no row in the table: CLDR's likely region
 
 
 # ------------------------------------------------------------------ post text and platforms

@@ -242,10 +242,13 @@ def test_a_file_that_starts_with_no_cue_gets_a_hint_for_the_whole_file(tmp_path:
     assert [(f.code, f.line) for f in later] == [("SUB_PARSE", 5)] and "cue above" in later[0].hint
 
 
-def test_a_lower_case_webvtt_header_is_read(tmp_path: Path) -> None:
+def test_a_lower_case_webvtt_header_is_read_as_a_browser_does(tmp_path: Path) -> None:
+    """Browsers read no cue from a file whose signature is not exactly WEBVTT: neither does filmpipe."""
     content = "webvtt\n\n00:01.000 --> 00:02.000\nHello\n"
     doc, findings = read_subtitles(write(tmp_path, content, "x.vtt"), "en")
-    assert findings == [] and doc.format == "vtt" and [(c.lines, c.line) for c in doc.cues] == [(("Hello",), 3)]
+    assert doc is not None and doc.format == "vtt" and doc.cues == ()
+    assert [(f.code, f.line) for f in findings] == [("SUB_PARSE", 1)]
+    assert "capital letters" in findings[0].hint and "no cue is shown" in findings[0].message
 
 
 @pytest.mark.parametrize("data", [bytes(2048), b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4])

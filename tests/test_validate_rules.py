@@ -196,3 +196,10 @@ def test_any_bytes_give_findings_never_an_exception(tmp_path_factory, data: byte
         ctx = Context(lang=lang(code), doc=d, file="x.srt", fps=25.0, master_duration=3.0, source=SOURCE)
         for f in findings + check_subtitles(ctx):
             assert f.message and f.hint and f.severity in ("error", "warning", "info")
+
+
+def test_chinese_in_cldr_hans_is_unicode_han() -> None:
+    """CLDR names Simplified Chinese's script Hans; Unicode's Script property says Hani: the same letters."""
+    zh = doc((1.0, 3.0, "这是你的社区。"), (3.5, 6.0, "认识你的警察团队。"), code="zh")
+    assert not any(code == "SUB_SCRIPT" for code, _ in check(zh, "zh"))
+    assert ("SUB_SCRIPT", None) in check(doc((1.0, 3.0, "This is your neighbourhood team."), code="zh"), "zh")

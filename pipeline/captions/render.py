@@ -53,11 +53,11 @@ from pipeline.captions.style import (
     SHADOW_EM,
     CaptionStyle,
     ScriptLook,
-    look_for,
+    look_of,
 )
 from pipeline.errors import EnvironmentProblem
 from pipeline.fonts import FontFile, covers, find_face, font_chain, missing_in_chain
-from pipeline.languages import FONT_PACKAGE, LanguageProfile
+from pipeline.languages import LanguageProfile
 from pipeline.subtitles import text as cuetext
 
 __all__ = [
@@ -139,11 +139,11 @@ def check_shaping() -> None:
 
 def caption_fonts(profile: LanguageProfile) -> list[FontFile]:
     """The language's caption font and its named fallback; EnvironmentProblem when the first is missing."""
-    chain = font_chain(profile.font_family)
+    chain = font_chain(profile.font_family, profile.fallback_fonts)
     if not chain or chain[0].family != profile.font_family:
         raise EnvironmentProblem(
             f"the font '{profile.font_family}' that draws {profile.name} captions is not installed",
-            f"install it with: apt-get install {FONT_PACKAGE} (then run 'filmpipe doctor')",
+            f"install it with: apt-get install {profile.font_package} (then run 'filmpipe doctor')",
         )
     return chain
 
@@ -317,7 +317,7 @@ def render_cue(
     missing = missing_in_chain(chain, "".join(cuetext.plain(line) for line in lines))
     if missing:
         raise MissingGlyphs(missing, chain)
-    look = look_for(profile.script, chain[0].family)
+    look = look_of(profile)
     canvas = Image.new("RGBA", (box.width, box.height), (0, 0, 0, 0))
     if not lines:
         return CaptionImage(canvas, None, (), 0.0, ())

@@ -7,8 +7,9 @@ per script so that letters *look* equally big: Nastaliq letters are small for th
 hang far below the line, Bengali and Gujarati carry vowel signs above and below.
 
 - Latin (Noto Sans): em 4.8 % (35 px at 720p), baselines 1.35 em apart;
-- Bengali, Gujarati, Devanagari: em 5.0 %, baselines 1.5 em apart;
-- Naskh Arabic: em 5.4 %, 1.75 em; Nastaliq (Urdu): em 6.4 %, 2.0 em (tall stacked joins).
+- other scripts and languages: `size_factor`, `line_spacing`, `ascent`, `descent` in
+  pipeline/data/languages.toml (Bengali, Gujarati, Devanagari: em 5.0 %, baselines 1.5 em
+  apart; Naskh Arabic: em 5.4 %, 1.75 em; Nastaliq (Urdu): em 6.4 %, 2.0 em, tall stacked joins).
 
 Contrast: for `outline` the letters are read against their own outline (the outline is what
 separates them from any picture), so the ratio is text colour : outline colour. For `box` the
@@ -22,7 +23,10 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from pipeline.languages import LanguageProfile
 
 WCAG_MIN_CONTRAST = 4.5  # WCAG 2.2 SC 1.4.3 (AA), normal-size text
 
@@ -43,27 +47,18 @@ class ScriptLook:
 
 
 LATIN_LOOK = ScriptLook(em=0.048, line_advance=1.35, ascent=0.80, descent=0.25, italics=True)
-INDIC_LOOK = ScriptLook(em=0.050, line_advance=1.5, ascent=0.95, descent=0.40, italics=False)
-SCRIPT_LOOKS: dict[str, ScriptLook] = {
-    "Latn": LATIN_LOOK,
-    "Cyrl": LATIN_LOOK,
-    "Grek": LATIN_LOOK,
-    "Beng": INDIC_LOOK,
-    "Gujr": INDIC_LOOK,
-    "Deva": INDIC_LOOK,
-    "Guru": INDIC_LOOK,
-    "Taml": INDIC_LOOK,
-    "Arab": ScriptLook(em=0.054, line_advance=1.75, ascent=0.95, descent=0.50, italics=False),
-    "Hebr": ScriptLook(em=0.050, line_advance=1.4, ascent=0.80, descent=0.25, italics=False),
-}
-# Nastaliq is a style of the Arabic script, chosen by font (languages.LANGUAGE_FONTS), not by script code.
-FAMILY_LOOKS: dict[str, ScriptLook] = {
-    "Noto Nastaliq Urdu": ScriptLook(em=0.064, line_advance=2.0, ascent=1.05, descent=0.70, italics=False),
-}
 
 
-def look_for(script: str, font_family: str) -> ScriptLook:
-    return FAMILY_LOOKS.get(font_family) or SCRIPT_LOOKS.get(script, LATIN_LOOK)
+def look_of(profile: LanguageProfile) -> ScriptLook:
+    """A language's look, from its profile (pipeline/data/languages.toml: size factor against
+    Latin, line spacing, ascent, descent, italics per script, Nastaliq per language)."""
+    return ScriptLook(
+        em=LATIN_LOOK.em * profile.size_factor,
+        line_advance=profile.line_spacing,
+        ascent=profile.ascent,
+        descent=profile.descent,
+        italics=profile.italics,
+    )
 
 
 @dataclass(frozen=True)

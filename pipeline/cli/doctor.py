@@ -15,8 +15,9 @@ from pipeline.project import load_project
 def doctor(project_path: Path | None) -> None:
     """Check that this machine has what a build needs.
 
-    Looks for ffmpeg and ffprobe, the libx264 and aac encoders, the ass filter with complex
-    shaping, a font for every configured language's script, and free disk. Exits 3 and says
+    Looks for ffmpeg and ffprobe, the libx264 and aac encoders, the overlay filter, text
+    shaping for captions (HarfBuzz in Pillow), a font for every configured language's script,
+    and free disk. Exits 3 and says
     how to install what is missing.
 
     \b

@@ -35,8 +35,12 @@ def bar(fraction: float, width: int = BAR_WIDTH) -> str:
 class BuildDisplay:
     """An Event callback for the runner; `live` redraws a block in place (terminals only)."""
 
-    def __init__(self, stream: TextIO | None = None, live: bool | None = None) -> None:
+    def __init__(self, stream: TextIO | None = None, live: bool | None = None, films: int = 1, tasks: int = 0) -> None:
         self.stream = stream or sys.stdout
+        self.films_total = films
+        self.films_done = 0
+        self.tasks_total = tasks
+        self.tasks_done = 0
         self.live = self.stream.isatty() if live is None else live
         self.running: dict[str, tuple[str, float]] = {}
         self.overall = 0.0
@@ -53,20 +57,27 @@ class BuildDisplay:
 
     def __call__(self, event: Event) -> None:
         task = event.task
+        name = f"{event.film}: {task.id}" if event.film else task.id
+        slot = f"{event.film}/{task.id}"
         if event.kind in ("start", "progress", "finish"):
             self.overall, self.eta = event.overall, event.eta_seconds
         if event.kind == "start":
-            self.running[task.id] = (task.title, 0.0)
+            self.running[slot] = (task.title, 0.0)
             self._draw(force=True)
         elif event.kind == "progress":
-            self.running[task.id] = (task.title, event.fraction)
+            self.running[slot] = (task.title, event.fraction)
             self._draw()
         elif event.kind == "finish":
-            self.running.pop(task.id, None)
-            self.line(f"  done  {task.id:<24} {task.title} ({event.seconds:.1f} s)")
+            self.tasks_done += 1
+            self.running.pop(slot, None)
+            self.line(f"  done  {name:<24} {task.title} ({event.seconds:.1f} s)")
         elif event.kind == "fail":
-            self.running.pop(task.id, None)
-            self.line(f"  FAILED {task.id:<23} {task.title}")
+            self.running.pop(slot, None)
+            self.line(f"  FAILED {name:<23} {task.title}")
+
+    def film_done(self, text: str) -> None:
+        self.films_done += 1
+        self.line(text)
 
     def close(self) -> None:
         self._clear()
@@ -88,6 +99,8 @@ class BuildDisplay:
         lines = [
             f"[{bar(self.overall)}] {self.overall * 100:5.1f}%  elapsed {duration_text(now - self.started)}"
             f"  left {duration_text(self.eta)}"
+            + (f"  films {self.films_done}/{self.films_total}" if self.films_total > 1 else "")
+            + (f"  tasks {self.tasks_done}/{self.tasks_total}" if self.tasks_total else "")
         ]
         for _task_id, (title, fraction) in self.running.items():
             lines.append(f"  {fraction * 100:5.1f}%  {title}")

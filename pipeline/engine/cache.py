@@ -6,10 +6,16 @@ an unchanged mtime and size reuse the recorded hash, anything else re-reads the 
 touching a file without changing it does not re-render anything.
 
 Finished outputs live content-addressed under `<project>/.filmpipe-cache/tasks/<key>/`
-(`out/` plus `output.json`, the TaskOutput). A task is built in `tmp/` and renamed into
-place only when it succeeded, so a failed or interrupted task leaves no entry. Per task id,
-`state/` records what the last successful run saw, which is how a dry run can say *why*
+(`out/` plus `output.json`: the TaskOutput and the size and sha256 of every file in `out/`).
+A task is built in `tmp/` and renamed into place only when it succeeded, so a failed or
+interrupted task leaves no entry. An entry is trusted only while its files still have the
+recorded sizes and hashes (nothing missing, nothing added): a truncated, replaced or edited
+cache file makes its task run again, with the reason said, and is never published. Per task
+id, `state/` records what the last successful run saw, which is how a dry run can say *why*
 something would run: `new`, `input changed: subtitles/pl.srt`, `settings changed`, ...
+
+Every JSON file read back here is checked for shape (stored.py): a damaged or foreign one
+counts as missing, so the work is redone rather than a traceback shown.
 """
 
 from __future__ import annotations
@@ -27,11 +33,14 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from pipeline.engine.model import Artifact, Task, TaskOutput
+from pipeline.engine import stored
+from pipeline.engine.model import Task, TaskOutput
+from pipeline.errors import EnvironmentProblem
 from pipeline.hashing import sha256_file
 
 CACHE_DIR = ".filmpipe-cache"
 UP_TO_DATE = "up to date"
+DAMAGED = "cached output damaged"
 _sha256_file = sha256_file
 
 
@@ -60,20 +69,85 @@ class Status:
 
 
 @dataclass(frozen=True)
+class FileRecord:
+    bytes: int
+    sha256: str
+
+
+@dataclass(frozen=True)
 class CacheEntry:
     folder: Path  # the task's finished output folder (read it, never write it)
     output: TaskOutput
+    files: dict[str, FileRecord]  # every file in `folder` (relative, forward slashes) as recorded
 
 
-def output_to_json(output: TaskOutput) -> dict[str, Any]:
-    return {"artifacts": [asdict(a) for a in output.artifacts], "meta": output.meta}
+def output_to_json(output: TaskOutput, files: dict[str, FileRecord] | None = None) -> dict[str, Any]:
+    data: dict[str, Any] = {"artifacts": [asdict(a) for a in output.artifacts], "meta": output.meta}
+    if files is not None:
+        data["files"] = {name: asdict(record) for name, record in sorted(files.items())}
+    return data
 
 
-def output_from_json(data: dict[str, Any]) -> TaskOutput:
-    return TaskOutput(
-        artifacts=tuple(Artifact(**a) for a in data.get("artifacts", [])),
-        meta=data.get("meta", {}),
-    )
+def output_from_json(data: Any) -> TaskOutput:
+    """A TaskOutput from its JSON; ValueError when the JSON does not have the expected shape."""
+    if not isinstance(data, dict):
+        raise ValueError("not an object")
+    artifacts = data.get("artifacts", [])
+    meta = data.get("meta", {})
+    if not isinstance(artifacts, list) or not isinstance(meta, dict):
+        raise ValueError("artifacts or meta of the wrong type")
+    return TaskOutput(artifacts=tuple(stored.artifact(a) for a in artifacts), meta=meta)
+
+
+def files_from_json(data: Any) -> dict[str, FileRecord]:
+    """The recorded files of an entry; ValueError when missing or of the wrong shape."""
+    files = data.get("files") if isinstance(data, dict) else None
+    if not isinstance(files, dict):
+        raise ValueError("no recorded files")
+    records = {}
+    for name, record in files.items():
+        if not (
+            isinstance(record, dict)
+            and stored.is_count(record.get("bytes"))
+            and stored.is_sha256(record.get("sha256"))
+            and stored.is_relative_name(name)
+        ):
+            raise ValueError(f"a bad record for {name!r}")
+        records[name] = FileRecord(bytes=record["bytes"], sha256=record["sha256"])
+    return records
+
+
+def record_files(folder: Path) -> dict[str, FileRecord]:
+    """Size and sha256 of every file under `folder` (relative names with forward slashes)."""
+    records = {}
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            records[path.relative_to(folder).as_posix()] = FileRecord(path.stat().st_size, sha256_file(path))
+    return records
+
+
+def damage(folder: Path, files: dict[str, FileRecord]) -> str | None:
+    """What differs between a cached output folder and its record; None when it all matches.
+
+    Sizes first (cheap), then every file's sha256; a file the record does not name counts too,
+    since everything in the folder is published.
+    """
+    if not folder.is_dir():
+        return "its folder is missing"
+    present = {p.relative_to(folder).as_posix(): p for p in folder.rglob("*") if not p.is_dir()}
+    for name in sorted(files):
+        path = present.get(name)
+        if path is None or not path.is_file():
+            return f"{name} is missing"
+        if path.stat().st_size != files[name].bytes:
+            return f"{name} has changed size"
+    extra = sorted(set(present) - set(files))
+    if extra:
+        return f"{extra[0]} was added"
+    for name in sorted(files):
+        if sha256_file(present[name]) != files[name].sha256:
+            return f"{name} has changed"
+    return None
 
 
 class Cache:
@@ -84,20 +158,32 @@ class Cache:
         self.project_root = project_root
         self.tool = tool
         self.tasks_dir = root / "tasks"
-        self.state_dir = root / "state"
+        # A cache shared by several films (--cache-dir) keeps each film's last states apart:
+        # task ids repeat across films ("ladder"), keys do not need to.
+        own = root.absolute() == (project_root / CACHE_DIR).absolute()
+        film = hashlib.sha256(os.fspath(project_root.absolute()).encode()).hexdigest()[:16]
+        self.state_dir = root / "state" if own else root / "state" / film
         self.tmp_dir = root / "tmp"
         self._stat_file = root / "stat.json"
         self._stats: dict[str, list] | None = None
         self._stats_dirty = False
+        self._use_fd: int | None = None
+        self._trust: dict[str, CacheEntry | str] = {}  # key -> the verified entry, or what is wrong
 
     # -- input hashing --------------------------------------------------------------------
 
     def _load_stats(self) -> dict[str, list]:
         if self._stats is None:
-            try:
-                self._stats = json.loads(self._stat_file.read_text(encoding="utf-8"))
-            except (OSError, ValueError):
-                self._stats = {}
+            data = stored.read_json(self._stat_file)
+            self._stats = {
+                name: known
+                for name, known in (data.items() if isinstance(data, dict) else ())
+                if isinstance(known, list)
+                and len(known) == 3
+                and stored.is_count(known[0])
+                and stored.is_count(known[1])
+                and stored.is_sha256(known[2])
+            }
         return self._stats
 
     def file_hash(self, path: Path) -> str:
@@ -117,10 +203,34 @@ class Cache:
         if not self._stats_dirty or self._stats is None:
             return
         self.root.mkdir(parents=True, exist_ok=True)
-        tmp = self._stat_file.with_name(f"stat.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(self._stats, sort_keys=True), encoding="utf-8")
-        os.replace(tmp, self._stat_file)
+        stored.write_json(self._stat_file, self._stats)
         self._stats_dirty = False
+
+    def check_usable(self) -> None:
+        """Refuse, in one sentence naming the path, a cache that cannot hold anything."""
+        if self.root.exists() and not self.root.is_dir():
+            raise EnvironmentProblem(
+                f"{self.root} is a file, but filmpipe keeps its cache in a folder of that name",
+                f"move or delete the file {self.root.name}; the cache is made again",
+            )
+        for folder in (self.root, self.tasks_dir, self.state_dir, self.tmp_dir):
+            if folder.exists() and not folder.is_dir():
+                raise EnvironmentProblem(
+                    f"{folder} is a file, but filmpipe keeps part of its cache in a folder of that name",
+                    f"delete {self.root} (only a cache: it is made again)",
+                )
+        try:
+            for folder in (self.tasks_dir, self.state_dir, self.tmp_dir):
+                folder.mkdir(parents=True, exist_ok=True)
+            probe = self.tmp_dir / f"write-test.{os.getpid()}.{uuid.uuid4().hex[:8]}"
+            probe.write_bytes(b"")
+            probe.unlink()
+        except OSError as err:
+            where = err.filename or self.root
+            raise EnvironmentProblem(
+                f"cannot write the cache folder {where}: {err.strerror or err}",
+                "run the build as a user who may write in the project folder, or copy the project to a folder you own",
+            ) from None
 
     def changed_since_keyed(self, paths: tuple[Path, ...]) -> list[str]:
         """Inputs whose mtime or size differs from when the keys were computed (changed mid-build)."""
@@ -164,8 +274,12 @@ class Cache:
             tk = keys[task.id]
             if force:
                 result[task.id] = Status(True, "forced (--force)")
-            elif self.entry_exists(tk.key):
+                continue
+            trusted = self.trusted(tk.key)
+            if isinstance(trusted, CacheEntry):
                 result[task.id] = Status(False, UP_TO_DATE)
+            elif self.entry_dir(tk.key).exists():
+                result[task.id] = Status(True, f"{DAMAGED} ({trusted}): made again")
             else:
                 result[task.id] = Status(True, self._reason(task, tk, result))
         return result
@@ -198,18 +312,13 @@ class Cache:
         return self.state_dir / f"{_safe_name(task_id)}.json"
 
     def _read_state(self, task_id: str) -> dict[str, Any] | None:
-        try:
-            return json.loads(self._state_file(task_id).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return None
+        data = stored.read_json(self._state_file(task_id))
+        return data if stored.is_state(data) else None
 
     def record(self, task_id: str, tk: TaskKey) -> None:
         """Remember what this task's latest successful run (or reuse) saw."""
         self.state_dir.mkdir(parents=True, exist_ok=True)
-        target = self._state_file(task_id)
-        tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(asdict(tk) | {"id": task_id}, sort_keys=True), encoding="utf-8")
-        os.replace(tmp, target)
+        stored.write_json(self._state_file(task_id), asdict(tk) | {"id": task_id})
 
     # -- entries --------------------------------------------------------------------------
 
@@ -219,10 +328,36 @@ class Cache:
     def entry_exists(self, key: str) -> bool:
         return (self.entry_dir(key) / "output.json").is_file()
 
-    def load(self, key: str) -> CacheEntry:
+    def trusted(self, key: str, *, again: bool = False) -> CacheEntry | str:
+        """The entry when its record is sound and every file matches it; else what is wrong.
+
+        Checked once per key and build (hashing reads every cached file); `again` re-checks.
+        """
+        if again or key not in self._trust:
+            self._trust[key] = self._check(key)
+        return self._trust[key]
+
+    def _check(self, key: str) -> CacheEntry | str:
         folder = self.entry_dir(key)
-        data = json.loads((folder / "output.json").read_text(encoding="utf-8"))
-        return CacheEntry(folder=folder / "out", output=output_from_json(data))
+        data = stored.read_json(folder / "output.json")
+        if data is None:
+            return "output.json is missing or unreadable"
+        try:
+            output = output_from_json(data)
+            files = files_from_json(data)
+        except (ValueError, TypeError) as err:
+            return f"output.json is damaged: {err}"
+        problem = damage(folder / "out", files)
+        if problem:
+            return problem
+        return CacheEntry(folder=folder / "out", output=output, files=files)
+
+    def load(self, key: str) -> CacheEntry:
+        """A trusted entry (statuses() said it is up to date); ValueError if it is not."""
+        trusted = self.trusted(key)
+        if not isinstance(trusted, CacheEntry):
+            raise ValueError(f"cache entry {key[:12]} is not usable: {trusted}")
+        return trusted
 
     def begin(self, task_id: str) -> Path:
         """A fresh work folder for one task run; its `out/` is the task's empty output folder."""
@@ -231,18 +366,29 @@ class Cache:
         return work
 
     def commit(self, task_id: str, tk: TaskKey, work: Path, output: TaskOutput) -> CacheEntry:
-        """Move a successful run's folder into the cache under its key."""
-        (work / "output.json").write_text(json.dumps(output_to_json(output), sort_keys=True), encoding="utf-8")
+        """Move a successful run's folder into the cache under its key, with its files' hashes.
+
+        A sound entry made meanwhile by another build is kept; a damaged one (the reason this
+        task ran, or --force) is moved aside and replaced.
+        """
+        files = record_files(work / "out")
+        stored.write_json(work / "output.json", output_to_json(output, files))
         self.tasks_dir.mkdir(parents=True, exist_ok=True)
         target = self.entry_dir(tk.key)
-        if self.entry_exists(tk.key):
-            shutil.rmtree(work, ignore_errors=True)  # made meanwhile by another build: keep that one
+        kept = self.trusted(tk.key, again=True) if target.exists() else None
+        if isinstance(kept, CacheEntry):
+            shutil.rmtree(work, ignore_errors=True)
+            entry = kept
         else:
-            if target.exists():  # a broken entry without output.json
-                shutil.rmtree(target, ignore_errors=True)
+            if target.exists():
+                aside = self.tmp_dir / f"damaged.{os.getpid()}.{uuid.uuid4().hex[:8]}"
+                os.replace(target, aside)
+                shutil.rmtree(aside, ignore_errors=True)
             os.replace(work, target)
+            entry = CacheEntry(folder=target / "out", output=output, files=files)
+            self._trust[tk.key] = entry
         self.record(task_id, tk)
-        return self.load(tk.key)
+        return entry
 
     @staticmethod
     def discard(work: Path) -> None:
@@ -290,12 +436,11 @@ class Cache:
             except BlockingIOError:
                 return 0  # another build is using the cache: prune another time
         wanted = set()
-        if self.state_dir.is_dir():
-            for state in self.state_dir.glob("*.json"):
-                try:
-                    wanted.add(json.loads(state.read_text(encoding="utf-8"))["key"])
-                except (OSError, ValueError, KeyError):
-                    continue
+        if (self.root / "state").is_dir():  # every film's states (a shared --cache-dir holds several)
+            for state in (self.root / "state").rglob("*.json"):
+                data = stored.read_json(state)
+                if stored.is_state(data):
+                    wanted.add(data["key"])
         removed = 0
         for entry in self.tasks_dir.iterdir():
             if entry.name not in wanted:

@@ -1,20 +1,27 @@
 """Publish: assemble a staging folder beside dist/, verify it, then swap it into place.
 
-Finished task folders are hard-linked (copied across file systems) into `<out>.staging`
-under each task's `publish_to` prefix; the site (manifest, preview, report) is written
-there; every video and audio output is probed. Only then does the swap happen: `out` is
-renamed to `<out>.old`, the staging folder to `out`, and the old one deleted. A crash
-between the two renames is repaired by `recover()` at the next start, so the output folder
-is always either the previous build or the new one, complete.
+Finished task files are copied (reflinked where the file system can share blocks) into
+`<out>.staging` under each task's `publish_to` prefix; never hard-linked, so editing a file
+in dist/ can never edit the cache. The site (manifest, preview, report) is written there;
+every video and audio output is probed. Only then does the swap happen: `out` is renamed to
+`<out>.old`, the staging folder to `out`, and the old one deleted. A crash between the two
+renames is repaired by `recover()` at the next start, so the output folder is always either
+the previous build or the new one, complete.
+
+The output folder must be new, empty or a dist filmpipe published (its manifest.json says
+so): a folder holding anyone else's files is refused, never emptied.
 """
 
 from __future__ import annotations
 
+import errno
+import fcntl
+import json
 import os
 import shutil
 import signal
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
@@ -26,6 +33,9 @@ from pipeline.findings import Report
 from pipeline.render.common import master_duration, master_fps
 
 VIDEO_SUFFIXES = (".mp4", ".m4v", ".mov", ".m4a")
+MANIFEST = "manifest.json"
+STAGING_MARK = ".filmpipe-staging"  # in a staging folder until just before the swap
+FICLONE = 0x40049409  # ioctl: share the source's blocks (btrfs, XFS, bcachefs)
 
 
 class PublishCheckFailed(FilmpipeError):
@@ -42,14 +52,46 @@ def old_path(out_dir: Path) -> Path:
     return out_dir.parent / f"{out_dir.name}.old"
 
 
-def recover(out_dir: Path) -> str | None:
+def is_filmpipe_dist(folder: Path) -> bool:
+    """True when `folder` holds a manifest.json that filmpipe wrote (its build.tool says so)."""
+    try:
+        data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError, RecursionError):
+        return False
+    build = data.get("build") if isinstance(data, dict) else None
+    return (
+        isinstance(build, dict)
+        and isinstance(build.get("tool"), str)
+        and build["tool"].startswith("filmpipe ")
+        and isinstance(data.get("schemaVersion"), int)
+    )
+
+
+def _is_empty_dir(folder: Path) -> bool:
+    try:
+        return folder.is_dir() and not any(folder.iterdir())
+    except OSError:
+        return False
+
+
+def ours(folder: Path, known: dict[str, list[int]] | None = None) -> bool:
+    """A folder filmpipe may delete: empty, a staging folder it made, a dist it published
+    (every file one the cache remembers publishing, or, unremembered, its manifest)."""
+    if _is_empty_dir(folder) or (folder / STAGING_MARK).is_file():
+        return True
+    if known is not None and folder.is_dir() and not foreign_files(folder, known):
+        return True
+    return is_filmpipe_dist(folder)
+
+
+def recover(out_dir: Path, known: dict[str, list[int]] | None = None) -> str | None:
     """Repair what an interrupted publish left; returns what was done, if anything."""
     done = None
     old, staging = old_path(out_dir), staging_path(out_dir)
-    if staging.exists():
+    if staging.exists() and ours(staging, known):
         shutil.rmtree(staging, ignore_errors=True)
         done = "removed an unfinished staging folder"
-    if old.exists():
+    if old.exists() and ours(old, known):
         if out_dir.exists():
             shutil.rmtree(old, ignore_errors=True)
             done = "removed the previous output left by an interrupted publish"
@@ -84,46 +126,115 @@ def layout(tasks: list[Task], results: dict[str, TaskResult]) -> dict[str, Path]
     return files
 
 
-def check_out_dir(out_dir: Path, project_root: Path, ours: bool) -> None:
-    """Refuse an output folder that would swallow the project or someone else's files."""
+def check_out_dir(out_dir: Path, project_root: Path, known: dict[str, list[int]] | None = None) -> None:
+    """Refuse an output folder that would swallow the project or someone else's files.
+
+    The folder must be new, empty or a previous filmpipe dist: one whose files are all among
+    those the cache remembers publishing there (`known`), or, when the cache does not remember
+    it, one holding a manifest.json that filmpipe wrote. The two folders a publish makes
+    beside it (`<out>.staging`, `<out>.old`) must be absent or filmpipe's own.
+    """
     out, root = out_dir.resolve(), project_root.resolve()
     if out == root or out in root.parents:
         raise ConfigError(f"the output folder {out_dir} holds the project itself", "choose a folder such as dist/")
     if out.exists() and not out.is_dir():
         raise ConfigError(f"the output folder {out_dir} is a file", "choose a folder such as dist/")
-    if out.is_dir() and not ours and any(out.iterdir()) and not (out / "manifest.json").is_file():
-        raise ConfigError(
-            f"the output folder {out_dir} holds files filmpipe did not write",
-            "choose an empty or new folder with -o, or remove that folder first",
-        )
+    if out.is_dir() and not _is_empty_dir(out):
+        if known is not None:
+            foreign = foreign_files(out, known)
+            if foreign:
+                raise ConfigError(
+                    f"{out_dir / foreign[0]} was not written by filmpipe"
+                    + (f" (nor {len(foreign) - 1} other file(s) there)" if len(foreign) > 1 else "")
+                    + f", and a build replaces the whole of {out_dir.name}/",
+                    "move the files you added elsewhere (a web site's own pages belong outside the output folder)",
+                )
+        elif not is_filmpipe_dist(out):
+            sample = next((p.name for p in sorted(out.iterdir())), "")
+            raise ConfigError(
+                f"the output folder {out_dir} holds files filmpipe did not write (such as {sample}), "
+                "and a build replaces the whole folder",
+                "choose a new or empty folder with -o, or move that folder's files elsewhere first",
+            )
+    for beside in (staging_path(out_dir), old_path(out_dir)):
+        if beside.exists() and not (beside.is_dir() and ours(beside, known)):
+            raise ConfigError(
+                f"{beside} is in the way: a build uses that name beside {out_dir.name}/ and it holds files "
+                "filmpipe did not write",
+                "rename or move it, or choose another output folder with -o",
+            )
 
 
-def is_current(out_dir: Path, files: dict[str, Path]) -> bool:
-    """True when the output folder already holds exactly these files (same inodes: our links)."""
-    if not out_dir.is_dir():
+def foreign_files(out_dir: Path, known: dict[str, list[int]]) -> list[str]:
+    """Files in the output folder that no publish of filmpipe put there (someone added them)."""
+    present = [p.relative_to(out_dir).as_posix() for p in out_dir.rglob("*") if not p.is_dir()]
+    return sorted(name for name in present if name not in known)
+
+
+def inventory(out_dir: Path) -> dict[str, list[int]]:
+    """[size, mtime_ns, inode] of every file in a just-published output folder."""
+    found = {}
+    for path in sorted(out_dir.rglob("*")):
+        if not path.is_dir():
+            st = path.lstat()
+            found[path.relative_to(out_dir).as_posix()] = [st.st_size, st.st_mtime_ns, st.st_ino]
+    return found
+
+
+def is_current(out_dir: Path, recorded: dict[str, list[int]] | None) -> bool:
+    """True when the output folder holds exactly the files its last publish wrote, untouched.
+
+    Size, modification time and inode of every file, against what the publish recorded: a
+    file edited, appended to, replaced, removed or added by hand makes the folder not current,
+    so the next build publishes it again from the (verified) cache.
+    """
+    if recorded is None or not out_dir.is_dir():
         return False
-    for rel, source in files.items():
+    try:
+        return inventory(out_dir) == recorded
+    except OSError:
+        return False
+
+
+def copy_file(source: Path, dest: Path) -> None:
+    """A copy of `source` at `dest`: a reflink where possible, else copy_file_range, else read/write.
+
+    Never a hard link: the published file must not share an inode with the cache.
+    """
+    with open(source, "rb") as src, open(dest, "xb") as dst:
         try:
-            a, b = (out_dir / rel).stat(), source.stat()
+            fcntl.ioctl(dst.fileno(), FICLONE, src.fileno())
+            return
         except OSError:
-            return False
-        if (a.st_ino, a.st_dev) != (b.st_ino, b.st_dev):
-            return False
-    return True
+            pass
+        size = os.fstat(src.fileno()).st_size
+        copied = 0
+        try:
+            while copied < size:
+                n = os.copy_file_range(src.fileno(), dst.fileno(), size - copied)
+                if n == 0:
+                    break
+                copied += n
+        except OSError as err:
+            if err.errno not in (errno.EXDEV, errno.ENOSYS, errno.EOPNOTSUPP, errno.EINVAL, errno.EBADF):
+                raise
+        if copied < size:
+            src.seek(copied)
+            dst.seek(copied)
+            dst.truncate(copied)
+            shutil.copyfileobj(src, dst, 1 << 20)
 
 
 def _place(source: Path, dest: Path) -> None:
     dest.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        os.link(source, dest)
-    except OSError:
-        shutil.copy2(source, dest)
+    copy_file(source, dest)
 
 
 def assemble(staging: Path, files: dict[str, Path]) -> None:
     if staging.exists():
         shutil.rmtree(staging)
     staging.mkdir(parents=True)
+    (staging / STAGING_MARK).write_bytes(b"")
     for rel, source in files.items():
         _place(source, staging / rel)
 
@@ -222,8 +333,12 @@ def publish(
     context: PlanContext,
     build: BuildInfo,
     report: Report,
+    before_swap: Callable[[Path], None] | None = None,
 ) -> Path:
-    """Stage, write the site, verify, swap. On any failure the output folder is left as it was."""
+    """Stage, write the site, verify, swap. On any failure the output folder is left as it was.
+
+    `before_swap(staging)` runs once the staging folder is complete (to remember its files).
+    """
     files = layout(tasks, results)
     staging = staging_path(out_dir)
     try:
@@ -233,6 +348,9 @@ def publish(
 
         write_site(staging, context, outputs, build, report)
         verify(staging, context, outputs)
+        (staging / STAGING_MARK).unlink()
+        if before_swap is not None:
+            before_swap(staging)
         swap(staging, out_dir)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

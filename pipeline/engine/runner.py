@@ -14,12 +14,12 @@ import queue
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from pipeline import ffmpeg
 from pipeline.engine.cache import Cache, CacheEntry, Status, TaskKey
+from pipeline.engine.executors import Executor, ThreadExecutor
 from pipeline.engine.model import PlanContext, Task, TaskOutput, TaskRun
 from pipeline.errors import FilmpipeError
 
@@ -35,6 +35,7 @@ class Event:
     eta_seconds: float | None = None  # estimated time left for the whole run
     seconds: float = 0.0  # how long the task took (finish) or has run (progress)
     reason: str = ""  # why it runs (start) or that it is up to date (reuse)
+    film: str = ""  # the film's id when a run builds several films
 
 
 EventCallback = Callable[[Event], None]
@@ -62,6 +63,28 @@ def default_jobs() -> int:
     return max(1, os.cpu_count() or 1)
 
 
+@dataclass(frozen=True)
+class Node:
+    """One task of one film in a run's graph.
+
+    `uid` is unique in the run ("<film>/<task id>" when several films share it); `deps` are
+    the uids this node waits for, by the task's own dependency ids. Nodes of several films
+    with the same cache key run once: the runner gives the later ones the first one's result.
+    """
+
+    uid: str
+    task: Task
+    context: PlanContext
+    cache: Cache
+    key: TaskKey
+    status: Status
+    deps: dict[str, str]  # the task's dependency id -> that dependency's node uid
+    film: str = ""
+
+
+ResultCallback = Callable[[Node, TaskResult], None]
+
+
 def run_tasks(
     tasks: list[Task],
     context: PlanContext,
@@ -71,41 +94,91 @@ def run_tasks(
     *,
     jobs: int | None = None,
     on_event: EventCallback | None = None,
+    executor: Executor | None = None,
 ) -> dict[str, TaskResult]:
     """Run every task that needs it (statuses[id].runs) and return every task's result."""
+    nodes = [Node(t.id, t, context, cache, keys[t.id], statuses[t.id], {d: d for d in t.deps}) for t in tasks]
+    return run_graph(nodes, jobs=jobs, on_event=on_event, executor=executor)
+
+
+def run_graph(
+    nodes: list[Node],
+    *,
+    jobs: int | None = None,
+    on_event: EventCallback | None = None,
+    on_result: ResultCallback | None = None,
+    executor: Executor | None = None,
+) -> dict[str, TaskResult]:
+    """Run a graph of nodes (one film's tasks, or several films'); every node's result by uid.
+
+    `on_result` is called in this thread as each node's result is known (reused or run),
+    e.g. to publish a film as soon as its own nodes are done.
+    """
     emit = on_event or (lambda event: None)
-    by_id = {t.id: t for t in tasks}
+    done_cb = on_result or (lambda node, result: None)
+    by_uid = {n.uid: n for n in nodes}
     results: dict[str, TaskResult] = {}
-    to_run = [t for t in tasks if statuses[t.id].runs]
-    total_weight = sum(max(t.weight, 1e-6) for t in to_run) or 1.0
-    fractions: dict[str, float] = {t.id: 0.0 for t in to_run}
+    first_of_key: dict[str, str] = {}
+    aliases: dict[str, list[str]] = {}  # uid that runs -> later uids with the same key
+    to_run: list[Node] = []
+    for node in nodes:
+        if not node.status.runs:
+            continue
+        original = first_of_key.setdefault(node.key.key, node.uid)
+        if original == node.uid:
+            to_run.append(node)
+        else:
+            aliases.setdefault(original, []).append(node.uid)
+    total_weight = sum(max(n.task.weight, 1e-6) for n in to_run) or 1.0
+    fractions: dict[str, float] = {n.uid: 0.0 for n in to_run}
     started_at: dict[str, float] = {}
     run_start = time.monotonic()
 
     def overall() -> tuple[float, float | None]:
-        done = sum(max(by_id[i].weight, 1e-6) * f for i, f in fractions.items()) / total_weight
+        done = sum(max(by_uid[i].task.weight, 1e-6) * f for i, f in fractions.items()) / total_weight
         elapsed = time.monotonic() - run_start
         eta = elapsed * (1 - done) / done if done > 0.02 and elapsed > 1 else None
         return done, eta
 
-    for task in tasks:
-        if not statuses[task.id].runs:
-            entry = cache.load(keys[task.id].key)
-            cache.record(task.id, keys[task.id])
-            results[task.id] = TaskResult(entry.folder, entry.output, reused=True, seconds=0.0)
-            emit(Event("reuse", task, fraction=1.0, reason=statuses[task.id].reason))
+    def settle(node: Node, result: TaskResult) -> None:
+        results[node.uid] = result
+        done_cb(node, result)
+        for alias in aliases.get(node.uid, []):
+            twin = by_uid[alias]
+            twin.cache.record(twin.task.id, twin.key)
+            results[alias] = TaskResult(result.folder, result.output, reused=True, seconds=0.0)
+            emit(
+                Event(
+                    "reuse",
+                    twin.task,
+                    fraction=1.0,
+                    reason=f"made by this run for {node.film or node.uid}",
+                    film=twin.film,
+                )
+            )
+            done_cb(twin, results[alias])
+
+    for node in nodes:
+        if not node.status.runs:
+            entry = node.cache.load(node.key.key)
+            node.cache.record(node.task.id, node.key)
+            emit(Event("reuse", node.task, fraction=1.0, reason=node.status.reason, film=node.film))
+            settle(node, TaskResult(entry.folder, entry.output, reused=True, seconds=0.0))
 
     events: queue.Queue[tuple[str, float]] = queue.Queue()
     stopping = threading.Event()
     pending = list(to_run)
-    running: dict[Future, tuple[Task, Path]] = {}
-    workers = max(1, jobs or default_jobs())
+    running: dict[Any, tuple[Node, Path]] = {}
+    handles: dict[str, Any] = {}
+    own_executor = executor is None
+    pool: Executor = executor if executor is not None else ThreadExecutor(max(1, jobs or default_jobs()))
+    workers = pool.workers
 
-    def progress_for(task_id: str) -> Callable[[float], None]:
+    def progress_for(uid: str) -> Callable[[float], None]:
         def progress(fraction: float) -> None:
             if stopping.is_set():
                 raise _Stopped()
-            events.put((task_id, min(max(float(fraction), 0.0), 1.0)))
+            events.put((uid, min(max(float(fraction), 0.0), 1.0)))
 
         return progress
 
@@ -113,92 +186,114 @@ def run_tasks(
         latest: dict[str, float] = {}
         while True:
             try:
-                task_id, fraction = events.get_nowait()
+                uid, fraction = events.get_nowait()
             except queue.Empty:
                 break
-            latest[task_id] = fraction
-        for task_id, fraction in latest.items():
-            if task_id in started_at and task_id not in results:
-                fractions[task_id] = fraction
+            latest[uid] = fraction
+        for uid, fraction in latest.items():
+            if uid in started_at and uid not in results:
+                fractions[uid] = fraction
                 done, eta = overall()
                 emit(
                     Event(
                         "progress",
-                        by_id[task_id],
+                        by_uid[uid].task,
                         fraction=fraction,
                         overall=done,
                         eta_seconds=eta,
-                        seconds=time.monotonic() - started_at[task_id],
+                        seconds=time.monotonic() - started_at[uid],
+                        film=by_uid[uid].film,
                     )
                 )
 
-    def ready(task: Task) -> bool:
-        return all(d in results for d in task.deps)
+    def ready(node: Node) -> bool:
+        return all(uid in results for uid in node.deps.values())
 
-    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="filmpipe-task")
     try:
         while pending or running:
             while len(running) < workers:
-                task = next((t for t in pending if ready(t)), None)
-                if task is None:
+                node = next((n for n in pending if ready(n)), None)
+                if node is None:
                     break
-                pending.remove(task)
-                work = cache.begin(task.id)
+                pending.remove(node)
+                work = node.cache.begin(node.task.id)
                 run = TaskRun(
-                    task=task,
+                    task=node.task,
                     out=work / "out",
-                    dep_dirs={d: results[d].folder for d in task.deps},
-                    dep_meta={d: results[d].output.meta for d in task.deps},
-                    context=context,
-                    progress=progress_for(task.id),
+                    dep_dirs={d: results[uid].folder for d, uid in node.deps.items()},
+                    dep_meta={d: results[uid].output.meta for d, uid in node.deps.items()},
+                    context=node.context,
+                    progress=progress_for(node.uid),
                 )
-                started_at[task.id] = time.monotonic()
+                started_at[node.uid] = time.monotonic()
                 done, eta = overall()
-                emit(Event("start", task, overall=done, eta_seconds=eta, reason=statuses[task.id].reason))
-                running[pool.submit(task.action, run)] = (task, work)
+                emit(
+                    Event("start", node.task, overall=done, eta_seconds=eta, reason=node.status.reason, film=node.film)
+                )
+                deps = [handles[uid] for uid in node.deps.values() if uid in handles]
+                handle = pool.submit(node.key.key, node.task.action, run, deps)
+                handles[node.uid] = handle
+                running[handle] = (node, work)
             if not running:
-                missing = {d for t in pending for d in t.deps if d not in by_id}
-                raise RuntimeError(f"tasks wait on unknown or failed dependencies: {sorted(missing) or pending}")
-            finished, _ = wait(list(running), timeout=0.2, return_when=FIRST_COMPLETED)
+                missing = {uid for n in pending for uid in n.deps.values() if uid not in by_uid}
+                raise RuntimeError(
+                    f"tasks wait on unknown or failed dependencies: {sorted(missing) or [n.uid for n in pending]}"
+                )
+            finished = pool.wait(list(running), timeout=0.2)
             drain()
-            for future in finished:
-                task, work = running.pop(future)
-                error = future.exception()
+            for handle in finished:
+                node, work = running.pop(handle)
+                task = node.task
+                error = handle.exception()
                 if error is not None:
-                    cache.discard(work)
-                    emit(Event("fail", task, seconds=time.monotonic() - started_at[task.id], reason=str(error)))
+                    node.cache.discard(work)
+                    emit(
+                        Event(
+                            "fail",
+                            task,
+                            seconds=time.monotonic() - started_at[node.uid],
+                            reason=str(error),
+                            film=node.film,
+                        )
+                    )
                     raise error
-                changed = cache.changed_since_keyed(task.inputs)
+                changed = node.cache.changed_since_keyed(task.inputs)
                 if changed:  # what was read may be half old, half new: never cache it
-                    cache.discard(work)
+                    node.cache.discard(work)
                     raise InputChanged(
                         f"{', '.join(changed)} changed while the build was reading it (task {task.id})",
                         "build again once the file is no longer being written",
                     )
-                entry: CacheEntry = cache.commit(task.id, keys[task.id], work, future.result())
-                seconds = time.monotonic() - started_at[task.id]
-                results[task.id] = TaskResult(entry.folder, entry.output, reused=False, seconds=seconds)
-                fractions[task.id] = 1.0
+                entry: CacheEntry = node.cache.commit(task.id, node.key, work, handle.result())
+                seconds = time.monotonic() - started_at[node.uid]
+                fractions[node.uid] = 1.0
                 done, eta = overall()
-                emit(Event("finish", task, fraction=1.0, overall=done, eta_seconds=eta, seconds=seconds))
+                emit(
+                    Event("finish", task, fraction=1.0, overall=done, eta_seconds=eta, seconds=seconds, film=node.film)
+                )
+                settle(node, TaskResult(entry.folder, entry.output, reused=False, seconds=seconds))
     except BaseException:
-        _stop(stopping, running, cache)
+        _stop(stopping, running, pool)
         raise
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        if own_executor:
+            pool.close()
     return results
 
 
-def _stop(stopping: threading.Event, running: dict[Future, tuple[Task, Path]], cache: Cache) -> None:
-    """Stop every child process, wait for the workers to give up, delete their work folders."""
+def _stop(stopping: threading.Event, running: dict[Any, tuple[Node, Path]], pool: Executor) -> None:
+    """Stop every running task, wait for the workers to give up, delete their work folders."""
     stopping.set()
+    handles = list(running)
     deadline = time.monotonic() + 30
     while running and time.monotonic() < deadline:
-        ffmpeg.stop_all()
-        finished, _ = wait(list(running), timeout=0.2)
-        for future in finished:
-            _, work = running.pop(future)
-            cache.discard(work)
-    ffmpeg.stop_all()
-    for _, work in running.values():
-        cache.discard(work)
+        pool.stop(handles)
+        finished = pool.wait(list(running), timeout=0.2)
+        for handle in finished:
+            node, work = running.pop(handle)
+            node.cache.discard(work)
+        if not pool.live_progress:  # remote workers cannot be waited for here: leave their folders
+            break
+    pool.stop(handles)
+    for node, work in running.values():
+        node.cache.discard(work)

@@ -45,10 +45,16 @@ class UnsafeUrl(ValueError):
 
 def resolve_relative(base: str, reference: str) -> str:
     """A playlist reference resolved against the dist-relative path of the playlist holding it."""
-    parts = urlsplit(reference)
-    if parts.scheme or parts.netloc or reference.startswith("/"):
+    try:
+        parts = urlsplit(reference)
+    except ValueError:  # e.g. an unbalanced '[' read as an IPv6 host
+        raise UnsafeUrl(reference) from None
+    if parts.scheme or parts.netloc or reference.startswith("/") or "\x00" in reference:
         raise UnsafeUrl(reference)
-    joined = PurePosixPath(base).parent / unquote(parts.path)
+    path = unquote(parts.path)
+    if "\x00" in path:
+        raise UnsafeUrl(reference)
+    joined = PurePosixPath(base).parent / path
     clean: list[str] = []
     for piece in joined.parts:
         if piece in ("", "."):

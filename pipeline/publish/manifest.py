@@ -336,8 +336,11 @@ def listed_files(manifest: dict[str, Any]) -> list[dict[str, Any]]:
             seen.add(entry["url"])
             found.append(entry)
 
+    def items(value: Any) -> list[Any]:
+        return value if isinstance(value, list) else []  # a wrong shape is the schema check's to name
+
     add(manifest.get("poster"))
-    for poster in manifest.get("posters", []) or []:
+    for poster in items(manifest.get("posters")):
         add(poster)
     hls = manifest.get("hls")
     if isinstance(hls, dict):
@@ -347,12 +350,12 @@ def listed_files(manifest: dict[str, Any]) -> list[dict[str, Any]]:
     report = manifest.get("report")
     if isinstance(report, dict):
         add(report)
-        for frame in report.get("frames", []) or []:
+        for frame in items(report.get("frames")):
             add(frame)
-    for lang in manifest.get("languages", []) or []:
+    for lang in items(manifest.get("languages")):
         if isinstance(lang, dict):
             add(lang.get("subtitles"))
-            for rendition in lang.get("renditions", []) or []:
+            for rendition in items(lang.get("renditions")):
                 add(rendition)
             for item in lang.get("social", []) or []:
                 add(item)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from pipeline.captions.style import contrast
 from pipeline.engine.model import Artifact
 from pipeline.findings import SEVERITIES, Finding, Report
 from pipeline.project import Project
@@ -86,6 +87,8 @@ def report_context(
         "general": general,
         "sections": sections,
         "unassigned_frames": unassigned,
+        "captions_style": project.captions.style,
+        "captions_contrast": contrast(project.captions).sentence(),
         "target_lufs": target_lufs,
         "target_tp": target_tp,
         "tolerance_lu": LOUDNESS_TOLERANCE_LU,

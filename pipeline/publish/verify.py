@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 import os
 import re
 import threading
@@ -82,8 +83,27 @@ class VerifyResult:
         return not self.problems
 
 
-def _short(digest: str) -> str:
-    return digest[:12] + "…"
+def _short(digest: Any) -> str:
+    return str(digest)[:12] + "…"
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _frame(rate: Any) -> float:
+    """One frame's duration in seconds from a manifest's frame rate (the usual 25 fps when absent or absurd)."""
+    return 1.0 / (rate if _number(rate) and rate > 0 else DEFAULT_FRAME_RATE)
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _kind(value: Any) -> str:
+    return {dict: "an object", list: "a list", str: "a text", bool: "true or false", type(None): "null"}.get(
+        type(value), "a number"
+    )
 
 
 class _Verifier:
@@ -101,8 +121,11 @@ class _Verifier:
         with self._lock:
             self.problems.append(Problem(file, kind, detail))
 
-    def inside(self, url: str) -> Path | None:
+    def inside(self, url: Any) -> Path | None:
         """The file a manifest URL names, or None (with a problem) when it points outside DIST."""
+        if not isinstance(url, str):
+            self.problem(MANIFEST_NAME, "schema", f"a url is {_kind(url)}, not a text")
+            return None
         try:
             rel = resolve_relative(MANIFEST_NAME, url)
         except UnsafeUrl:
@@ -143,9 +166,9 @@ class _Verifier:
     def check_playlist_durations(self, files: tuple[str, ...], film: dict[str, Any]) -> None:
         """Each media playlist's segments (#EXTINF) add up to the film's duration within one frame."""
         duration = film.get("durationSeconds")
-        if not isinstance(duration, (int, float)):
+        if not _number(duration):
             return
-        frame = 1.0 / (film.get("frameRate") or DEFAULT_FRAME_RATE)
+        frame = _frame(film.get("frameRate"))
         for rel in files:
             if not rel.endswith(".m3u8"):
                 continue
@@ -174,8 +197,8 @@ class _Verifier:
             self.problem(playlist, "mismatch", f"names {ref}, which is not a relative path inside the output folder")
         self.check_playlist_durations(tree.files, film)
         sums = hls.get("checksums")
-        if not sums:
-            return
+        if not isinstance(sums, dict) or not isinstance(sums.get("url"), str):
+            return  # absent, or a wrong shape the schema check has named
         sums_path = self.inside(sums["url"])
         if sums_path is None or not sums_path.is_file():
             return
@@ -217,10 +240,10 @@ class _Verifier:
         facts = self.probe_file(url)
         if facts is None:
             return
-        rate = film.get("frameRate") or (
-            float(facts.video.fps) if facts.video and facts.video.fps else DEFAULT_FRAME_RATE
-        )
-        frame = 1.0 / rate
+        rate = film.get("frameRate")
+        if not (_number(rate) and rate > 0) and facts.video and facts.video.fps:
+            rate = float(facts.video.fps)
+        frame = _frame(rate)
         listed = rendition["durationSeconds"]
         if abs(facts.duration - listed) > frame + 1e-6:
             self.problem(
@@ -319,6 +342,12 @@ class _Verifier:
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             self.problem(MANIFEST_NAME, "changed", f"is not valid UTF-8 JSON any more ({exc})")
             return
+        except RecursionError:
+            self.problem(MANIFEST_NAME, "changed", "is nested too deeply to be a manifest filmpipe wrote")
+            return
+        except OSError as exc:
+            self.problem(MANIFEST_NAME, "unreadable", f"cannot be read ({exc.strerror or exc})")
+            return
         errors = schema_errors(manifest)
         for error in errors:
             self.problem(MANIFEST_NAME, "schema", error)
@@ -340,7 +369,7 @@ class _Verifier:
         """
         film = manifest.get("film", {})
         jobs: list[Callable[[], None]] = []
-        for poster in manifest.get("posters", []):
+        for poster in _list(manifest.get("posters")):
             if (self.dist / poster["url"]).is_file():
                 jobs.append(functools.partial(self.check_poster, poster))
         for lang in manifest["languages"]:
@@ -379,7 +408,16 @@ def verify_dist(
             "point verify at a folder written by 'filmpipe build' (by default dist/ beside film.toml)",
         )
     verifier = _Verifier(dist, probe, on_file)
-    verifier.run()
+    try:
+        verifier.run()
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError, ZeroDivisionError, OverflowError) as exc:
+        # Last line of defence: a manifest shaped in a way no check above foresaw is a mismatch
+        # to report, not a crash (tests/test_hostile_verify.py fuzzes for these and expects none).
+        verifier.problem(
+            MANIFEST_NAME,
+            "schema",
+            f"has a shape verify cannot follow ({type(exc).__name__}: {exc}); compare it with {SCHEMA_NAME}",
+        )
     return VerifyResult(
         dist=dist,
         hashed=verifier.hashed,

@@ -1,39 +1,47 @@
 """Open captions: per language and height, the subtitles burned into the picture (social media).
 
-One encode per language and height: the master is decoded, scaled to the rung's size, the
-captions are drawn by libass (`ass` filter, `shaping=complex`, i.e. HarfBuzz, so Bengali and
-Gujarati vowel signs and conjuncts and Urdu joining come out right) in the font named for the
-language's script, encoded with the ladder's x264 settings, and muxed with the language's
-normalised audio by stream copy.
+One encode per language and height. Each cue is drawn once, before ffmpeg starts, by the one
+caption renderer (`pipeline.captions.render`: HarfBuzz shaping through Pillow's raqm layout,
+a named font per script, bidi order, title-safe margins) as a transparent PNG, all cropped to
+the one band of the frame that any cue draws in. ffmpeg reads those PNGs as one sparse picture
+stream through its concat demuxer (a list of files with durations: a blank image between
+cues) and overlays that stream once onto the scaled master: the picture changes only when a
+cue starts or ends, so the cost is one blend of a small band per frame. libass (the `ass`
+filter) is no longer used: Debian's libass on HarfBuzz 6 mis-draws Nastaliq (lost and
+misplaced dots, broken strokes), and the tests compare every script with Chromium's drawing.
 
-Nothing from the inputs reaches the filter graph: the ASS script is written under a fixed
-name into a private temporary folder, next to a `fonts/` folder holding links to the font
-files, and ffmpeg runs with that folder as its working directory, so the graph only names
-`captions.ass` and `fonts`. (The task folder itself holds only what is published.)
+Nothing from the inputs reaches the filter graph or the concat list: the images are written
+under fixed names (`cue0001.png`, `blank.png`, `captions.ffconcat`) into a private temporary
+folder that is ffmpeg's working directory; the graph holds only numbers.
 
-Before rendering, every character of the cues is checked against the fonts (SUB_GLYPHS):
-a missing glyph stops the build with the characters and the cue named, instead of leaving an
+Before drawing, every character of the cues is checked against the fonts (SUB_GLYPHS): a
+missing glyph stops the build with the characters and the cue named, instead of leaving an
 empty box in a published video.
 
-A second, cheap task per video grabs QC frames (a PNG at the midpoint of a few cues) into
-qc/ for the report, so people can read the burned-in text before publishing.
+A second, cheap task per video grabs QC frames (a PNG at the midpoint of a few cues) into qc/
+for the report, with the cue as the renderer drew it alone beside it, so people can read the
+burned-in text before publishing.
 """
 
 from __future__ import annotations
 
 import math
-import os
 import tempfile
 import unicodedata
-from dataclasses import astuple
+from dataclasses import asdict
 from fractions import Fraction
 from pathlib import Path
 
+from PIL import Image, features
+
 from pipeline import codecs, ffmpeg
+from pipeline.captions import render as caption_render
+from pipeline.captions.render import CaptionBox, CaptionImage, caption_fonts, render_cue, visible_lines
+from pipeline.captions.style import CaptionStyle, contrast
 from pipeline.engine.model import Artifact, PlanContext, Task, TaskOutput, TaskRun
-from pipeline.errors import EnvironmentProblem, ValidationFailed
-from pipeline.fonts import FontFile, font_chain, missing_in_chain
-from pipeline.languages import FONT_PACKAGE, LanguageProfile
+from pipeline.errors import ValidationFailed
+from pipeline.fonts import FontFile, missing_in_chain
+from pipeline.languages import LanguageProfile
 from pipeline.render import audio, ladder
 from pipeline.render.common import (
     fmt_number,
@@ -43,17 +51,16 @@ from pipeline.render.common import (
     safe_component,
     seconds_progress,
 )
-from pipeline.subtitles import ass
 from pipeline.subtitles import text as cuetext
 from pipeline.subtitles.model import Cue
 from pipeline.subtitles.reader import load_cues
 
-RECIPE = 1
+RECIPE = 2  # 2: drawn by pipeline.captions and overlaid (1 was libass)
 KIND = "open-captions"
 QC_KIND = "qc-frame"
 QC_PREFIX = "qc/"
-ASS_NAME = "captions.ass"
-FONTS_DIR = "fonts"
+CONCAT_NAME = "captions.ffconcat"
+BLANK_NAME = "blank.png"
 QC_FRAMES = 3  # per video: the first cue, the longest, the last
 
 
@@ -73,15 +80,17 @@ def qc_file_name(lang: str, height: int, cue: int) -> str:
     return f"{lang}-{height}-cue{cue}.png"
 
 
+def qc_drawing_name(lang: str, height: int, cue: int) -> str:
+    return f"{lang}-{height}-cue{cue}-drawn.png"
+
+
+def cue_image_name(k: int) -> str:
+    return f"cue{k:04d}.png"
+
+
 def burn_in_fonts(profile: LanguageProfile) -> list[FontFile]:
     """The language's caption font and its named fallback; EnvironmentProblem when the first is missing."""
-    chain = font_chain(profile.font_family)
-    if not chain or chain[0].family != profile.font_family:
-        raise EnvironmentProblem(
-            f"the font '{profile.font_family}' that burns {profile.name} captions is not installed",
-            f"install it with: apt-get install {FONT_PACKAGE} (then run 'filmpipe doctor')",
-        )
-    return chain
+    return caption_fonts(profile)
 
 
 def _describe(ch: str) -> str:
@@ -109,12 +118,23 @@ def check_glyphs(
     )
 
 
+def renderer_identity() -> dict[str, object]:
+    """What the drawing depends on besides fonts and settings: a new shaper re-makes the videos."""
+    return {
+        "renderer": caption_render.RECIPE,
+        "raqm": features.version("raqm"),
+        "harfbuzz": features.version("harfbuzz"),
+        "fribidi": features.version("fribidi"),
+    }
+
+
 def plan_tasks(context: PlanContext) -> list[Task]:
     duration = master_duration(context.master)
     fps = master_fps(context.master)
     tasks: list[Task] = []
     if not context.open_captions:
         return tasks
+    style = context.project.captions
     for lang in context.project.languages:
         code = safe_component(lang.code, "language code")
         chain = burn_in_fonts(lang.profile)
@@ -130,14 +150,8 @@ def plan_tasks(context: PlanContext) -> list[Task]:
                 "fonts": [[f.family, f.style] for f in chain],
                 "x264": ladder.x264_args(height, fps, context.draft),
                 "matrix": ladder.input_matrix(context),
-                "look": [
-                    ass.RECIPE,
-                    ass.MARGIN_SIDE,
-                    ass.MARGIN_BOTTOM,
-                    ass.OUTLINE_EM,
-                    ass.SHADOW_EM,
-                    list(astuple(ass.look_for(lang.profile))),
-                ],
+                "style": asdict(style),
+                "drawing": renderer_identity(),
             }
             tasks.append(
                 Task(
@@ -156,8 +170,16 @@ def plan_tasks(context: PlanContext) -> list[Task]:
                     id=qc_task_id(code, height),
                     title=f"Grab {lang.profile.name} caption frames for the QC report",
                     action=grab_qc_frames,
-                    inputs=(lang.subtitles,),
-                    settings={"recipe": RECIPE, "language": code, "height": height, "frames": QC_FRAMES},
+                    inputs=(lang.subtitles, *(f.path for f in chain)),
+                    settings={
+                        "recipe": RECIPE,
+                        "language": code,
+                        "height": height,
+                        "width": width,
+                        "frames": QC_FRAMES,
+                        "style": asdict(style),
+                        "drawing": renderer_identity(),
+                    },
                     deps=(task_id(code, height),),
                     publish_to=QC_PREFIX,
                     weight=1.0,
@@ -166,25 +188,105 @@ def plan_tasks(context: PlanContext) -> list[Task]:
     return tasks
 
 
-def filter_graph(fps: Fraction, width: int, height: int, matrix: str) -> str:
-    """Scale to the rung, then draw the captions at that size. Names only fixed, safe file names."""
+# ------------------------------------------------------------------ drawing the cues, compositing them
+
+
+def _even_box(ink: tuple[int, int, int, int], width: int, height: int) -> tuple[int, int, int, int]:
+    """The band (left, top, right, bottom) on even pixels, so chroma lines up in yuv420p."""
+    left, top, right, bottom = ink
+    left, top = left - left % 2, top - top % 2
+    right, bottom = min(width, right + right % 2), min(height, bottom + bottom % 2)
+    return left, top, max(right, left + 2), max(bottom, top + 2)
+
+
+def draw_cues(
+    cues: tuple[Cue, ...] | list[Cue],
+    profile: LanguageProfile,
+    box: CaptionBox,
+    style: CaptionStyle,
+    chain: list[FontFile],
+    folder: Path,
+) -> tuple[tuple[int, int], list[tuple[float, float, str]]]:
+    """Draw every shown cue once into `folder` (fixed names), cropped to the band any of them uses.
+
+    Returns the band's top-left corner and the (start, end, file name) of each drawn cue, in time order.
+    """
+    drawn: list[tuple[Cue, CaptionImage]] = []
+    for cue in sorted(cues, key=lambda c: (c.start, c.index)):
+        if cue.end <= cue.start:
+            continue
+        image = render_cue(cue.text, profile, box, style, chain)
+        if image.ink is not None:
+            drawn.append((cue, image))
+    inks = [d.ink for _, d in drawn if d.ink]
+    band = (
+        _even_box(
+            (min(i[0] for i in inks), min(i[1] for i in inks), max(i[2] for i in inks), max(i[3] for i in inks)),
+            box.width,
+            box.height,
+        )
+        if inks
+        else (0, 0, 2, 2)
+    )
+    size = (band[2] - band[0], band[3] - band[1])
+    Image.new("RGBA", size, (0, 0, 0, 0)).save(folder / BLANK_NAME)
+    timeline: list[tuple[float, float, str]] = []
+    previous_end = 0.0
+    for k, (cue, image) in enumerate(drawn, 1):
+        name = cue_image_name(k)
+        image.image.crop(band).save(folder / name, optimize=False, compress_level=1)
+        start = max(cue.start, previous_end)  # overlapping cues (refused by validation) never reorder time
+        if cue.end > start:
+            timeline.append((start, cue.end, name))
+            previous_end = cue.end
+    return (band[0], band[1]), timeline
+
+
+def concat_list(timeline: list[tuple[float, float, str]], duration: float) -> str:
+    """An ffconcat list: each cue's image for its time, the blank image between cues and after the last.
+
+    Durations are differences of absolute times rounded to microseconds, so no error accumulates.
+    """
+
+    def us(t: float) -> int:
+        return max(0, round(t * 1_000_000))
+
+    lines = ["ffconcat version 1.0"]
+    now = 0
+    for start, end, name in timeline:
+        if us(start) > now:
+            lines += [f"file {BLANK_NAME}", f"duration {(us(start) - now) / 1e6:.6f}"]
+            now = us(start)
+        lines += [f"file {name}", f"duration {(us(end) - now) / 1e6:.6f}"]
+        now = us(end)
+    lines += [f"file {BLANK_NAME}", f"duration {max(us(duration) - now, 1_000_000) / 1e6:.6f}"]
+    return "\n".join(lines) + "\n"
+
+
+def filter_graph(fps: Fraction, width: int, height: int, matrix: str, x: int, y: int) -> str:
+    """Scale to the rung, then lay the caption stream (input 2) over it at (x, y). Numbers only."""
     return (
         f"[0:v:0]fps={fps.numerator}/{fps.denominator},"
         f"scale={width}:{height}:flags=lanczos:in_color_matrix={matrix}:out_color_matrix=bt709:out_range=tv,"
-        f"setsar=1,format=yuv420p,"
-        f"ass=filename={ASS_NAME}:shaping=complex:fontsdir={FONTS_DIR}[v]"
+        f"setsar=1,format=yuv420p[base];"
+        f"[2:v:0]scale=out_color_matrix=bt709:out_range=tv,format=yuva420p[cap];"
+        f"[base][cap]overlay=x={x}:y={y}:format=yuv420:eof_action=repeat:repeatlast=1,format=yuv420p[v]"
     )
 
 
-def burn_argv(master: Path, audio_file: Path, out: Path, settings: dict) -> list[str]:
+def burn_argv(master: Path, audio_file: Path, out: Path, settings: dict, x: int, y: int) -> list[str]:
     fps = Fraction(settings["fps"])
     return [
         "-i",
         str(master),
         "-i",
         str(audio_file),
+        "-f",
+        "concat",
+        "-i",
+        CONCAT_NAME,
         "-filter_complex",
-        filter_graph(fps, int(settings["width"]), int(settings["height"]), settings["matrix"]),
+        filter_graph(fps, int(settings["width"]), int(settings["height"]), settings["matrix"], x, y),
         "-map",
         "[v]",
         "-map",
@@ -206,16 +308,6 @@ def burn_argv(master: Path, audio_file: Path, out: Path, settings: dict) -> list
     ]
 
 
-def _link_fonts(folder: Path, chain: list[FontFile]) -> None:
-    folder.mkdir()
-    for i, font in enumerate(chain):
-        target = folder / f"{i}{font.path.suffix.lower() or '.ttf'}"
-        try:
-            os.symlink(font.path, target)
-        except OSError:
-            target.write_bytes(font.path.read_bytes())
-
-
 def burn_captions(run: TaskRun) -> TaskOutput:
     s = run.task.settings
     code, height, width = s["language"], int(s["height"]), int(s["width"])
@@ -229,14 +321,16 @@ def burn_captions(run: TaskRun) -> TaskOutput:
     audio_file = run.dep_dirs[audio_id] / run.dep_meta[audio_id].get("file", audio.OUTPUT)
     name = file_name(code, height)
     duration = master_duration(context.master)
-    with tempfile.TemporaryDirectory(prefix="filmpipe-ass-") as tmp:
+    style = project.captions
+    with tempfile.TemporaryDirectory(prefix="filmpipe-captions-") as tmp:
         work = Path(tmp)
-        (work / ASS_NAME).write_text(ass.script(doc.cues, lang.profile, width, height, chain), encoding="utf-8")
-        _link_fonts(work / FONTS_DIR, chain)
+        (x, y), timeline = draw_cues(doc.cues, lang.profile, CaptionBox(width, height), style, chain, work)
+        run.progress(0.05)
+        (work / CONCAT_NAME).write_text(concat_list(timeline, duration), encoding="utf-8")
         ffmpeg.run(
-            burn_argv(context.master.path, audio_file, run.out / name, s),
+            burn_argv(context.master.path, audio_file, run.out / name, s, x, y),
             what=f"burning {lang.profile.name} captions into the {height}p video",
-            on_progress=seconds_progress(run.progress, duration, 0.0, 0.97),
+            on_progress=seconds_progress(run.progress, duration, 0.05, 0.97),
             cwd=work,
         )
     facts = ffmpeg.probe(run.out / name)
@@ -246,6 +340,7 @@ def burn_captions(run: TaskRun) -> TaskOutput:
     seconds = float(facts["format"].get("duration") or duration)
     size = (run.out / name).stat().st_size
     run.progress(1.0)
+    check = contrast(style)
     artifact = Artifact(
         kind=KIND,
         path=f"video/{code}/{name}",
@@ -256,14 +351,21 @@ def burn_captions(run: TaskRun) -> TaskOutput:
         codecs=codecs.join(codecs.from_stream(video), codecs.from_stream(sound)),
         bitrate_kbps=round(size * 8 / seconds / 1000) if seconds else None,
         duration_seconds=round(seconds, 3),
-        extra={"font": chain[0].family, "cues": len(doc.cues)},
+        extra={
+            "font": chain[0].family,
+            "cues": len(doc.cues),
+            "style": style.style,
+            "contrast": check.ratio,
+            "contrastAgainst": check.against,
+            "shaper": f"HarfBuzz {features.version('harfbuzz')} (raqm {features.version('raqm')})",
+        },
     )
     return TaskOutput(artifacts=(artifact,), meta={"file": name})
 
 
 def qc_cues(cues: tuple[Cue, ...] | list[Cue], language: str, count: int = QC_FRAMES) -> list[Cue]:
     """The cues worth looking at: the first, the one with the most text, the last (in film order)."""
-    shown = [c for c in cues if c.end > c.start and ass.cue_lines(c, language)]
+    shown = [c for c in cues if c.end > c.start and visible_lines(c.text, language)]
     if not shown:
         return []
     longest = max(shown, key=lambda c: (cuetext.graphemes(cuetext.plain(c.text)), -c.index))
@@ -277,13 +379,22 @@ def frame_time(cue: Cue, fps: Fraction) -> float:
     return float(Fraction(math.floor(mid * fps), 1) / fps) if fps else mid
 
 
+def drawing_on_grey(image: Image.Image) -> Image.Image:
+    """The renderer's own drawing of a cue, alone on mid grey: what the burned-in frame should show."""
+    grey = Image.new("RGBA", image.size, (128, 128, 128, 255))
+    return Image.alpha_composite(grey, image).convert("RGB")
+
+
 def grab_qc_frames(run: TaskRun) -> TaskOutput:
     s = run.task.settings
     code, height = s["language"], int(s["height"])
     project = run.context.project
-    doc = load_cues(project.language(code), project)
+    lang = project.language(code)
+    doc = load_cues(lang, project)
     video = run.dep_dirs[task_id(code, height)] / run.dep_meta[task_id(code, height)]["file"]
     fps = master_fps(run.context.master)
+    width = int(s.get("width") or rung_width(run.context.master, height))
+    chain = burn_in_fonts(lang.profile)
     artifacts = []
     chosen = qc_cues(doc.cues, code, int(s["frames"]))
     for i, cue in enumerate(chosen):
@@ -309,6 +420,10 @@ def grab_qc_frames(run: TaskRun) -> TaskOutput:
             ],
             what=f"grabbing a {code} caption frame at {t:.2f} s",
         )
+        drawn_name = qc_drawing_name(code, height, cue.index)
+        drawn = render_cue(cue.text, lang.profile, CaptionBox(width, height), project.captions, chain)
+        drawing_on_grey(drawn.image).save(run.out / drawn_name)
+        text = cuetext.plain(cuetext.clean(cue.text, code))
         artifacts.append(
             Artifact(
                 kind=QC_KIND,
@@ -316,8 +431,20 @@ def grab_qc_frames(run: TaskRun) -> TaskOutput:
                 mime_type="image/png",
                 language=code,
                 height=height,
-                extra={"cue": cue.index, "time": round(t, 3), "text": cuetext.plain(cuetext.clean(cue.text, code))},
+                extra={"cue": cue.index, "time": round(t, 3), "text": text, "drawing": QC_PREFIX + drawn_name},
+            )
+        )
+        artifacts.append(
+            Artifact(
+                kind=QC_KIND,
+                path=QC_PREFIX + drawn_name,
+                mime_type="image/png",
+                language=code,
+                height=height,
+                extra={"cue": cue.index, "text": text, "role": "drawing", "frame": QC_PREFIX + name},
             )
         )
         run.progress((i + 1) / max(1, len(chosen)))
-    return TaskOutput(artifacts=tuple(artifacts), meta={"frames": [a.path for a in artifacts]})
+    return TaskOutput(
+        artifacts=tuple(artifacts), meta={"frames": [a.path for a in artifacts if a.extra.get("role") != "drawing"]}
+    )

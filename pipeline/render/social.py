@@ -41,7 +41,7 @@ from pipeline.engine.model import Artifact, PlanContext, Task, TaskOutput, TaskR
 from pipeline.errors import ValidationFailed
 from pipeline.locales import catalog_path, translator
 from pipeline.project import LanguageConfig, Project
-from pipeline.render import audio, ladder, poster
+from pipeline.render import audio, captions, ladder, poster
 from pipeline.render.common import fmt_number, master_duration, master_fps, rung_width, safe_component
 from pipeline.social import layout as geometry
 from pipeline.social import post as posts
@@ -147,9 +147,8 @@ def x264_social(fps: Fraction, draft: bool) -> list[str]:
 
 
 def caption_style(project: Project) -> CaptionStyle:
-    """film.toml's [captions] look where the project has one, else the renderer's default."""
-    style = getattr(project, "captions", None)
-    return style if isinstance(style, CaptionStyle) else CaptionStyle()
+    """film.toml's [captions] look: the social cuts' captions and titles look like the website's."""
+    return project.captions
 
 
 def _style_settings(style: CaptionStyle) -> list[Any]:
@@ -184,7 +183,7 @@ def plan_tasks(context: PlanContext) -> list[Task]:
         title = translator(project, code)(project.film.title)
         common = {
             "recipe": RECIPE,
-            "renderer": caption_render.RECIPE,
+            "renderer": captions.renderer_identity(),
             "language": code,
             "film": film_id,
             "fonts": [[f.family, f.style] for f in chain],
@@ -329,9 +328,16 @@ def cue_text_for_band(cue: Cue, language: str) -> str:
 
 
 def draw_captions(
-    cues: tuple[Cue, ...], lang: LanguageConfig, layout: ShapeLayout, style: CaptionStyle, work: Path, prefix: str
+    cues: tuple[Cue, ...],
+    lang: LanguageConfig,
+    layout: ShapeLayout,
+    style: CaptionStyle,
+    work: Path,
+    prefix: str,
+    duration: float,
 ) -> CaptionTrack | None:
-    """Every cue drawn for one cut, cropped to the union of what is drawn, and a concat list timing them."""
+    """Every cue drawn for one cut, cropped to the union of what is drawn, and a concat list timing them
+    (the captions task's list: each cue's image for its time, a blank image between cues)."""
     drawn: list[tuple[Cue, CaptionImage]] = []
     for cue in cues:
         if cue.end <= cue.start:
@@ -355,24 +361,16 @@ def draw_captions(
     inks = [image.ink for _, image in drawn if image.ink is not None]
     union = (min(i[0] for i in inks), min(i[1] for i in inks), max(i[2] for i in inks), max(i[3] for i in inks))
     left, top, right, bottom = _even_box(union, layout.width, layout.height)
-    blank = f"{prefix}-blank.png"
-    Image.new("RGBA", (right - left, bottom - top), (0, 0, 0, 0)).save(work / blank)
-    entries: list[tuple[str, float]] = []
-    clock = 0.0
-    for i, (cue, image) in enumerate(drawn):
-        if cue.start > clock:
-            entries.append((blank, cue.start - clock))
-        name = f"{prefix}-{i + 1:04d}.png"
-        image.image.crop((left, top, right, bottom)).save(work / name)
-        entries.append((name, cue.end - max(cue.start, clock)))
-        clock = cue.end
-    entries.append((blank, 1.0))
-    lines = ["ffconcat version 1.0"]
-    for name, seconds in entries:
-        lines += [f"file {name}", f"duration {max(seconds, 0.001):.6f}"]
-    lines.append(f"file {blank}")  # the concat demuxer ignores the last entry's duration
-    listing = f"{prefix}.ffconcat"
-    (work / listing).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    folder = work / prefix  # one folder per cut: the concat list names its images relative to itself
+    folder.mkdir()
+    Image.new("RGBA", (right - left, bottom - top), (0, 0, 0, 0)).save(folder / captions.BLANK_NAME)
+    timeline = []
+    for k, (cue, image) in enumerate(drawn, 1):
+        name = captions.cue_image_name(k)
+        image.image.crop((left, top, right, bottom)).save(folder / name)
+        timeline.append((cue.start, cue.end, name))
+    listing = f"{prefix}/{captions.CONCAT_NAME}"
+    (work / listing).write_text(captions.concat_list(timeline, duration), encoding="utf-8")
     return CaptionTrack(listing, left, top)
 
 
@@ -385,7 +383,7 @@ def _cut_stream(
     layout: ShapeLayout,
     settings: dict[str, Any],
     title: Still | None,
-    captions: CaptionTrack | None,
+    track: CaptionTrack | None,
     inputs: dict[str, Any],
 ) -> Any:
     """One cut: the picture scaled to the canvas width on its background band, then title and captions."""
@@ -421,10 +419,15 @@ def _cut_stream(
                 .filter("setsar", 1)
             )
             stream = back.overlay(stream, x=pic.x, y=pic.y)
-    if title is not None:
-        stream = stream.overlay(inputs[title.name], x=title.x, y=title.y)
-    if captions is not None:
-        stream = stream.overlay(inputs[captions.name], x=captions.x, y=captions.y)
+    stream = stream.filter("format", "yuv420p")
+    for still in (title, track):
+        if still is not None:  # as the captions task lays its stream over the picture
+            drawn = (
+                inputs[still.name]
+                .filter("scale", out_color_matrix="bt709", out_range="tv")
+                .filter("format", "yuva420p")
+            )
+            stream = stream.overlay(drawn, x=still.x, y=still.y, format="yuv420", eof_action="repeat", repeatlast=1)
     return stream.filter("format", "yuv420p")
 
 
@@ -446,11 +449,11 @@ def graph_args(
     source = ffgraph.input(str(master), ss=fmt_number(at)) if at is not None else ffgraph.input(str(master))
     sound = ffgraph.input(str(audio_file)) if audio_file is not None else None
     inputs: dict[str, Any] = {}
-    for _, title, captions, _ in cuts:
+    for _, title, track, _ in cuts:
         if title is not None:
             inputs[title.name] = ffgraph.input(title.name)
-        if captions is not None:
-            inputs[captions.name] = ffgraph.input(captions.name, f="concat")
+        if track is not None:
+            inputs[track.name] = ffgraph.input(track.name, f="concat")
     blur = settings["background"] == "blur"
     branches = sum(2 if blur and layout.shape != LANDSCAPE else 1 for layout, *_ in cuts)
     video = source["v:0"].filter("fps", fps=f"{fps.numerator}/{fps.denominator}")
@@ -463,10 +466,10 @@ def graph_args(
         return split[taken - 1] if split is not None else video
 
     outputs = []
-    for layout, title, captions, name in cuts:
+    for layout, title, track, name in cuts:
         picture = branch()
         background = branch() if blur and layout.shape != LANDSCAPE else None
-        stream = _cut_stream(picture, background, layout, settings, title, captions, inputs)
+        stream = _cut_stream(picture, background, layout, settings, title, track, inputs)
         streams = [stream] + ([sound["a:0"]] if sound is not None else [])
         outputs.append(ffgraph.output(*streams, name, **output_args))
     args: list[str] = ffgraph.merge_outputs(*outputs).get_args()
@@ -498,11 +501,14 @@ def _prepare_texts(
     lang = project.language(s["language"])
     style = caption_style(project)
     cues = load_cues(lang, project).cues if with_captions else ()
+    duration = master_duration(context.master)
     prepared = []
     for layout in layouts(context).values():
         title = draw_title(s["title"], lang, layout, style, work, f"title-{layout.shape}.png")
-        captions = draw_captions(cues, lang, layout, style, work, f"cues-{layout.shape}") if with_captions else None
-        prepared.append((layout, title, captions))
+        track = (
+            draw_captions(cues, lang, layout, style, work, f"cues-{layout.shape}", duration) if with_captions else None
+        )
+        prepared.append((layout, title, track))
     return prepared
 
 

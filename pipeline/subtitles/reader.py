@@ -1,10 +1,20 @@
 """SRT and WebVTT files -> one cue model, with findings for whatever could not be read.
 
-Tolerated without a word: CRLF or CR line ends, a missing final newline, missing or wrong
-cue numbers, extra blank lines, `.` instead of `,` before the milliseconds, hours left out.
-Reported: a file not in UTF-8 (SUB_ENCODING, naming the encoding it was read as), text
-garbled by an earlier wrong conversion (SUB_MOJIBAKE), and every block that cannot be read
-(SUB_PARSE with its line number): nothing is skipped silently.
+SRT is read leniently. Tolerated without a word: CRLF or CR line ends, a missing final
+newline, missing or wrong cue numbers (a word such as `dix` included), extra blank lines, `.`
+instead of `,` before the milliseconds, hours left out. Times with one-digit minutes or
+seconds or a one- or two-digit fraction are read (`1,5` as 1.500 s) but reported
+(SUB_TIMESTAMP): players disagree about them.
+
+WebVTT is read exactly as a browser reads it (webvtt_parser.py, the W3C algorithm); whatever
+a browser drops or repairs silently is a finding: a wrong signature or an unreadable timing
+line (SUB_PARSE), `-->` in cue text (SUB_PARSE), blocks browsers ignore (SUB_VTT_IGNORED).
+
+Both: NUL characters become U+FFFD as the WebVTT specification says (a browser shows '�'):
+SUB_CONTROL_CHARS (other control characters are that rule's, in rules.py). Reported: a file not in UTF-8
+(SUB_ENCODING, naming the encoding it was read as), text garbled by an earlier wrong
+conversion (SUB_MOJIBAKE), and every block that cannot be read (SUB_PARSE with its line
+number): nothing is skipped silently.
 """
 
 from __future__ import annotations
@@ -17,7 +27,8 @@ from typing import TYPE_CHECKING
 
 from pipeline.errors import ValidationFailed
 from pipeline.findings import Finding
-from pipeline.subtitles.model import Cue, SubtitleDoc
+from pipeline.subtitles import webvtt_parser
+from pipeline.subtitles.model import Cue, SubtitleDoc, clock
 from pipeline.text.encoding import Decoded, Undecodable, decode, display_name
 from pipeline.text.mojibake import find_mojibake
 
@@ -27,6 +38,9 @@ if TYPE_CHECKING:
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 _STAMP = r"(?:(\d+):)?(\d{1,2}):(\d{1,2})[,.](\d{1,3})"
 _TIMING = re.compile(rf"^\s*{_STAMP}\s*-->\s*{_STAMP}(?:\s+.*)?\s*$")
+# The full form: two-digit minutes and seconds, three-digit fraction (hours may be left out).
+_FULL_STAMP = r"(?:\d+:)?\d\d:\d\d[,.]\d\d\d"
+_FULL_TIMING = re.compile(rf"^\s*{_FULL_STAMP}\s*-->\s*{_FULL_STAMP}(?:\s|$)")
 # A line meant as a timing line even when mistyped: "-->", two timestamps with something between,
 # or a line that starts with a full timestamp (the arrow and end time left out: "00:00:05,000").
 _TIMING_LIKE = re.compile(
@@ -46,11 +60,49 @@ class _Parse:
     fmt: str
     findings: list[Finding] = field(default_factory=list)
     cues: list[Cue] = field(default_factory=list)
+    nul_cues: set[int] = field(default_factory=set)  # cues whose U+FFFD came from NUL characters
 
     def parse_error(self, line: int, message: str, hint: str) -> None:
+        self.add("SUB_PARSE", "error", line, message, hint)
+
+    def add(self, code: str, severity: str, line: int, message: str, hint: str, cue: Cue | None = None) -> None:
         self.findings.append(
-            Finding("SUB_PARSE", "error", message, hint, language=self.language, file=self.display, line=line)
+            Finding(
+                code,
+                severity,
+                message,
+                hint,
+                language=self.language,
+                file=self.display,
+                line=line,
+                cue=cue.index if cue else None,
+                time=cue.start if cue else None,
+            )
         )
+
+    def add_cue(self, start: float, end: float, lines: list[str], timing_line: int) -> None:
+        """A cue, its NUL characters shown as U+FFFD (as browsers do), control characters reported."""
+        cue = Cue(
+            index=len(self.cues) + 1,
+            start=start,
+            end=end,
+            lines=tuple(t.replace("\x00", "\ufffd") for t in lines),
+            line=timing_line,
+        )
+        self.cues.append(cue)
+        for offset, text in enumerate(lines, 1):
+            if "\x00" not in text:
+                continue  # other control characters: SUB_CONTROL_CHARS (rules.py) on the cue
+            line = timing_line + offset
+            self.nul_cues.add(cue.index)
+            self.add(
+                "SUB_CONTROL_CHARS",
+                "error",
+                line,
+                f"line {line} (cue {cue.index}) holds a NUL character, which players show as '\ufffd'",
+                "run 'filmpipe fix' to remove it, or delete it in a text editor",
+                cue,
+            )
 
 
 def _seconds(h: str | None, m: str, s: str, frac: str) -> float:
@@ -75,6 +127,11 @@ def _quote(text: str) -> str:
 
 def _is_number(text: str) -> bool:
     return text.strip().isdigit()
+
+
+def _is_identifier(text: str) -> bool:
+    """A cue number, or a word in its place ('dix', '12a'): one token on the line above a timing line."""
+    return len(text.split()) == 1
 
 
 def _timing_like(text: str) -> bool:
@@ -113,7 +170,7 @@ def _parse(lines: list[str], state: _Parse) -> None:
         timing_at = None
         if _timing_like(head):
             timing_at = i
-        elif i + 1 < n and _timing_like(lines[i + 1]) and (vtt or _is_number(head)):
+        elif i + 1 < n and _timing_like(lines[i + 1]) and (vtt or _is_identifier(head)):
             timing_at = i + 1
         if timing_at is None:
             end = i + 1
@@ -157,9 +214,119 @@ def _parse(lines: list[str], state: _Parse) -> None:
             continue
         if vtt:
             text_lines = [html.unescape(t) for t in text_lines]
-        state.cues.append(
-            Cue(index=len(state.cues) + 1, start=times[0], end=times[1], lines=tuple(text_lines), line=timing_at + 1)
+        elif not _FULL_TIMING.match(lines[timing_at]):
+            state.add(
+                "SUB_TIMESTAMP",
+                "warning",
+                timing_at + 1,
+                f"line {timing_at + 1}: the timing '{_quote(lines[timing_at])}' is not written in full "
+                f"(HH:MM:SS,mmm); it is read as {clock(times[0], ',')} --> {clock(times[1], ',')}, "
+                "which some players read differently",
+                "run 'filmpipe fix' to write the times in full, or write two-digit minutes and seconds and "
+                "three-digit milliseconds",
+            )
+        state.add_cue(times[0], times[1], text_lines, timing_at + 1)
+
+
+_VTT_TIME_HINT = "write it as 00:01:02.500 --> 00:01:04.000 ('filmpipe fix' does it for you)"
+
+
+def _vtt_timing_fault(line: str) -> str:
+    """Why a browser cannot read this timing line, in words (the first fault found)."""
+    if _FRAMES.match(line):
+        return "it counts frames (HH:MM:SS:FF), not milliseconds"
+    stamps = re.findall(r"\d+(?::\d+)*(?:[.,]\d*)?", line)
+    if "-->" not in line or len(stamps) < 2:
+        return "a timing line is a start time, '-->' and an end time"
+    for stamp in stamps[:2]:
+        if "," in stamp:
+            return "WebVTT writes '.' before the milliseconds, not ','"
+        if "." not in stamp:
+            return f"'{stamp}' has no milliseconds"
+        head, frac = stamp.split(".")
+        if len(frac) != 3:
+            return f"'{stamp}' needs three digits of milliseconds"
+        parts = head.split(":")
+        if any(len(p) != 2 for p in parts[-2:]) or len(parts) < 2:
+            return f"'{stamp}' needs two-digit minutes and seconds"
+        if any(int(p) > 59 for p in parts[-2:]):
+            return f"'{stamp}' has minutes or seconds over 59"
+    return "it does not follow the form HH:MM:SS.mmm --> HH:MM:SS.mmm"
+
+
+def _signature_fault(first: str, text: str) -> tuple[str, str]:
+    """(what is wrong with the WebVTT signature, the fix)."""
+    if not first.strip() and text.lstrip().upper().startswith("WEBVTT"):
+        return "it starts with a blank line", "delete the blank line(s) before WEBVTT"
+    if first[:6].upper() == "WEBVTT" and first[:6] != "WEBVTT":
+        return f"it starts with '{_quote(first)}'", "write WEBVTT in capital letters"
+    if first.startswith("WEBVTT"):
+        return f"'{_quote(first)}' has no space after WEBVTT", "put a space or a line break right after WEBVTT"
+    if first.lstrip().startswith("WEBVTT"):
+        return "WEBVTT does not start the line", "delete what comes before WEBVTT on the first line"
+    return (
+        f"its first line is '{_quote(first)}', not WEBVTT",
+        "make the first line WEBVTT (or name the file .srt if it is SRT)",
+    )
+
+
+def _parse_vtt(text: str, state: _Parse) -> None:
+    """The cues a browser reads, and a finding for whatever it drops or repairs silently."""
+    parsed = webvtt_parser.parse(text)
+    arrows = {p.line for p in parsed.problems if p.kind == "arrow_in_text"}
+    for problem in parsed.problems:
+        line, shown = problem.line, _quote(problem.text)
+        if problem.kind == "signature":
+            fault, hint = _signature_fault(problem.text, text)
+            state.parse_error(1, f"{state.display} is not read as WebVTT by browsers: {fault}; no cue is shown", hint)
+        elif problem.kind == "timing" and line not in arrows:
+            fault = _vtt_timing_fault(problem.text)
+            state.parse_error(
+                line,
+                f"line {line}: browsers drop this cue, they cannot read the timing '{shown}': {fault}",
+                _VTT_TIME_HINT,
+            )
+        elif problem.kind == "arrow_in_text":
+            state.parse_error(
+                line,
+                f"line {line}: '-->' in cue text ends the cue in browsers: '{shown}' and the lines after it are not shown",
+                "write the arrow as '--&gt;' or '→' ('filmpipe fix' does it for you)",
+            )
+        elif problem.kind == "no_timing":
+            state.parse_error(
+                line,
+                f"line {line}: a block without a timing line, which browsers drop: '{shown}'",
+                "is this text from the cue above, after a blank line? Remove the blank line or give the block a timing line",
+            )
+        elif problem.kind == "style":
+            state.add(
+                "SUB_VTT_IGNORED",
+                "info",
+                line,
+                f"line {line}: browsers ignore this block: '{shown}' (styles count only above the first cue, "
+                "without blank lines inside)",
+                "nothing to do: filmpipe writes its own styling; delete the block to keep the file tidy",
+            )
+    for cue in parsed.cues:
+        state.add_cue(
+            cue.start, cue.end, [html.unescape(t) for t in cue.text.split("\n")] if cue.text else [], cue.line
         )
+    for c in state.cues:  # U+FFFD in these came from NUL: SUB_CONTROL_CHARS said so
+        if "\ufffd" in c.text and any(
+            p.kind == "nul" and c.line < p.line <= c.line + len(c.lines) for p in parsed.problems
+        ):
+            state.nul_cues.add(c.index)
+    for problem in parsed.problems:
+        if problem.kind == "nul" and not any(
+            f.line == problem.line and f.code == "SUB_CONTROL_CHARS" for f in state.findings
+        ):
+            state.add(
+                "SUB_CONTROL_CHARS",
+                "error",
+                problem.line,
+                f"line {problem.line} holds a NUL character, which browsers show as '\ufffd'",
+                "run 'filmpipe fix' to remove it, or delete it in a text editor",
+            )
 
 
 def _format_of(path: Path, text: str) -> str:
@@ -283,7 +450,7 @@ def read_subtitles(path: Path, language: str, display: str | None = None) -> tup
                 line=decoded.mixed_lines[0],
             )
         )
-    text = decoded.text.replace("\ufeff", "").replace("\x00", "")
+    text = decoded.text.replace("\ufeff", "")
     other = _other_format(b"", text)
     if other:
         return None, findings + [
@@ -298,9 +465,11 @@ def read_subtitles(path: Path, language: str, display: str | None = None) -> tup
             )
         ]
     fmt = _format_of(path, text)
-    lines = _NEWLINE.split(text)
     state = _Parse(path, shown, language, fmt)
-    _parse(lines, state)
+    if fmt == "vtt":
+        _parse_vtt(text, state)
+    else:
+        _parse(_NEWLINE.split(text), state)
     if not state.cues and _looks_binary(decoded.text):  # no code page to name, no block to quote
         return None, [
             Finding(
@@ -313,8 +482,11 @@ def read_subtitles(path: Path, language: str, display: str | None = None) -> tup
                 line=1,
             )
         ]
+    no_fffd = "\ufffd" not in decoded.text
     for cue in state.cues:
-        garbled = find_mojibake(cue.text, language)
+        garbled = find_mojibake(
+            cue.text.replace("\ufffd", "") if cue.index in state.nul_cues and no_fffd else cue.text, language
+        )
         if garbled:
             shown_runs = ", ".join(
                 f"'{g.found}'" + (f" (meant '{g.meant}')" if g.meant != "?" else " (characters lost)")

@@ -2,7 +2,9 @@
 
 - NFC normalisation (decomposed input renders the same but counts and matches differently);
 - Romanian ş ţ (cedilla, U+015F/U+0163 and capitals) -> ș ț (comma below, U+0219/U+021B);
-- markup: only <i> <b> <u> survive; every other tag (<font>, {\\an8}, <c.yellow>, …) is stripped;
+- markup: only <i> <b> <u> survive, balanced; every other tag (<font>, {\\an8}, <c.yellow>, …) is
+  stripped, and classes are dropped (`<b.first>` -> `<b>`, its end tag kept with it);
+- control characters (NUL, bell, …) removed;
 - lengths in grapheme clusters (a Bengali conjunct is one visible unit, several code points).
 """
 
@@ -33,7 +35,7 @@ def has_romanian_cedilla(text: str) -> bool:
 
 
 def foreign_tags(text: str) -> list[str]:
-    """Tags other than <i> <b> <u> (opening or closing), as written."""
+    """Tags other than bare <i> <b> <u> (opening or closing), as written: `<b.first>` counts."""
     found = []
     for m in _TAG.finditer(text):
         name = (m.group(1) or "").lower()
@@ -42,17 +44,62 @@ def foreign_tags(text: str) -> list[str]:
     return found
 
 
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def drop_controls(text: str) -> str:
+    """Control characters (line breaks and tabs aside) removed: no output carries them."""
+    return _CONTROLS.sub("", text)
+
+
+def _allowed_name(whole: str, name: str) -> str | None:
+    """'i', 'b' or 'u' for an allowed tag with or without classes (`<b.first>`, `</i>`), else None."""
+    base = name.lower().split(".")[0]
+    if base not in ALLOWED_TAGS or whole.startswith("{") or " " in whole or "\t" in whole:
+        return None
+    return base
+
+
 def keep_allowed_tags(text: str) -> str:
-    """Strip every tag except bare <i> <b> <u> and their closing tags."""
+    """Only bare <i> <b> <u>, balanced: every other tag stripped, classes dropped with their pair.
 
-    def repl(m: re.Match[str]) -> str:
-        name = (m.group(1) or "").lower()
+    `<b.first>Hee!</b>` keeps the pair as `<b>Hee!</b>` (the class goes, the element stays); a
+    closing tag with nothing open is dropped; one closing an outer element first closes the
+    inner ones, which reopen after it; whatever is still open at the end is closed. The result
+    nests properly, as the W3C WebVTT validator requires."""
+    out: list[str] = []
+    stack: list[str] = []
+    pos = 0
+    for m in _TAG.finditer(text):
+        out.append(text[pos : m.start()])
+        pos = m.end()
         whole = m.group(0)
-        if name in ALLOWED_TAGS and whole.lower() in (f"<{name}>", f"</{name}>"):
-            return whole.lower()
-        return ""
+        name = _allowed_name(whole, m.group(1) or "")
+        if name is None:
+            continue
+        if not whole.startswith("</"):
+            if name not in stack:  # <i> inside <i> adds nothing
+                stack.append(name)
+                out.append(f"<{name}>")
+            continue
+        if name not in stack:
+            continue
+        reopen = []
+        while stack:
+            top = stack.pop()
+            out.append(f"</{top}>")
+            if top == name:
+                break
+            reopen.append(top)
+        for again in reversed(reopen):
+            stack.append(again)
+            out.append(f"<{again}>")
+    out.append(text[pos:])
+    out.extend(f"</{name}>" for name in reversed(stack))
+    return _EMPTY_PAIR.sub("", "".join(out))
 
-    return _TAG.sub(repl, text)
+
+_EMPTY_PAIR = re.compile(r"<([ibu])></\1>")
 
 
 def plain(text: str) -> str:
@@ -62,7 +109,7 @@ def plain(text: str) -> str:
 
 def clean(text: str, language: str) -> str:
     """What outputs carry: NFC, allowed tags only, Romanian comma-below letters."""
-    text = keep_allowed_tags(nfc(text))
+    text = keep_allowed_tags(drop_controls(nfc(text)))
     if language.split("-")[0] == "ro":
         text = fix_romanian(text)
     return text

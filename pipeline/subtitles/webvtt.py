@@ -75,8 +75,11 @@ def cue_lines(cue: Cue, language: str, rtl: bool) -> list[str]:
 
     A blank line would end the cue early in a WebVTT parser, so empty lines are dropped.
     """
+    kept = [raw.strip() for raw in cue.lines if cuetext.plain(cuetext.drop_controls(raw)).strip()]
     lines = []
-    for raw in cuetext.clean(cue.text, language).split("\n"):
+    # Balanced over the whole cue (a tag may open on one line and close on the next), after the
+    # blank lines are gone, so no dropped line takes half a pair with it.
+    for raw in cuetext.clean("\n".join(kept), language).split("\n"):
         line = raw.strip()
         if not cuetext.plain(line).strip():
             continue
@@ -103,7 +106,7 @@ def numbered(cues: Iterable[Cue], language: str, rtl: bool = False) -> list[tupl
     identifier, which is how players (hls.js) recognise the repeat and show it once, and two
     different cues never share one.
     """
-    out = []
+    out: list[tuple[int, Cue, list[str]]] = []
     for cue in cues:
         lines = cue_lines(cue, language, rtl)
         if lines and cue.end > cue.start:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 import regex
 
@@ -68,10 +69,11 @@ def _fits(text: str, script: str, alphabet: str | None = None) -> bool:
     return has_content
 
 
+@lru_cache(maxsize=65536)  # words repeat: each is judged once
 def _native(run: str, language: str, script: str) -> bool:
-    """A run made only of the language's own letters: a word, not garbage."""
+    """A run made only of the language's own letters: a word, not garbage (each distinct letter checked once)."""
     alphabet = LATIN_ALPHABETS.get(language.split("-")[0].lower())
-    for ch in run:
+    for ch in set(run):
         if not unicodedata.category(ch).startswith(("L", "M")):
             return False
         if script == "Latn":
@@ -110,9 +112,10 @@ def find_mojibake(text: str, language: str) -> list[Mojibake]:
     found: list[Mojibake] = []
     if REPLACEMENT in text:
         found.append(Mojibake(REPLACEMENT, "?", "unknown"))
-    for token in text.split():
-        if not _LINK.search(token):
-            found += [Mojibake(m.group(0), "?", "unknown") for m in _LOST_LETTER.finditer(token)]
+    if "?" in text:
+        for token in text.split():
+            if "?" in token and not _LINK.search(token):
+                found += [Mojibake(m.group(0), "?", "unknown") for m in _LOST_LETTER.finditer(token)]
     for match in _RUN.finditer(text):
         run = match.group(0)
         if _native(run, language, script) or _foreign_word(run, script):
@@ -137,9 +140,17 @@ def _unwind(found: Mojibake, script: str, alphabet: str | None = None) -> Mojiba
     return Mojibake(found.found, meant, found.codepage)
 
 
+# Runs longer than this are tried whole only: trying every piece costs the square of the length,
+# and a garbled word is far shorter (a 1,000,000-character run must not take minutes).
+MAX_PIECES_RUN = 64
+
+
 def _repair_longest(run: str, script: str, alphabet: str | None = None) -> Mojibake | None:
     """Try the whole run, then shorter pieces: a garbled letter can sit next to a real one."""
     n = len(run)
+    if n > MAX_PIECES_RUN:
+        repaired = _repair(run)
+        return Mojibake(run, repaired[0], repaired[1]) if repaired and _fits(repaired[0], script, alphabet) else None
     for size in range(n, 1, -1):
         for start in range(0, n - size + 1):
             piece = run[start : start + size]

@@ -72,23 +72,24 @@ def script_name(code: str) -> str:
 
 @cache
 def expected_script(language: str) -> str:
+    """The Unicode script of the language's letters (Han for Chinese, whose ISO 15924 code is Hans)."""
     try:
-        return profile_for(language).script
+        return profile_for(language).letter_script_codes[0]
     except UnknownLanguage:
         return "Latn"
 
 
 def letter_scripts(text: str) -> Counter[str]:
-    """How many letters of each script the text holds."""
-    counts: dict[str, int] = {}
-    for ch in text:
+    """How many letters of each script the text holds (each distinct character looked up once)."""
+    counts: Counter[str] = Counter()
+    for ch, times in Counter(text).items():
         script = _LETTER_SCRIPT.get(ch)
         if script is None:
             script = script_of(ch) if ch.isalpha() and unicodedata.category(ch).startswith("L") else ""
             _LETTER_SCRIPT[ch] = script
         if script:
-            counts[script] = counts.get(script, 0) + 1
-    return Counter(counts)
+            counts[script] += times
+    return counts
 
 
 _LETTER_SCRIPT: dict[str, str] = {}  # character -> its script, "" for non-letters
@@ -96,10 +97,10 @@ _LETTER_SCRIPT: dict[str, str] = {}  # character -> its script, "" for non-lette
 
 def urdu_lookalike(text: str) -> str | None:
     """'Arabic' or 'Persian' when an Arabic-script text shows none of Urdu's own letters."""
-    letters = [ch for ch in text if script_of(ch) == "Arab" and ch.isalpha()]
-    if len(letters) < MIN_ARABIC_LETTERS_FOR_URDU_CHECK:
+    counts = Counter(text)
+    present = {ch for ch in counts if ch.isalpha() and script_of(ch) == "Arab"}
+    if sum(counts[ch] for ch in present) < MIN_ARABIC_LETTERS_FOR_URDU_CHECK:
         return None
-    present = set(letters)
     if present & URDU_LETTERS:
         return None
     if present & ARABIC_ONLY_LETTERS or not present & PERSIAN_OR_URDU_LETTERS:

@@ -22,8 +22,10 @@ from pipeline.probe import MediaFacts, facts_from_json
 from pipeline.project import LanguageConfig, Project
 from pipeline.subtitles.model import clock
 from pipeline.validate.cache import MeasureCache
+from pipeline.validate.flashes import KINDS as FLASH_KINDS
+from pipeline.validate.flashes import FlashMeter, FlashSpan, analysis_size, matrix_for
 
-MEASURE_VERSION = 1  # bump when what `measure` stores changes
+MEASURE_VERSION = 2  # bump when what `measure` stores changes (2: flashes, silence spans)
 SILENCE_NOISE_DB = -50  # quieter than this counts as silence …
 SILENCE_MIN_SECONDS = 0.5  # … when it lasts at least this long
 SILENT_LUFS = -60.0  # integrated loudness at or below this: silent throughout
@@ -39,8 +41,16 @@ MAX_ERRORS_SHOWN = 2
 _LEVEL_ERROR = re.compile(r"\[(?:error|fatal|panic)\]\s*(.*)")
 _INTEGRATED = re.compile(r"^\s*I:\s*(-?[\d.]+|-inf|inf)\s*LUFS", re.M)
 _PEAK = re.compile(r"^\s*Peak:\s*(-?[\d.]+|-inf|inf)\s*dBFS", re.M)
-_SILENCE_START = re.compile(r"silence_start:\s*(-?[\d.]+)")
-_SILENCE_END = re.compile(r"silence_end:\s*(-?[\d.]+)")
+_SILENCE_START = re.compile(r"(?<!\| )silence_start:\s*(-?[\d.]+)")
+_SILENCE_END = re.compile(r"(?<!\| )silence_end:\s*(-?[\d.]+)")
+# The voice band's silencedetect runs per channel (mono=1) on a mono mix, so its lines read
+# "channel: 0 | silence_start: …" and are told apart from the whole band's.
+_VOICE_START = re.compile(r"channel: 0 \| silence_start:\s*(-?[\d.]+)")
+_VOICE_END = re.compile(r"channel: 0 \| silence_end:\s*(-?[\d.]+)")
+# Pauses in speech under a music bed: pads, bass and soft melody sit below ~2.5 kHz, while a
+# voice's consonants and upper formants reach above it. Steep high-pass, then silencedetect.
+VOICE_BAND = "pan=mono|c0=0.5*c0+0.5*c1,highpass=f=2500,highpass=f=2500,highpass=f=2500"
+PAUSE_MIN_SECONDS = 0.4
 
 
 @dataclass(frozen=True)
@@ -54,6 +64,10 @@ class Measure:
     integrated_lufs: float | None = None
     true_peak_dbtp: float | None = None
     silence_seconds: float = 0.0
+    silences: tuple[tuple[float, float], ...] = ()  # (start, end) of every silence, whole band
+    voice_silences: tuple[tuple[float, float], ...] = ()  # the same in the voice band (see VOICE_BAND)
+    flashes: tuple[tuple[str, float, float], ...] = ()  # (kind, start, end): WCAG 2.3.1 failures
+    flash_frames: int = 0  # frames the flash check looked at (0: not checked)
 
     def facts(self, path: Path) -> MediaFacts | None:
         return facts_from_json(path, self.probe) if self.probe is not None else None
@@ -61,13 +75,23 @@ class Measure:
     def to_json(self) -> dict:
         data = asdict(self)
         data["decode_errors"] = list(self.decode_errors)
+        for key in ("silences", "voice_silences", "flashes"):
+            data[key] = [list(item) for item in getattr(self, key)]
         return data
 
     @classmethod
     def from_json(cls, data: dict) -> Measure:
         data = dict(data)
         data["decode_errors"] = tuple(data.get("decode_errors") or ())
+        for key in ("silences", "voice_silences"):
+            data[key] = tuple((float(a), float(b)) for a, b in data.get(key) or ())
+        data["flashes"] = tuple((str(k), float(a), float(b)) for k, a, b in data.get("flashes") or ())
         return cls(**data)
+
+    def pauses(self) -> tuple[tuple[float, float], ...]:
+        """Where nobody speaks: the whole band's silences, or, when a music bed leaves no silence
+        at all, the voice band's."""
+        return self.silences if self.silences else self.voice_silences
 
 
 def _float(text: str) -> float | None:
@@ -86,18 +110,49 @@ def _last_line(text: str) -> str:
 Progress = Callable[[float, float], None]  # (seconds decoded, seconds in the file)
 
 
-def _analyse(path: Path, has_audio: bool, duration: float, on_progress: Progress | None = None) -> dict:
-    """One ffmpeg pass: decode every stream, audio through ebur128 and silencedetect."""
+def _spans(err: str, starts_re: re.Pattern[str], ends_re: re.Pattern[str], end: float) -> list[tuple[float, float]]:
+    starts = [float(m.group(1)) for m in starts_re.finditer(err)]
+    ends = [float(m.group(1)) for m in ends_re.finditer(err)]
+    return [(max(0.0, a), ends[n] if n < len(ends) else end) for n, a in enumerate(starts)]
+
+
+def _analyse(
+    path: Path,
+    has_audio: bool,
+    duration: float,
+    on_progress: Progress | None = None,
+    video: tuple[int, int, float, str] | None = None,
+) -> dict:
+    """One ffmpeg pass: decode every stream, audio through ebur128 and silencedetect (whole band
+    and voice band); with `video` (width, height, fps, matrix), small frames for the flash check too."""
     args = ["-loglevel", "level+info", "-i", str(path)]
     if has_audio:
-        args += [
-            "-af",
-            f"ebur128=peak=true:framelog=verbose,silencedetect=noise={SILENCE_NOISE_DB}dB:d={SILENCE_MIN_SECONDS}",
-        ]
+        whole = f"ebur128=peak=true:framelog=verbose,silencedetect=noise={SILENCE_NOISE_DB}dB:d={SILENCE_MIN_SECONDS}"
+        voice = f"{VOICE_BAND},silencedetect=mono=1:noise={SILENCE_NOISE_DB}dB:d={PAUSE_MIN_SECONDS},anullsink"
+        args += ["-af", f"asplit=2[whole][voice];[voice]{voice};[whole]{whole}"]
     args += ["-f", "null", "-"]
+    meter: FlashMeter | None = None
+    tap = None
+    if video is not None:
+        width, height = analysis_size(video[0], video[1])
+        meter = FlashMeter(width, height, video[2], video[3])
+        tap = ffmpeg.FrameTap(meter.frame_bytes, meter.feed)
+        args += [
+            "-map",
+            "0:v:0",
+            "-an",
+            "-sn",
+            "-vf",
+            f"scale={width}:{height}:flags=neighbor",
+            "-pix_fmt",
+            "yuv444p",
+            "-f",
+            "rawvideo",
+            ffmpeg.FRAMES_OUTPUT,
+        ]
     report = (lambda done: on_progress(done, duration)) if on_progress else None
     try:
-        decoded, err = ffmpeg.analyse(args, what=f"decoding {path.name}", on_progress=report)
+        decoded, err = ffmpeg.analyse(args, what=f"decoding {path.name}", on_progress=report, tap=tap)
     except FfmpegError as exc:
         return {"decode_errors": [_last_line(exc.stderr_tail)]}
     errors = []
@@ -111,13 +166,14 @@ def _analyse(path: Path, has_audio: bool, duration: float, on_progress: Progress
         i_match, p_match = _INTEGRATED.search(summary), _PEAK.search(summary)
         result["integrated_lufs"] = _float(i_match.group(1)) if i_match else None
         result["true_peak_dbtp"] = _float(p_match.group(1)) if p_match else None
-        starts = [float(m.group(1)) for m in _SILENCE_START.finditer(err)]
-        ends = [float(m.group(1)) for m in _SILENCE_END.finditer(err)]
-        total = 0.0
-        for n, start in enumerate(starts):
-            end = ends[n] if n < len(ends) else (decoded or duration)
-            total += max(0.0, end - max(0.0, start))
-        result["silence_seconds"] = total
+        end = decoded or duration
+        silences = _spans(err, _SILENCE_START, _SILENCE_END, end)
+        result["silence_seconds"] = sum(max(0.0, b - a) for a, b in silences)
+        result["silences"] = tuple(silences)
+        result["voice_silences"] = tuple(_spans(err, _VOICE_START, _VOICE_END, end))
+    if meter is not None:
+        result["flashes"] = tuple((s.kind, s.start, s.end) for s in meter.spans())
+        result["flash_frames"] = meter.frames
     return result
 
 
@@ -142,7 +198,13 @@ def measure(path: Path, cache: MeasureCache, on_progress: Progress | None = None
         if facts.video is None and facts.audio is None:
             result = Measure(probe=data)
         else:
-            result = Measure(probe=data, **_analyse(path, facts.audio is not None, facts.duration, on_progress))
+            video = None
+            if facts.video is not None and facts.video.width and facts.video.height:
+                fps = float(facts.video.fps or facts.video.r_fps or FALLBACK_FPS)
+                stream: dict = next((s for s in data.get("streams", []) if s.get("codec_type") == "video"), {})
+                matrix = matrix_for(facts.video.height, stream.get("color_space"))
+                video = (facts.video.width, facts.video.height, fps, matrix)
+            result = Measure(probe=data, **_analyse(path, facts.audio is not None, facts.duration, on_progress, video))
     cache.put(kind, digest, result.to_json())
     return result
 
@@ -252,8 +314,34 @@ def check_master(project: Project, m: Measure) -> tuple[list[Finding], MasterFac
                 "export it at a standard rate (23.976, 24, 25, 29.97, 30, 50 or 60 fps)",
             )
         )
+    findings += check_flashes(m, shown)
     rate = float(fps) if fps else FALLBACK_FPS
     return findings, MasterFacts(rate, facts.duration, True)
+
+
+def check_flashes(m: Measure, shown: str) -> list[Finding]:
+    """MASTER_FLASHES: WCAG 2.3.1, one finding per threshold crossed, naming every time span."""
+    findings = []
+    spans = [FlashSpan(k, a, b) for k, a, b in m.flashes]
+    for kind, name in FLASH_KINDS.items():
+        mine = [s for s in spans if s.kind == kind]
+        if not mine:
+            continue
+        times = ", ".join(f"{clock(s.start)}–{clock(s.end)}" for s in mine)
+        what = "flashes" if kind == "general" else "flashes saturated red"
+        findings.append(
+            Finding(
+                "MASTER_FLASHES",
+                "error",
+                f"the master {shown} {what} more than three times in one second over a large part of the "
+                f"picture ({name} of WCAG 2.3.1) at {times}",
+                "flashing like this can cause seizures: edit these parts so they flash at most three times a "
+                "second, or over a much smaller area, and export the master again",
+                file=shown,
+                time=mine[0].start,
+            )
+        )
+    return findings
 
 
 def check_audio_levels(m: Measure, *, language: str | None, shown: str, whose: str) -> list[Finding]:

@@ -197,17 +197,14 @@ BIDI_CONTROLS: dict[str, str] = {
     "\u2068": "FIRST STRONG ISOLATE",
     "\u2069": "POP DIRECTIONAL ISOLATE",
 }
-_LINE_BREAKS = "\n\r\t"
+# The same characters plus the C0 and C1 controls (category Cc) other than tab and line ends.
+_CONTROLS = regex.compile("[" + "".join(BIDI_CONTROLS) + r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def invisible_controls(cue: Cue, ctx: Context) -> Issue | None:
-    found = [
-        ch
-        for ch in dict.fromkeys(cue.text)
-        if ch in BIDI_CONTROLS or (unicodedata.category(ch) == "Cc" and ch not in _LINE_BREAKS)
-    ]
-    if not found:
+    if not _CONTROLS.search(cue.text):
         return None
+    found = list(dict.fromkeys(_CONTROLS.findall(cue.text)))
     names = ", ".join(f"U+{ord(ch):04X} {BIDI_CONTROLS.get(ch) or unicodedata.name(ch, 'CONTROL')}" for ch in found[:4])
     return Issue(
         f"cue {cue.index} holds invisible control characters that change or hide what is shown: {names}",
@@ -276,7 +273,8 @@ CUE_RULES: tuple[CueRule, ...] = (
     CueRule("SUB_LINE_COUNT", "warning", line_count, needs_text=True),
     CueRule("SUB_RO_DIACRITICS", "warning", romanian_cedilla, needs_text=True, reads_letters=True),
     CueRule("SUB_MARKUP", "warning", markup),
-    CueRule("SUB_CONTROL_CHARS", "error", invisible_controls),
+    # reads_letters: in a garbled cue, C1 controls are mojibake's bytes (SUB_MOJIBAKE says it)
+    CueRule("SUB_CONTROL_CHARS", "error", invisible_controls, reads_letters=True),
     CueRule("SUB_GLYPHS", "error", glyphs, needs_text=True, reads_letters=True),
     CueRule("SUB_UNTRANSLATED", "warning", untranslated, needs_text=True, reads_letters=True),
 )
@@ -325,7 +323,7 @@ def check_subtitles(ctx: Context) -> list[Finding]:
         for rule in CUE_RULES:
             if (rule.needs_text and not text) or (rule.reads_letters and cue.index in ctx.garbled_cues):
                 continue
-            issue = rule.check(cue, ctx)
-            if issue is not None:
-                findings.append(_finding(rule.code, rule.severity, Issue(issue.message, issue.hint, cue), ctx))
+            found = rule.check(cue, ctx)
+            if found is not None:
+                findings.append(_finding(rule.code, rule.severity, Issue(found.message, found.hint, cue), ctx))
     return findings

@@ -142,6 +142,36 @@ CORPUS: dict[str, str | bytes] = {
     "pl__SUB_MARKUP.srt": two((PL[0], '<font color="#ffff00">Poznaj swój zespół.</font>')),
     "en__SUB_MARKUP_html_entities.srt": two(("Hello,&nbsp;neighbours.", "Meet your team &amp; us.")),
     "pl__SUB_UNTRANSLATED.srt": two((EN[0], PL[1])),
+    # ---------------------------------------------------------------- issue 11: real files read right
+    # A cue number that is a word (French 'dix' for 10): tolerated like any wrong number.
+    "en__ok_cue_number_is_a_word.srt": f"un\n{stamp(0.2)} --> {stamp(1.4)}\n{EN[0]}\n\ndix\n{stamp(1.6)} --> {stamp(2.9)}\n{EN[1]}\n",
+    # Legacy `Region:` header lines, a STYLE and a REGION block: browsers read the cues alike.
+    "en__ok_webvtt_region_header_and_style.vtt": "WEBVTT\nRegion: id=fred width=40% lines=3\nX-Note: header lines are ignored\n\n"
+    "STYLE\n::cue {\n  color: yellow;\n}\n\nREGION\nid:bill\nwidth:40%\n\n"
+    f"00:00.200 --> 00:01.400 region:fred align:left\n{EN[0]}\n\n00:01.600 --> 00:02.900\n{EN[1]}\n",
+    # A blank line inside a STYLE block: the CSS after it is dropped by browsers (said, not an error).
+    "en__SUB_VTT_IGNORED_blank_line_in_style.vtt": "WEBVTT\n\nSTYLE\n::cue {\n  color: yellow;\n\n}\n\n"
+    f"00:00.200 --> 00:01.400\n{EN[0]}\n\n00:01.600 --> 00:02.900\n{EN[1]}\n",
+    # ♪ is drawn by a symbol font (Noto Sans Symbols, in [defaults] fallback_fonts) after Noto Sans.
+    "en__ok_music_note_from_a_symbol_font.srt": two(("♪ Hello, neighbours. ♪", EN[1])),
+    # NUL: in text a browser shows U+FFFD; in a timing line the cue is lost (it was deleted before).
+    "en__SUB_CONTROL_CHARS_nul_in_text.srt": two(("Hello,\x00 neighbours.", EN[1])),
+    "en__SUB_PARSE_nul_in_webvtt_timing.vtt": f"WEBVTT\n\n00:00.200 --> 00:01.400\n{EN[0]}\n\n00:01.600 -\x00-> 00:02.900\n{EN[1]}\n",
+    "en__SUB_CONTROL_CHARS_bell_in_text.srt": two((EN[0], "Meet\x07 your team.")),
+    # SRT times players disagree about: one-digit fields, a two-digit fraction.
+    "en__SUB_TIMESTAMP_short_fields.srt": f"1\n0:0:0,2 --> 0:0:1,40\n{EN[0]}\n\n2\n{stamp(1.6)} --> {stamp(2.9)}\n{EN[1]}\n",
+    # WebVTT as browsers read it: these cues (or whole files) are dropped.
+    "en__SUB_PARSE_webvtt_comma_before_millis.vtt": f"WEBVTT\n\n00:00:00,200 --> 00:00:01,400\n{EN[0]}\n\n00:01.600 --> 00:02.900\n{EN[1]}\n",
+    "en__SUB_PARSE_webvtt_one_digit_minutes.vtt": f"WEBVTT\n\n0:00.200 --> 0:01.400\n{EN[0]}\n\n00:01.600 --> 00:02.900\n{EN[1]}\n",
+    "en__SUB_PARSE_webvtt_two_digit_fraction.vtt": f"WEBVTT\n\n00:00.20 --> 00:01.40\n{EN[0]}\n\n00:01.600 --> 00:02.900\n{EN[1]}\n",
+    "en__SUB_PARSE_webvtt_lower_case_signature.vtt": f"webvtt\n\n00:00.200 --> 00:01.400\n{EN[0]}\n",
+    "en__SUB_PARSE_webvtt_signature_run_on.vtt": f"WEBVTTfoo\n\n00:00.200 --> 00:01.400\n{EN[0]}\n",
+    "en__SUB_PARSE_webvtt_signature_form_feed.vtt": f"WEBVTT\f\n\n00:00.200 --> 00:01.400\n{EN[0]}\n",
+    "en__SUB_PARSE_webvtt_leading_blank_line.vtt": f"\nWEBVTT\n\n00:00.200 --> 00:01.400\n{EN[0]}\n",
+    "en__SUB_PARSE_webvtt_arrow_in_text.vtt": f"WEBVTT\n\n00:00.200 --> 00:01.400\n{EN[0]}\nClick --> Start\n\n00:01.600 --> 00:02.900\n{EN[1]}\n",
+    "en__SUB_PARSE_webvtt_word_arrow_line.vtt": f"WEBVTT\n\nfoo-->\n{EN[0]}\n\n00:01.600 --> 00:02.900\n{EN[1]}\n",
+    # Croatian shares č š with Czech: not "looks like Czech".
+    "hr__ok_croatian_is_not_czech.srt": two(("Ovo je vaša četvrt.", "Čuvamo vašu ulicu.")),
 }
 
 

@@ -1,4 +1,9 @@
-"""Cue model -> an ASS script for burning captions in with libass (ffmpeg's `ass` filter).
+"""The old burn-in path, kept OUT of the pipeline: cue model -> an ASS script for libass (ffmpeg's `ass` filter).
+
+filmpipe no longer burns captions with libass: Debian's libass 0.17.1 on HarfBuzz 6.0 mis-draws
+Noto Nastaliq Urdu (the dots of پ and ت lost or moved, the stroke of گ broken), which
+tests/test_captions_shapes.py measures against Chromium. This module stays only as the
+"before" of bench/captions_bench.py and as the libass case of that test.
 
 Sizes are set in *visual em* (the font's em square in pixels) as a fraction of the frame
 height, not in ASS font size: libass maps an ASS size to the font's whole ascender+descender,
@@ -32,7 +37,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from pipeline.fonts import FontFile, split_runs
+from pipeline.fonts import FontFile, covers
 from pipeline.languages import LanguageProfile
 from pipeline.subtitles import text as cuetext
 from pipeline.subtitles.model import Cue
@@ -53,17 +58,8 @@ class ScriptLook:
     italics: bool  # whether <i> is rendered (no italics in Arabic-script or Indic captions)
 
 
-LATIN_LOOK = ScriptLook(em=0.048, line_advance=1.35, italics=True)
-SCRIPT_LOOKS: dict[str, ScriptLook] = {
-    "Latn": LATIN_LOOK,
-    "Cyrl": LATIN_LOOK,
-    "Grek": LATIN_LOOK,
-    "Beng": ScriptLook(em=0.050, line_advance=1.5, italics=False),
-    "Gujr": ScriptLook(em=0.050, line_advance=1.5, italics=False),
-    "Deva": ScriptLook(em=0.050, line_advance=1.5, italics=False),
-    "Arab": ScriptLook(em=0.054, line_advance=1.75, italics=False),
-}
-NASTALIQ_LOOK = ScriptLook(em=0.064, line_advance=2.0, italics=False)
+LATIN_EM = 0.048  # visual em of Latin captions as a fraction of the frame height
+LATIN_LOOK = ScriptLook(em=LATIN_EM, line_advance=1.35, italics=True)
 
 MARGIN_SIDE = 0.08  # of the width, each side (title-safe is 5 %)
 MARGIN_BOTTOM = 0.06  # of the height
@@ -72,9 +68,10 @@ SHADOW_EM = 0.04
 
 
 def look_for(profile: LanguageProfile) -> ScriptLook:
-    if "Nastaliq" in profile.font_family:
-        return NASTALIQ_LOOK
-    return SCRIPT_LOOKS.get(profile.script, LATIN_LOOK)
+    """The look of a language's captions: size factor, line spacing and italics from its profile
+    (pipeline/data/languages.toml: Nastaliq is drawn larger and looser than Naskh, Indic scripts
+    a little larger than Latin)."""
+    return ScriptLook(em=LATIN_EM * profile.size_factor, line_advance=profile.line_spacing, italics=profile.italics)
 
 
 def font_extent(font: FontFile | None) -> float:
@@ -257,3 +254,28 @@ def script(
     """The whole ASS script for one language at one frame size."""
     style = caption_style(profile, width, height, chain)
     return header(style) + "\n" + "\n".join(events(cues, profile.code, style, chain)) + "\n"
+
+
+def split_runs(chain: list[FontFile], text: str) -> list[tuple[FontFile, str]]:
+    """Split text into runs, each drawn by the first font of the chain that covers it.
+
+    Spaces, punctuation and marks stay with the run they are in, so a run switches font only
+    at a letter or digit the current font lacks.
+    """
+    if not chain:
+        raise ValueError("empty font chain")
+    runs: list[tuple[FontFile, str]] = []
+    current = chain[0]
+    buf: list[str] = []
+    for ch in text:
+        if not covers(current, ch) or (current is not chain[0] and covers(chain[0], ch) and ch.isalnum()):
+            better = next((f for f in chain if covers(f, ch)), current)
+            if better is not current:
+                if buf:
+                    runs.append((current, "".join(buf)))
+                    buf = []
+                current = better
+        buf.append(ch)
+    if buf:
+        runs.append((current, "".join(buf)))
+    return runs

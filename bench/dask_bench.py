@@ -1,0 +1,162 @@
+"""Dask executor benchmark: its overhead on the demo, and a simulated fleet of films.
+
+1. **demo** (`--demo`): the demo film built from a cold cache with the thread pool (`-j 2`)
+   and with `--executor dask` on a LocalCluster of two single-threaded worker processes,
+   alternately, in temporary copies of the project. The ratio dask/thread is the overhead.
+2. **fleet**: N small films x 6 languages that share one master and one set of dubs (only the
+   title and subtitles differ per film), built (a) as one multi-film run on a LocalCluster and
+   (b) film by film with the thread pool, each film with its own cache (what a team does
+   without a shared graph). Counts the tasks each way ran: shared tasks must run once.
+
+Nothing in the checkout is touched. Results go to bench/dask_results.json and stdout.
+
+    .venv/bin/python bench/dask_bench.py --films 12 [--demo]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+FILMPIPE = [sys.executable, "-m", "pipeline"]
+LANGS = ("en", "pl", "ro", "ur", "bn", "gu")
+TEXT = {
+    "en": "Meet your team.",
+    "pl": "Poznaj swój zespół.",
+    "ro": "Cunoașteți echipa.",
+    "ur": "اپنی ٹیم سے ملیں۔",
+    "bn": "আপনার দলকে জানুন।",
+    "gu": "તમારી ટીમને મળો.",
+}
+
+
+def ffmpeg(*args: str) -> None:
+    subprocess.run(["ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error", "-y", *args], check=True)
+
+
+def build(args: list[str]) -> tuple[float, str]:
+    start = time.monotonic()
+    done = subprocess.run([*FILMPIPE, "build", *args], capture_output=True, text=True, cwd=REPO)
+    if done.returncode != 0:
+        raise SystemExit(f"build failed: {done.stdout}\n{done.stderr}")
+    return time.monotonic() - start, done.stdout
+
+
+def tasks_run(output: str) -> int:
+    return sum(1 for line in output.splitlines() if line.strip().startswith("done "))
+
+
+def bench_demo(rounds: int) -> dict:
+    times: dict[str, list[float]] = {"thread": [], "dask": []}
+    for _ in range(rounds):
+        for kind in ("thread", "dask"):
+            with tempfile.TemporaryDirectory(prefix="filmpipe-dask-bench-") as tmp:
+                project = Path(tmp) / "demo"
+                shutil.copytree(
+                    REPO,
+                    project,
+                    ignore=shutil.ignore_patterns(".git", ".venv", "dist*", ".filmpipe-cache", "tests", "node_modules"),
+                )
+                extra = ["--executor", "dask"] if kind == "dask" else []
+                seconds, _ = build(["-p", str(project), "-j", "2", *extra])
+                times[kind].append(seconds)
+                print(f"demo {kind}: {seconds:.1f} s", flush=True)
+    thread, dask = min(times["thread"]), min(times["dask"])
+    return {"thread_s": times["thread"], "dask_s": times["dask"], "dask_over_thread": round(dask / thread, 3)}
+
+
+def make_fleet(root: Path, films: int, seconds: float) -> list[Path]:
+    media = root / "media"
+    media.mkdir()
+    ffmpeg(
+        "-f", "lavfi", "-i", f"testsrc2=size=640x360:rate=25:duration={seconds}",
+        "-f", "lavfi", "-i", f"sine=frequency=440:sample_rate=48000:duration={seconds}",
+        "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest",
+        str(media / "master.mp4"),
+    )  # fmt: skip
+    for i, lang in enumerate(LANGS[1:]):
+        ffmpeg(
+            "-f", "lavfi", "-i", f"sine=frequency={300 + 50 * i}:sample_rate=48000:duration={seconds}",
+            "-c:a", "aac", str(media / f"{lang}.m4a"),
+        )  # fmt: skip
+    projects = []
+    for n in range(films):
+        project = root / "films" / f"film-{n:02d}"
+        (project / "assets" / "audio").mkdir(parents=True)
+        (project / "subtitles").mkdir()
+        shutil.copy(media / "master.mp4", project / "assets" / "master.mp4")
+        tables = []
+        for lang in LANGS:
+            srt = f"1\n00:00:00,500 --> 00:00:02,500\n{TEXT[lang]} {n + 1}\n"
+            (project / "subtitles" / f"{lang}.srt").write_text(srt, encoding="utf-8")
+            table = f'[languages.{lang}]\nsubtitles = "subtitles/{lang}.srt"\n'
+            if lang != "en":
+                shutil.copy(media / f"{lang}.m4a", project / "assets" / "audio" / f"{lang}.m4a")
+                table += f'audio = "assets/audio/{lang}.m4a"\n'
+            tables.append(table)
+        (project / "film.toml").write_text(
+            f'[film]\nid = "film-{n:02d}"\ntitle = "Film {n + 1}"\nsource_language = "en"\n'
+            f'master = "assets/master.mp4"\n\n'
+            + "\n".join(tables)
+            + "\n[output]\nladder = [360, 240]\nprogressive = [360]\nopen_captions = [360]\n",
+            encoding="utf-8",
+        )
+        projects.append(project)
+    return projects
+
+
+def bench_fleet(films: int, seconds: float, workers: int) -> dict:
+    with tempfile.TemporaryDirectory(prefix="filmpipe-fleet-") as tmp:
+        root = Path(tmp)
+        projects = make_fleet(root, films, seconds)
+        one_by_one_s, one_by_one_tasks = 0.0, 0
+        for i, project in enumerate(projects):
+            spent, out = build(["-p", str(project), "-j", str(workers), "--cache-dir", str(root / f"cache-{i}")])
+            one_by_one_s += spent
+            one_by_one_tasks += tasks_run(out)
+        for project in projects:
+            shutil.rmtree(project / "dist")
+        fleet_s, out = build(
+            [str(root / "films"), "--executor", "dask", "-j", str(workers), "--cache-dir", str(root / "shared")]
+        )
+        fleet_tasks = tasks_run(out)
+        header = next(line for line in out.splitlines() if line.startswith("Building"))
+    result = {
+        "films": films,
+        "languages": len(LANGS),
+        "film_seconds": seconds,
+        "workers": workers,
+        "one_by_one": {"wall_s": round(one_by_one_s, 1), "tasks_run": one_by_one_tasks},
+        "dask_one_graph": {"wall_s": round(fleet_s, 1), "tasks_run": fleet_tasks, "header": header},
+        "tasks_saved": one_by_one_tasks - fleet_tasks,
+        "wall_ratio": round(fleet_s / one_by_one_s, 3),
+    }
+    print(json.dumps(result, indent=2), flush=True)
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--films", type=int, default=12)
+    parser.add_argument("--seconds", type=float, default=10.0, help="length of each fleet film")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--demo", action="store_true", help="also time the demo: thread pool vs Dask")
+    parser.add_argument("--rounds", type=int, default=1)
+    args = parser.parse_args()
+    results: dict = {"machine": f"{os.cpu_count()} cores", "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
+    results["fleet"] = bench_fleet(args.films, args.seconds, args.workers)
+    if args.demo:
+        results["demo"] = bench_demo(args.rounds)
+    (REPO / "bench" / "dask_results.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,104 @@
+"""Where a task's action runs: the executor seam between the runner and the machine(s).
+
+The runner decides *what* runs and *when* (dependencies, the cache, events); an executor
+only runs one ready task's action and hands back its TaskOutput. Two executors:
+
+- `ThreadExecutor` (the default): a thread pool in this process. Progress flows back live;
+  Ctrl-C and failures stop every ffmpeg child at once (`ffmpeg.stop_all`).
+- `DaskExecutor` (`--executor dask`, in `dask_executor.py`): each task is submitted to a Dask
+  cluster under its cache key, with its dependencies' futures, and runs in a worker process
+  that reads inputs and writes its output folder through the shared cache directory.
+  Dask is imported only there, so the default path never needs it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable, Iterable
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from typing import Any, Protocol
+
+from pipeline import ffmpeg
+from pipeline.engine.model import Action, TaskOutput, TaskRun
+from pipeline.errors import ConfigError, EnvironmentProblem
+
+EXECUTORS = ("thread", "dask")
+SCHEDULER_ENV = "FILMPIPE_SCHEDULER"
+DASK_INSTALL = "pip install 'filmpipe[dask]'"
+
+
+class Executor(Protocol):
+    """Runs task actions; handles are opaque futures with `.exception()` and `.result()`."""
+
+    workers: int
+    live_progress: bool  # True: a task's progress callback reaches the runner while it runs
+
+    def submit(self, key: str, action: Action, run: TaskRun, deps: Iterable[Any] = ()) -> Any: ...
+
+    def wait(self, handles: list[Any], timeout: float) -> set[Any]: ...
+
+    def stop(self, handles: list[Any]) -> None: ...
+
+    def close(self) -> None: ...
+
+
+class ThreadExecutor:
+    """Today's thread pool: `workers` tasks at once in this process."""
+
+    live_progress = True
+
+    def __init__(self, workers: int) -> None:
+        self.workers = max(1, workers)
+        self._pool = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="filmpipe-task")
+
+    def submit(self, key: str, action: Action, run: TaskRun, deps: Iterable[Any] = ()) -> Future:
+        return self._pool.submit(action, run)
+
+    def wait(self, handles: list[Any], timeout: float) -> set[Any]:
+        done, _ = wait(handles, timeout=timeout, return_when=FIRST_COMPLETED)
+        return set(done)
+
+    def stop(self, handles: list[Any]) -> None:
+        ffmpeg.stop_all()
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+def no_progress(fraction: float) -> None:
+    """The progress callback of a task that runs in another process (picklable)."""
+
+
+def run_in_worker(action: Callable[[TaskRun], TaskOutput], run: TaskRun, *deps: Any) -> TaskOutput:
+    """A task's action as a worker process runs it.
+
+    `deps` are the dependencies' results, passed only so the scheduler sees the graph. The
+    output folder is emptied first: a worker that died mid-task may have left part of it, and
+    the retry must start clean.
+    """
+    if run.out.exists():
+        shutil.rmtree(run.out)
+    run.out.mkdir(parents=True)
+    return action(run)
+
+
+def make_executor(kind: str, workers: int, scheduler: str | None = None) -> Executor:
+    """The executor named on the command line; ConfigError/EnvironmentProblem with the fix."""
+    if kind == "thread":
+        if scheduler:
+            raise ConfigError(
+                "--scheduler only applies to --executor dask",
+                "add --executor dask, or drop --scheduler to build on this machine",
+            )
+        return ThreadExecutor(workers)
+    if kind == "dask":
+        try:
+            from pipeline.engine.dask_executor import DaskExecutor
+        except ImportError:
+            raise EnvironmentProblem(
+                "--executor dask needs Dask, which is not installed",
+                f"install it with: {DASK_INSTALL}",
+            ) from None
+        return DaskExecutor(scheduler or os.environ.get(SCHEDULER_ENV) or None, workers)
+    raise ConfigError(f"unknown executor '{kind}'", f"use one of: {', '.join(EXECUTORS)}")

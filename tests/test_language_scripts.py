@@ -1,0 +1,204 @@
+"""Every row of the language table, proved by a real build: one cue per language in a tiny film.
+
+Checked per row: the glyph check passes with the table's fonts (validation has no error);
+WebVTT marks right-to-left lines that start with a digit; HLS and the manifest carry the
+native names (CLDR's, or the table's where it says why); MP4 audio carries the ISO 639-2/T
+code. A row whose font is not installed on this machine cannot be built: `filmpipe doctor`
+must name its Debian package (asserted, never skipped). The same is proved for a machine
+without the Chinese fonts, made by pointing fontconfig at a folder of a few fonts.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tomllib
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+import m3u8
+import pytest
+from babel import Locale
+from conftest import make_srt, write_project
+
+from pipeline import fonts
+from pipeline.languages import all_rows, parse_locale, profile_for
+
+SAMPLES: dict[str, str] = tomllib.loads(
+    (Path(__file__).parent / "data" / "language_samples.toml").read_text(encoding="utf-8")
+)
+ROWS = all_rows()
+RLM = "\u200f"
+NUMBER_LINE = "101"  # the non-emergency number: a line that starts (and ends) without a strong letter
+# Native names the table sets itself instead of CLDR's display name, and what CLDR calls them.
+NATIVE_FROM_TABLE = {"pa-Arab": Locale.parse("pa_Arab").languages["pa"]}  # CLDR's name, without "(عربی)"
+
+
+def fonts_missing(tag: str) -> list[str]:
+    return [family for family in profile_for(tag).fonts if fonts.find_font(family) is None]
+
+
+INSTALLED = [tag for tag in ROWS if not fonts_missing(tag)]
+NOT_INSTALLED = [tag for tag in ROWS if fonts_missing(tag)]
+
+
+def filmpipe(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "pipeline", *args], capture_output=True, text=True, env=env, timeout=900
+    )
+
+
+def test_every_row_has_a_sample_and_the_source_is_english() -> None:
+    assert set(SAMPLES) == set(ROWS)
+    assert ROWS[0] == "en"  # write_project makes the first language the film's source
+
+
+@dataclass(frozen=True)
+class Built:
+    root: Path
+    dist: Path
+    findings: list[dict]
+    manifest: dict
+
+    def language(self, tag: str) -> dict:
+        return next(l for l in self.manifest["languages"] if l["code"] == tag)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory, tiny_media: Path) -> Built:
+    """One build of every row whose fonts are installed: one cue each (the sample, then "101")."""
+    root = tmp_path_factory.mktemp("every-language") / "project"
+    root.mkdir()
+    subtitles = {tag: make_srt([f"{SAMPLES[tag]}\n{NUMBER_LINE}"], times=((0.2, 2.8),)) for tag in INSTALLED}
+    write_project(root, tiny_media, tuple(INSTALLED), subtitles, dubs=False)
+    checked = filmpipe("validate", "-p", str(root), "--format", "json")
+    findings = json.loads(checked.stdout)["findings"]
+    dist = root.parent / "dist"
+    done = filmpipe("build", "-p", str(root), "-o", str(dist))
+    assert done.returncode == 0, done.stderr[-2000:]
+    return Built(root, dist, findings, json.loads((dist / "manifest.json").read_text(encoding="utf-8")))
+
+
+def test_glyph_check_passes_with_the_tables_fonts(built: Built) -> None:
+    """Validation (SUB_GLYPHS and every other rule) finds nothing wrong in any row's cue, and
+    each cue's characters are all in the row's font chain."""
+    wrong = [(f["language"], f["code"], f["message"]) for f in built.findings if f["code"] != "LOCALE_MISSING"]
+    assert wrong == []
+    for tag in INSTALLED:
+        profile = profile_for(tag)
+        chain = fonts.font_chain(profile.font_family, profile.fallback_fonts)
+        assert [f.family for f in chain] == list(profile.fonts), tag
+        assert fonts.missing_in_chain(chain, SAMPLES[tag]) == [], tag
+    assert [l["code"] for l in built.manifest["languages"]] == INSTALLED
+
+
+def test_rows_without_their_font_are_named_by_doctor(tmp_path: Path) -> None:
+    """A row that cannot be built here is reported by doctor with its package (never skipped)."""
+    if not NOT_INSTALLED:
+        assert INSTALLED == ROWS  # everything was built by the test above
+        return
+    project = _doctor_project(tmp_path, ["en", *NOT_INSTALLED])
+    result = filmpipe("doctor", "-p", str(project))
+    assert result.returncode == 3
+    for tag in NOT_INSTALLED:
+        profile = profile_for(tag)
+        assert f"apt-get install -y {profile.font_package}" in result.stdout, tag
+        assert any(f"font {family} (for " in result.stdout and tag in result.stdout for family in fonts_missing(tag))
+
+
+def _doctor_project(where: Path, tags: list[str]) -> Path:
+    (where / "film.toml").write_text(
+        '[film]\nid = "f"\ntitle = "t"\nsource_language = "en"\nmaster = "m.mp4"\n'
+        + "".join(f'[languages.{tag}]\nsubtitles = "{tag}.srt"\n' for tag in tags),
+        encoding="utf-8",
+    )
+    return where
+
+
+def test_doctor_on_a_machine_without_the_chinese_fonts(tmp_path: Path) -> None:
+    """fontconfig pointed at a folder holding Noto Sans and Noto Naskh Arabic only: doctor says
+    which fonts each language lacks and the Debian package to install, and exits 3."""
+    kept = tmp_path / "fonts"
+    kept.mkdir()
+    for family in ("Noto Sans", "Noto Naskh Arabic"):
+        font = fonts.find_font(family)
+        assert font is not None, f"{family} comes with fonts-noto-core, which bootstrap installs"
+        (kept / font.path.name).symlink_to(font.path)
+    conf = tmp_path / "fonts.conf"
+    conf.write_text(
+        f'<?xml version="1.0"?>\n<fontconfig><dir>{kept}</dir><cachedir>{tmp_path / "cache"}</cachedir></fontconfig>\n',
+        encoding="utf-8",
+    )
+    env = {**os.environ, "FONTCONFIG_FILE": str(conf)}
+    project = _doctor_project(tmp_path, ["en", "ar", "zh-Hans", "zh-Hant", "ti"])
+    result = filmpipe("doctor", "-p", str(project), env=env)
+    assert result.returncode == 3, result.stdout
+    lines = result.stdout.splitlines()
+
+    def verdict(family: str) -> tuple[str, str]:
+        i = next(i for i, line in enumerate(lines) if f"font {family} (" in line)
+        return lines[i], lines[i + 1] if i + 1 < len(lines) else ""
+
+    for family in ("Noto Sans", "Noto Naskh Arabic"):
+        assert verdict(family)[0].startswith("ok"), family
+    line, fix = verdict("Noto Sans CJK SC")
+    assert line.startswith("MISSING") and "(for zh-Hans)" in line and "fonts-noto-cjk" in line
+    assert fix.strip() == "fix: apt-get install -y fonts-noto-cjk"
+    line, fix = verdict("Noto Sans CJK TC")
+    assert line.startswith("MISSING") and "(for zh-Hant)" in line
+    line, fix = verdict("Noto Sans Ethiopic")
+    assert (
+        line.startswith("MISSING") and "(for ti)" in line and fix.strip() == "fix: apt-get install -y fonts-noto-core"
+    )
+
+
+def _vtt_lines(built: Built, tag: str) -> list[str]:
+    text = (built.dist / built.language(tag)["subtitles"]["url"]).read_text(encoding="utf-8")
+    return text.split("\n\n", 1)[1].splitlines()
+
+
+def test_webvtt_marks_right_to_left_lines(built: Built) -> None:
+    """WebVTT has no direction setting: a line takes its direction from its first strong
+    character, so in an RTL language a line starting with digits must begin with U+200F."""
+    for tag in INSTALLED:
+        lines = _vtt_lines(built, tag)
+        sample_line, number_line = lines[-2], lines[-1]
+        assert unicodedata.normalize("NFC", SAMPLES[tag]) in sample_line, tag
+        if profile_for(tag).is_rtl:
+            assert number_line == RLM + NUMBER_LINE, tag
+        else:
+            assert number_line == NUMBER_LINE and RLM not in "".join(lines), tag
+    assert {tag for tag in INSTALLED if profile_for(tag).is_rtl} >= {"ar", "ur", "fa", "ps", "ckb", "pa-Arab"}
+
+
+def test_native_names_in_hls_and_the_manifest(built: Built) -> None:
+    master = m3u8.loads((built.dist / "hls" / "master.m3u8").read_text(encoding="utf-8"))
+    by_kind: dict[str, dict[str, str]] = {"AUDIO": {}, "SUBTITLES": {}}
+    for media in master.media:
+        by_kind[media.type][media.language] = media.name
+    for tag in INSTALLED:
+        profile = profile_for(tag)
+        locale = parse_locale(tag)
+        cldr = NATIVE_FROM_TABLE.get(tag, locale.get_display_name(locale))
+        assert profile.native_name == cldr, tag
+        assert by_kind["AUDIO"][tag] == cldr and by_kind["SUBTITLES"][tag] == cldr, tag
+        entry = built.language(tag)
+        assert (entry["nativeName"], entry["name"], entry["direction"]) == (
+            cldr,
+            profile.name,
+            locale.text_direction,
+        ), tag
+
+
+def test_mp4_audio_carries_the_iso639_2t_code(built: Built) -> None:
+    for tag in INSTALLED:
+        mp4 = next(r for r in built.language(tag)["renditions"] if r["kind"] == "progressive")
+        probe = subprocess.run(
+            ["ffprobe", "-v", "error", "-select_streams", "a:0", "-show_entries", "stream_tags=language",
+             "-of", "json", str(built.dist / mp4["url"])],
+            capture_output=True, text=True, check=True,
+        )  # fmt: skip
+        assert json.loads(probe.stdout)["streams"][0]["tags"]["language"] == profile_for(tag).iso639_2, tag
