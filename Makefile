@@ -7,7 +7,8 @@ bootstrap:
 demo: bootstrap
 	.venv/bin/filmpipe build -p .
 
-test: bootstrap
+# Lint, format and types first: a red `make check` fails `make test`.
+test: bootstrap check
 	.venv/bin/python -m pytest $(PYTEST_ARGS)
 
 # Lint, format and types: ruff and mypy, as configured in pyproject.toml.

@@ -32,6 +32,9 @@ PAGE_LABELS = (
     "Copied",
     "Size",
     "Duration",
+    "Pause",
+    "Transcript",
+    "audio description",
 )
 
 

@@ -49,6 +49,11 @@ class LanguageConfig:
     subtitles: Path
     audio: Path | None  # None: the master's audio is used
     profile: LanguageProfile  # limits already carry film.toml's overrides
+    # "captions" (for deaf and hard-of-hearing viewers: speech plus sound cues such as [music])
+    # or "subtitles" (speech only); published as the track's kind, HLS CHARACTERISTICS, manifest.
+    kind: str = "subtitles"
+    descriptions: Path | None = None  # text descriptions (WebVTT/SRT) of what only the picture shows
+    described_audio: Path | None = None  # a full mix with the descriptions voiced
 
     @property
     def locale(self) -> str:
@@ -136,7 +141,8 @@ class Project:
 
 
 FILM_KEYS = {"id", "title", "description", "source_language", "master", "link", "call_to_action"}
-LANGUAGE_KEYS = {"subtitles", "audio"}
+LANGUAGE_KEYS = {"subtitles", "audio", "kind", "descriptions", "described_audio"}
+TRACK_KINDS = ("subtitles", "captions")
 LIMIT_KEYS = {f.name for f in fields(RuleLimits)}  # a subset of PROFILE_KEYS
 OUTPUT_KEYS = {f.name for f in fields(OutputSettings)}
 CAPTION_KEYS = {f.name for f in fields(CaptionStyle)}
@@ -399,6 +405,14 @@ class _Reader:
                 f"{where} is the source language and takes its audio from the master",
                 f"remove 'audio' from {where}",
             )
+        kind = table.get("kind", "subtitles")
+        if kind not in TRACK_KINDS:
+            raise self.fail(
+                f'\'kind\' in {where} must be "subtitles" or "captions", not {kind!r}',
+                'captions carry sound cues such as [music] for deaf and hard-of-hearing viewers: kind = "captions"',
+            )
+        descriptions_s = self.string(table, "descriptions", where[1:-1], required=False)
+        described_s = self.string(table, "described_audio", where[1:-1], required=False)
         overrides = {key: table[key] for key in PROFILE_KEYS & table.keys()}
         if overrides:
             try:  # any field of the language's profile (pipeline/data/languages.toml) for this film
@@ -410,6 +424,9 @@ class _Reader:
             subtitles=subtitles,
             audio=self.file(audio_s, "audio", where) if audio_s else None,
             profile=profile,
+            kind=kind,
+            descriptions=self.file(descriptions_s, "descriptions", where) if descriptions_s else None,
+            described_audio=self.file(described_s, "described_audio", where) if described_s else None,
         )
 
     def output(self, table: dict[str, Any]) -> OutputSettings:

@@ -108,8 +108,8 @@ def test_two_films_sharing_a_master_run_the_shared_tasks_once(tmp_path: Path, ti
         assert run_cli("verify", str(root / "dist"))[0] == 0
 
 
-def _worker_pids_running_ffmpeg() -> list[int]:
-    """PIDs of processes that are the parent of a running ffmpeg (the Dask worker processes)."""
+def _worker_pids_running_ffmpeg(root: Path, main_pid: int) -> list[int]:
+    """PIDs of the processes (Dask workers) running an ffmpeg encode of this test's project."""
     found = []
     for proc in Path("/proc").iterdir():
         if not proc.name.isdigit():
@@ -119,9 +119,9 @@ def _worker_pids_running_ffmpeg() -> list[int]:
             stat = (proc / "stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        if cmd and cmd[0].endswith(b"ffmpeg") and b"-progress" in cmd:
+        if cmd and cmd[0].endswith(b"ffmpeg") and b"-progress" in cmd and any(str(root).encode() in c for c in cmd):
             parent = int(stat[1])
-            if parent != os.getpid():
+            if parent not in (os.getpid(), main_pid):  # not filmpipe's own validation decode
                 found.append(parent)
     return found
 
@@ -140,7 +140,7 @@ def test_a_worker_killed_during_an_encode_is_replaced_and_the_build_verifies(tmp
     def killer() -> None:
         deadline = time.monotonic() + 120
         while not killed and time.monotonic() < deadline and proc.poll() is None:
-            pids = _worker_pids_running_ffmpeg()
+            pids = _worker_pids_running_ffmpeg(root, proc.pid)
             if pids:
                 os.kill(pids[0], signal.SIGKILL)
                 killed.append(pids[0])
@@ -219,3 +219,36 @@ def test_shared_cache_keeps_each_films_state_apart(tmp_path: Path, tiny_media: P
     assert code == 0
     assert " would run" in out and "0 would run" in out, out
     shutil.rmtree(cache)
+
+
+def test_ctrl_c_on_dask_stops_the_run_and_leaves_nothing(tmp_path: Path, tiny_media: Path) -> None:
+    """SIGINT mid-build with a local cluster: exit 130, no dist/, no work folder, no ffmpeg left."""
+    root = write_project(tmp_path / "film", tiny_media, LANGS)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pipeline", "build", "-p", str(root), "--executor", "dask", "-j", "2"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not _worker_pids_running_ffmpeg(root, proc.pid) and proc.poll() is None:
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)
+    output, _ = proc.communicate(timeout=120)
+    assert proc.returncode == 130, output.decode("utf-8", "replace")
+    assert "Traceback" not in output.decode("utf-8", "replace")
+    assert not (root / "dist").exists()
+    tmp = root / ".filmpipe-cache" / "tmp"
+    assert not tmp.exists() or list(tmp.iterdir()) == []
+    time.sleep(1)
+    assert not any(str(root).encode() in (p / "cmdline").read_bytes() for p in _ffmpeg_procs())
+
+
+def _ffmpeg_procs() -> list[Path]:
+    found = []
+    for proc in Path("/proc").iterdir():
+        try:
+            if proc.name.isdigit() and (proc / "cmdline").read_bytes().split(b"\0")[0].endswith(b"ffmpeg"):
+                found.append(proc)
+        except OSError:
+            continue
+    return found

@@ -17,6 +17,7 @@ import sys
 import tomllib
 import unicodedata
 from dataclasses import dataclass
+from fractions import Fraction
 from pathlib import Path
 
 import m3u8
@@ -202,3 +203,83 @@ def test_mp4_audio_carries_the_iso639_2t_code(built: Built) -> None:
             capture_output=True, text=True, check=True,
         )  # fmt: skip
         assert json.loads(probe.stdout)["streams"][0]["tags"]["language"] == profile_for(tag).iso639_2, tag
+
+
+NON_LATIN = [tag for tag in INSTALLED if profile_for(tag).script != "Latn"]
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_burned_in_ink_matches_chromium(tmp_path: Path, artifacts_dir: Path) -> None:
+    """Each non-Latin row's sample, burned into a 720p video by the build's own functions and
+    ffmpeg call, has the ink of Chromium's drawing of the same text in the same font files
+    (the measure and threshold of tests/test_captions_shapes.py, calibrated there)."""
+    from browser import launch_browser
+    from PIL import Image
+    from test_captions_shapes import (
+        FPS,
+        SLOT,
+        STYLE,
+        THRESHOLD,
+        WIDTH_TOLERANCE,
+        H,
+        W,
+        chromium_drawing,
+        ink,
+        similarity,
+        width_ratio,
+    )
+
+    from pipeline import ffmpeg
+    from pipeline.captions.render import CaptionBox, caption_fonts, render_cue
+    from pipeline.captions.style import LATIN_LOOK
+    from pipeline.render import captions, ladder
+    from pipeline.subtitles.model import Cue
+
+    assert {"pa", "pa-Arab", "ur", "ar", "bn", "gu", "ta", "fa", "ps", "ckb", "ti"} <= set(NON_LATIN)
+    master = tmp_path / "grey.mp4"
+    ffmpeg.run(
+        ["-f", "lavfi", "-i", f"color=c=0x808080:size={W}x{H}:rate={FPS}:duration={SLOT}",
+         "-f", "lavfi", "-i", f"sine=frequency=440:sample_rate=48000:duration={SLOT}",
+         "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac", str(master)]
+    )  # fmt: skip
+    scores: dict[str, dict[str, float]] = {}
+    with launch_browser() as browser:
+        page = browser.new_page()  # type: ignore[attr-defined]
+        for tag in NON_LATIN:
+            profile, text, work = profile_for(tag), SAMPLES[tag], tmp_path / tag
+            work.mkdir()
+            cue = Cue(index=1, start=0.0, end=SLOT, lines=(text,), line=1)
+            (x, y), timeline = captions.draw_cues([cue], profile, CaptionBox(W, H), STYLE, caption_fonts(profile), work)
+            (work / captions.CONCAT_NAME).write_text(captions.concat_list(timeline, SLOT), encoding="utf-8")
+            settings = {
+                "fps": str(FPS), "width": W, "height": H, "matrix": "bt709",
+                "x264": ladder.x264_args(H, Fraction(FPS), False), "iso639_2": profile.iso639_2,
+            }  # fmt: skip
+            ffmpeg.run(captions.burn_argv(master, master, work / "burned.mp4", settings, x, y), cwd=work)
+            middle = round(SLOT * FPS) // 2
+            ffmpeg.run(
+                ["-i", str(work / "burned.mp4"), "-vf", f"select='eq(n\\,{middle})'", "-fps_mode", "passthrough",
+                 "-frames:v", "1", str(work / "frame.png")]
+            )  # fmt: skip
+            ours = ink(Image.open(work / "frame.png").convert("RGB"))
+            drawn = render_cue(text, profile, CaptionBox(W, H), STYLE)
+            reference = ink(chromium_drawing(page, text, tag, drawn.em, LATIN_LOOK.em * H))
+            _pair(ours, reference, artifacts_dir / f"languages-ink-{tag}.png")
+            scores[tag] = {"similarity": similarity(ours, reference), "width_ratio": width_ratio(ours, reference)}
+        page.close()
+    (artifacts_dir / "languages-ink.json").write_text(json.dumps(scores, indent=1), encoding="utf-8")
+    low = {tag: s for tag, s in scores.items() if s["similarity"] < THRESHOLD}
+    wide = {tag: s for tag, s in scores.items() if abs(s["width_ratio"] - 1) > WIDTH_TOLERANCE}
+    assert not low and not wide, f"burned-in captions differ from Chromium's drawing: {low or wide}"
+
+
+def _pair(ours, reference, out: Path) -> None:  # type: ignore[no-untyped-def]
+    """Both inks side by side, for a person to look at (test artifacts folder)."""
+    from PIL import Image
+
+    pad = 10
+    image = Image.new("L", (ours.width + reference.width + 3 * pad, max(ours.height, reference.height) + 2 * pad), 60)
+    image.paste(ours, (pad, pad))
+    image.paste(reference, (ours.width + 2 * pad, pad))
+    image.save(out)

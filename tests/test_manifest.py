@@ -80,7 +80,8 @@ def test_every_listed_file_exists_with_its_size_and_hash(fabricated_site):
     dist = fabricated_site.staging
     listed = file_objects(load(dist))
     # posters, HLS master + checksums, the two pages, and per language one VTT, two videos, one QC frame
-    assert len({o["url"] for o in listed}) == 4 + 2 + 2 + 6 * 4
+    # and a transcript (HTML and text)
+    assert len({o["url"] for o in listed}) == 4 + 2 + 2 + 6 * 6
     for entry in listed:
         data = (dist / entry["url"]).read_bytes()
         assert len(data) == entry["bytes"], entry["url"]

@@ -30,6 +30,7 @@ CHECKS: list[tuple[str, Callable[[LanguageProfile], bool]]] = [
     ("CLDR", lambda p: True),  # names, script and direction against CLDR (test_language_table)
     ("glyphs", lambda p: True),  # built with one cue; validation and the glyph check pass
     ("RTL marks", lambda p: p.is_rtl),  # WebVTT lines starting with digits get U+200F
+    ("ink = Chromium", lambda p: p.script != "Latn"),  # burned-in 720p frame against Chromium's drawing
     ("HLS+manifest names", lambda p: True),
     ("MP4 tag", lambda p: True),  # the ISO 639-2/T code in the MP4's audio track
     ("Debian package", lambda p: True),  # dpkg confirms the package of each installed font

@@ -12,7 +12,7 @@ from pipeline.engine.model import PlanContext, Task
 from pipeline.errors import FfmpegError, ValidationFailed
 from pipeline.probe import probe_media
 from pipeline.project import Project
-from pipeline.render import audio, captions, hls, ladder, poster, progressive, social, subtitles
+from pipeline.render import audio, captions, descriptions, hls, ladder, poster, progressive, social, subtitles
 
 Factory = Callable[[PlanContext], list[Task]]
 
@@ -23,6 +23,7 @@ FACTORIES: list[Factory] = [
     progressive.plan_tasks,
     poster.plan_tasks,
     subtitles.plan_tasks,
+    descriptions.plan_tasks,
     captions.plan_tasks,
     hls.plan_tasks,
     social.plan_tasks,

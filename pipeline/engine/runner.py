@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pipeline.engine.cache import Cache, CacheEntry, Status, TaskKey
+from pipeline.engine.cache import Cache, Status, TaskKey
 from pipeline.engine.executors import Executor, ThreadExecutor
 from pipeline.engine.model import PlanContext, Task, TaskOutput, TaskRun
 from pipeline.errors import FilmpipeError
@@ -158,12 +158,12 @@ def run_graph(
             )
             done_cb(twin, results[alias])
 
-    for node in nodes:
-        if not node.status.runs:
-            entry = node.cache.load(node.key.key)
-            node.cache.record(node.task.id, node.key)
-            emit(Event("reuse", node.task, fraction=1.0, reason=node.status.reason, film=node.film))
-            settle(node, TaskResult(entry.folder, entry.output, reused=True, seconds=0.0))
+    for cached in nodes:
+        if not cached.status.runs:
+            found = cached.cache.load(cached.key.key)
+            cached.cache.record(cached.task.id, cached.key)
+            emit(Event("reuse", cached.task, fraction=1.0, reason=cached.status.reason, film=cached.film))
+            settle(cached, TaskResult(found.folder, found.output, reused=True, seconds=0.0))
 
     events: queue.Queue[tuple[str, float]] = queue.Queue()
     stopping = threading.Event()
@@ -212,9 +212,10 @@ def run_graph(
     try:
         while pending or running:
             while len(running) < workers:
-                node = next((n for n in pending if ready(n)), None)
-                if node is None:
+                next_node = next((n for n in pending if ready(n)), None)
+                if next_node is None:
                     break
+                node = next_node
                 pending.remove(node)
                 work = node.cache.begin(node.task.id)
                 run = TaskRun(
@@ -264,7 +265,7 @@ def run_graph(
                         f"{', '.join(changed)} changed while the build was reading it (task {task.id})",
                         "build again once the file is no longer being written",
                     )
-                entry: CacheEntry = node.cache.commit(task.id, node.key, work, handle.result())
+                entry = node.cache.commit(task.id, node.key, work, handle.result())
                 seconds = time.monotonic() - started_at[node.uid]
                 fractions[node.uid] = 1.0
                 done, eta = overall()

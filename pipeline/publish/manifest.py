@@ -21,12 +21,13 @@ from pipeline.findings import Finding
 from pipeline.locales import missing_film_texts, translator
 from pipeline.publish.files import CHECKSUMS_NAME, checksums_text, file_facts, walk_hls
 from pipeline.publish.social import social_entries
+from pipeline.render.hls import described_name
 
 SCHEMA_VERSION = 1
 MANIFEST_NAME = "manifest.json"
 SCHEMA_NAME = "manifest.schema.json"
 HLS_MIME = "application/vnd.apple.mpegurl"
-RENDITION_KINDS = ("progressive", "open-captions")  # also their order within a language
+RENDITION_KINDS = ("progressive", "open-captions", "audio-description")  # also their order within a language
 SOCIAL_KIND = "social"  # the social pack's artifacts (render/social.py), listed in languages[].social
 SECONDS_PLACES = 3
 LOUDNESS_PLACES = 1
@@ -290,6 +291,9 @@ def build_manifest(
         manifest["hls"] = _hls(staging, hls[0])
 
     languages = []
+    described_names = {
+        lang.code: described_name(project, lang) for lang in project.languages if lang.described_audio is not None
+    }
     for lang in project.languages:
         title, description, translated = language_titles(context, lang.code)
         entry: dict[str, Any] = {
@@ -312,7 +316,25 @@ def build_manifest(
                 "cues": int(sub.extra.get("cues", 0)),
                 **_file(staging, sub),
             }
+            entry["subtitles"]["kind"] = lang.kind
+        descriptions = [a for a in by_kind.get("descriptions", []) if a.language == lang.code]
+        if descriptions:
+            d = descriptions[0]
+            entry["descriptions"] = {
+                "url": d.path,
+                "mimeType": d.mime_type,
+                "cues": int(d.extra.get("cues", 0)),
+                **_file(staging, d),
+            }
         entry["audio"] = _audio(outputs, lang.code)
+        described = outputs.get(f"audio-described/{lang.code}")
+        if described is not None:
+            entry["describedAudio"] = {
+                "integratedLufs": _loudness(described.meta.get("integratedLufs")),
+                "truePeakDbtp": _loudness(described.meta.get("truePeakDbtp")),
+                "hlsName": described_names.get(lang.code, ""),
+            }
+        entry["audioDescription"] = described is not None
         renditions = sorted(
             (a for kind in RENDITION_KINDS for a in by_kind.get(kind, []) if a.language == lang.code),
             key=_rendition_order,
@@ -355,6 +377,11 @@ def listed_files(manifest: dict[str, Any]) -> list[dict[str, Any]]:
     for lang in items(manifest.get("languages")):
         if isinstance(lang, dict):
             add(lang.get("subtitles"))
+            add(lang.get("descriptions"))
+            transcript = lang.get("transcript")
+            if isinstance(transcript, dict):
+                add(transcript)
+                add(transcript.get("text"))
             for rendition in items(lang.get("renditions")):
                 add(rendition)
             for item in lang.get("social", []) or []:

@@ -14,6 +14,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
+from pipeline.accessibility import cue_scale
 from pipeline.languages import profile_for
 from pipeline.locales import PAGE_LABELS, translator
 from pipeline.project import Project
@@ -91,8 +92,13 @@ def embed_snippet(manifest: dict[str, Any], language: dict[str, Any]) -> str:
             continue
         default = " default" if other["code"] == language["code"] else ""
         lines.append(
-            f'  <track kind="subtitles" srclang="{escape(other["code"])}" '
+            f'  <track kind="{escape(sub.get("kind", "subtitles"))}" srclang="{escape(other["code"])}" '
             f'label="{escape(other["nativeName"])}" src="{escape(sub["url"])}"{default}>'
+        )
+    if language.get("descriptions"):
+        lines.append(
+            f'  <track kind="descriptions" srclang="{escape(language["code"])}" '
+            f'label="{escape(language["nativeName"])}" src="{escape(language["descriptions"]["url"])}">'
         )
     lines.append("</video>")
     return "\n".join(lines)
@@ -123,14 +129,27 @@ def _downloads(
         )
 
     for r in language["renditions"]:
-        label = "Captions burned in" if r["kind"] == "open-captions" else "Watch"
+        label = {"open-captions": "Captions burned in", "audio-description": "audio description"}.get(
+            r["kind"], "Watch"
+        )
         add(r["url"], label, f"{r['width']}×{r['height']} MP4", r["bytes"])
     if language.get("subtitles"):
         add(language["subtitles"]["url"], "Subtitles", "WebVTT", language["subtitles"]["bytes"])
+    if language.get("descriptions"):
+        add(language["descriptions"]["url"], "audio description", "WebVTT", language["descriptions"]["bytes"])
+    transcript = language.get("transcript")
+    if transcript:
+        add(transcript["url"], "Transcript", "HTML", transcript["bytes"])
+        add(transcript["text"]["url"], "Transcript", "text", transcript["text"]["bytes"])
     for p in manifest.get("posters", []):
         kind = "JPEG" if p["mimeType"] == "image/jpeg" else p["mimeType"].split("/")[-1].upper()
         add(p["url"], "Poster", f"{p['width']}×{p['height']} {kind}", p["bytes"])
     return rows
+
+
+def _text(staging: Path, url: str) -> str:
+    path = staging / url
+    return path.read_text(encoding="utf-8") if path.is_file() else ""
 
 
 def page_context(manifest: dict[str, Any], project: Project, staging: Path) -> dict[str, Any]:
@@ -174,6 +193,11 @@ def page_context(manifest: dict[str, Any], project: Project, staging: Path) -> d
                 "poster": _nearest_poster(manifest, progressive["height"] if progressive else None),
                 "subtitles": sub["url"] if sub else None,
                 "vtt": vtt,
+                "kind": sub.get("kind", "subtitles") if sub else "subtitles",
+                "descriptions": lang["descriptions"]["url"] if lang.get("descriptions") else None,
+                "descriptionsVtt": _text(staging, lang["descriptions"]["url"]) if lang.get("descriptions") else "",
+                "transcript": lang["transcript"]["url"] if lang.get("transcript") else None,
+                "cueScale": cue_scale(profile_for(lang["code"])),
                 "embed": embed_snippet(manifest, lang),
                 "downloads": _downloads(manifest, lang, labels, label_lang),
                 "font": font if _FONT_NAME.match(font) else None,
@@ -201,6 +225,8 @@ def page_context(manifest: dict[str, Any], project: Project, staging: Path) -> d
                         "poster",
                         "subtitles",
                         "vtt",
+                        "descriptionsVtt",
+                        "transcript",
                         "embed",
                     )
                 }

@@ -26,6 +26,7 @@ from pipeline.publish.manifest import (
 )
 from pipeline.publish.preview import render_index
 from pipeline.publish.report import render_report
+from pipeline.publish.transcripts import write_transcripts
 
 INDEX_NAME = "index.html"
 REPORT_NAME = "report.html"
@@ -58,6 +59,7 @@ def write_site(
     an artifact is missing or the manifest would not match its schema.
     """
     manifest = build_manifest(staging, context, outputs, build)
+    manifest = write_transcripts(staging, manifest, context.project)
     frames = sorted(
         (a for out in outputs.values() for a in out.artifacts if a.kind == QC_FRAME_KIND),
         key=lambda a: a.path,

@@ -29,7 +29,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 import pysrt
 
@@ -87,7 +87,7 @@ def _short(digest: Any) -> str:
     return str(digest)[:12] + "…"
 
 
-def _number(value: Any) -> bool:
+def _number(value: Any) -> TypeGuard[float]:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
@@ -281,8 +281,8 @@ class _Verifier:
                 f"is {facts.video.width}x{facts.video.height}, manifest.json says {rendition['width']}x{rendition['height']}",
             )
         streams = facts.raw.get("streams", [])
-        video = next((s for s in streams if s.get("codec_type") == "video"), {})
-        audio = next((s for s in streams if s.get("codec_type") == "audio"), {})
+        video: dict[str, Any] = next((s for s in streams if s.get("codec_type") == "video"), {})
+        audio: dict[str, Any] = next((s for s in streams if s.get("codec_type") == "audio"), {})
         probed = codec_strings.join(codec_strings.from_stream(video), codec_strings.from_stream(audio))
         if probed and probed != rendition["codecs"]:
             self.problem(url, "mismatch", f"streams are {probed}, manifest.json says {rendition['codecs']}")
@@ -357,7 +357,8 @@ class _Verifier:
         for entry in listed_files(manifest):
             self.check_file(entry)
         if isinstance(manifest.get("hls"), dict) and isinstance(manifest["hls"].get("url"), str):
-            self.check_hls(manifest["hls"], manifest.get("film") if isinstance(manifest.get("film"), dict) else {})
+            film = manifest.get("film")
+            self.check_hls(manifest["hls"], film if isinstance(film, dict) else {})
         if self.probe and not errors:  # re-probing needs the shapes the schema promises
             self.check_media(manifest)
         self.check_extras()

@@ -30,6 +30,11 @@ def task_id(lang: str) -> str:
     return f"audio/{lang}"
 
 
+def described_task_id(lang: str) -> str:
+    """The language's described mix (audio description), normalised like a dub."""
+    return f"audio-described/{lang}"
+
+
 @dataclass(frozen=True)
 class Loudness:
     integrated: float  # LUFS (-inf for silence)
@@ -143,6 +148,7 @@ def plan_tasks(context: PlanContext) -> list[Task]:
     tasks = []
     for lang in project.languages:
         code = safe_component(lang.code, "language code")
+        inputs: tuple[Path, ...]
         if lang.audio is not None:
             source, inputs = "dub", (lang.audio,)
         elif has_master_audio:
@@ -167,6 +173,25 @@ def plan_tasks(context: PlanContext) -> list[Task]:
                 weight=duration * 0.08,
             )
         )
+        if lang.described_audio is not None:
+            tasks.append(
+                Task(
+                    id=described_task_id(code),
+                    title=f"Normalise {lang.profile.name} described audio",
+                    action=make_audio,
+                    inputs=(lang.described_audio,),
+                    settings={
+                        "recipe": RECIPE,
+                        "language": code,
+                        "source": "described",
+                        "duration": round(duration, 6),
+                        "loudness_lufs": project.output.loudness_lufs,
+                        "true_peak_dbtp": project.output.true_peak_dbtp,
+                        "codec": ["aac", BITRATE, SAMPLE_RATE, 2],
+                    },
+                    weight=duration * 0.08,
+                )
+            )
     return tasks
 
 

@@ -41,6 +41,8 @@ from pathlib import Path
 
 from pipeline import codecs, ffmpeg
 from pipeline.engine.model import Artifact, PlanContext, Task, TaskOutput, TaskRun
+from pipeline.locales import translator
+from pipeline.project import LanguageConfig, Project
 from pipeline.render import audio, ladder
 from pipeline.render.common import master_duration, master_fps, safe_component
 from pipeline.subtitles import webvtt
@@ -63,6 +65,13 @@ INIT = "init.mp4"
 MEDIA_PLAYLIST = "index.m3u8"
 IFRAME_PLAYLIST = "iframes.m3u8"
 PREFERRED_FIRST_HEIGHT = 720  # players start with the first variant listed
+# Apple HLS authoring / RFC 8216 CHARACTERISTICS (Uniform Type Identifiers) for accessibility.
+CAPTIONS_CHARACTERISTICS = (
+    "public.accessibility.transcribes-spoken-dialog,public.accessibility.describes-music-and-sound"
+)
+DESCRIBED_CHARACTERISTICS = "public.accessibility.describes-video"
+DESCRIBED_SUFFIX = "-described"  # hls/audio/<lang>-described/: the described mix
+AUDIO_DESCRIPTION_LABEL = "audio description"  # msgid in locales/<lang>/LC_MESSAGES/film.po
 
 
 # ---------------------------------------------------------------- planning
@@ -82,17 +91,33 @@ def plan_tasks(context: PlanContext) -> list[Task]:
                 "recipe": RECIPE,
                 "segmentSeconds": SEGMENT_SECONDS,
                 "languages": [
-                    {"code": code, "name": lang.profile.native_name, "rtl": lang.profile.is_rtl}
+                    {
+                        "code": code,
+                        "name": lang.profile.native_name,
+                        "rtl": lang.profile.is_rtl,
+                        "kind": lang.kind,
+                        "describedName": described_name(context.project, lang) if lang.described_audio else None,
+                    }
                     for code, lang in zip(codes, langs, strict=False)
                 ],
                 "source": context.project.film.source_language,
                 "heights": list(context.ladder),
             },
-            deps=(ladder.TASK_ID, *(audio.task_id(code) for code in codes)),
+            deps=(
+                ladder.TASK_ID,
+                *(audio.task_id(code) for code in codes),
+                *(audio.described_task_id(c) for c, lang in zip(codes, langs, strict=False) if lang.described_audio),
+            ),
             publish_to=PUBLISH_TO,
             weight=duration * 0.05 * (len(context.ladder) + len(codes)),
         )
     ]
+
+
+def described_name(project: Project, lang: LanguageConfig) -> str:
+    """The described-audio rendition's NAME in its own language, e.g. "English (audio description)"."""
+    label = translator(project, lang.code)(AUDIO_DESCRIPTION_LABEL)
+    return f"{lang.profile.native_name} ({label})"
 
 
 # ---------------------------------------------------------------- what the segments hold
@@ -415,12 +440,16 @@ def master_playlist(
     """The multivariant playlist. `audios`: (language settings, stream); `subtitles`: language settings."""
     lines = ["#EXTM3U", f"#EXT-X-VERSION:{VERSION_MASTER}", "#EXT-X-INDEPENDENT-SEGMENTS", ""]
     for lang, stream in audios:
-        is_source = lang["code"] == source
-        uri = f"audio/{lang['code']}/{MEDIA_PLAYLIST}"
+        described = bool(lang.get("described"))
+        is_source = lang["code"] == source and not described  # a described mix is never DEFAULT
+        folder = lang["code"] + (DESCRIBED_SUFFIX if described else "")
+        uri = f"audio/{folder}/{MEDIA_PLAYLIST}"
         channels = int(stream.stream.get("channels") or 2)
+        name = lang["describedName"] if described else lang["name"]
+        extra = f"CHARACTERISTICS={_quoted(DESCRIBED_CHARACTERISTICS)}," if described else ""
         lines.append(
             f"#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID={_quoted(AUDIO_GROUP)},LANGUAGE={_quoted(lang['code'])},"
-            f"NAME={_quoted(lang['name'])},DEFAULT={'YES' if is_source else 'NO'},AUTOSELECT=YES,"
+            f"NAME={_quoted(name)},DEFAULT={'YES' if is_source else 'NO'},AUTOSELECT=YES,{extra}"
             f"CHANNELS={_quoted(str(channels))},URI={_quoted(uri)}"
         )
     lines.append("")
@@ -429,7 +458,8 @@ def master_playlist(
         lines.append(
             f"#EXT-X-MEDIA:TYPE=SUBTITLES,GROUP-ID={_quoted(SUBTITLE_GROUP)},LANGUAGE={_quoted(lang['code'])},"
             f"NAME={_quoted(lang['name'])},DEFAULT=NO,AUTOSELECT=YES,FORCED=NO,"
-            f"URI={_quoted(uri)}"
+            + (f"CHARACTERISTICS={_quoted(CAPTIONS_CHARACTERISTICS)}," if lang.get("kind") == "captions" else "")
+            + f"URI={_quoted(uri)}"
         )
     lines.append("")
     audio_peak = max((s.peak_bps for _, s in audios), default=0.0)
@@ -520,6 +550,19 @@ def package_hls(run: TaskRun) -> TaskOutput:
             audios.append((lang, stream))
             _write(run.out / rel / MEDIA_PLAYLIST, media_playlist(stream))
             step()
+        for lang in languages:  # described mixes after every plain track: players list them last
+            if not lang.get("describedName"):
+                continue
+            code = lang["code"]
+            audio_id = audio.described_task_id(code)
+            rel = f"audio/{code}{DESCRIBED_SUFFIX}"
+            source = run.dep_dirs[audio_id] / run.dep_meta[audio_id].get("file", audio.OUTPUT)
+            segment_stream(
+                source, run.out / rel, "a:0", fragment_seconds=None, what=f"segmenting the {code} described audio"
+            )
+            stream = analyse(run.out / rel, rel, "a:0", scratch)
+            audios.append(({**lang, "described": True}, stream))
+            _write(run.out / rel / MEDIA_PLAYLIST, media_playlist(stream))
     reference = max(rungs, key=lambda r: r.height).stream
     for lang in languages:
         code = lang["code"]

@@ -17,8 +17,11 @@ def task_id(lang: str, height: int) -> str:
     return f"progressive/{lang}/{height}"
 
 
-def file_name(lang: str, height: int) -> str:
-    return f"{lang}-{height}.mp4"
+def file_name(lang: str, height: int, described: bool = False) -> str:
+    return f"{lang}-{height}-described.mp4" if described else f"{lang}-{height}.mp4"
+
+
+DESCRIBED_KIND = "audio-description"  # the language's video with its described mix (audio description)
 
 
 def plan_tasks(context: PlanContext) -> list[Task]:
@@ -38,6 +41,24 @@ def plan_tasks(context: PlanContext) -> list[Task]:
                     weight=duration * 0.01,
                 )
             )
+            if lang.described_audio is not None:
+                tasks.append(
+                    Task(
+                        id=task_id(code, height) + "/described",
+                        title=f"Join {lang.profile.name} described audio to the {height}p video",
+                        action=join_streams,
+                        settings={
+                            "recipe": RECIPE,
+                            "language": code,
+                            "height": height,
+                            "iso639_2": lang.profile.iso639_2,
+                            "described": True,
+                        },
+                        deps=(ladder.TASK_ID, audio.described_task_id(code)),
+                        publish_to=f"video/{code}/",
+                        weight=duration * 0.01,
+                    )
+                )
     return tasks
 
 
@@ -71,10 +92,11 @@ def join_streams(run: TaskRun) -> TaskOutput:
     s = run.task.settings
     lang, height = s["language"], int(s["height"])
     rung = ladder.rung(run.dep_meta[ladder.TASK_ID], height)
-    audio_id = audio.task_id(lang)
+    described = bool(s.get("described"))
+    audio_id = audio.described_task_id(lang) if described else audio.task_id(lang)
     video_path = run.dep_dirs[ladder.TASK_ID] / rung["file"]
     audio_path = run.dep_dirs[audio_id] / run.dep_meta[audio_id]["file"]
-    name = file_name(lang, height)
+    name = file_name(lang, height, described)
     ffmpeg.run(
         join_argv(str(video_path), str(audio_path), s["iso639_2"], name),
         what=f"joining {lang} audio to the {height}p video",
@@ -88,7 +110,7 @@ def join_streams(run: TaskRun) -> TaskOutput:
     size = (run.out / name).stat().st_size
     run.progress(1.0)
     artifact = Artifact(
-        kind="progressive",
+        kind=DESCRIBED_KIND if described else "progressive",
         path=f"video/{lang}/{name}",
         mime_type="video/mp4",
         language=lang,

@@ -13,6 +13,7 @@ from functools import cached_property
 import regex
 
 from pipeline import fonts
+from pipeline.accessibility import without_sound_cues
 from pipeline.project import LanguageConfig
 from pipeline.subtitles.model import Cue, SubtitleDoc
 from pipeline.subtitles.text import clean, plain
@@ -133,7 +134,7 @@ class Context:
         if self.source is None:
             return {}
         return {
-            c.index: tuple(w.casefold() for w in words(visible(clean(c.text, self.source_code))))
+            c.index: tuple(w.casefold() for w in words(without_sound_cues(visible(clean(c.text, self.source_code)))))
             for c in self.source.cues
         }
 

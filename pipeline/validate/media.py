@@ -347,7 +347,8 @@ def check_flashes(m: Measure, shown: str) -> list[Finding]:
 def check_audio_levels(m: Measure, *, language: str | None, shown: str, whose: str) -> list[Finding]:
     """AUDIO_SILENCE and AUDIO_CLIPPING from one measurement (a dub or the master's own audio)."""
     findings: list[Finding] = []
-    duration = m.decoded_seconds or (m.facts(Path(shown)).duration if m.probe else 0.0)
+    facts = m.facts(Path(shown))
+    duration = m.decoded_seconds or (facts.duration if facts else 0.0)
     if m.integrated_lufs is None or m.integrated_lufs <= SILENT_LUFS:
         findings.append(
             Finding(

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import regex
 
 from pipeline import fonts
+from pipeline.accessibility import without_sound_cues
 from pipeline.findings import Finding
 from pipeline.subtitles.model import Cue, clock
 from pipeline.subtitles.text import foreign_tags, has_romanian_cedilla
@@ -234,7 +235,7 @@ def untranslated(cue: Cue, ctx: Context) -> Issue | None:
     """
     if ctx.source is None or not ctx.source_complete or not ctx.has_text(cue):
         return None
-    mine = words(ctx.shown[cue.index])
+    mine = words(without_sound_cues(ctx.shown[cue.index]))  # [music] in captions is not a sentence to translate
     if len(mine) < UNTRANSLATED_MIN_WORDS or all(w[0].isupper() for w in mine):
         return None
     key = tuple(w.casefold() for w in mine)

@@ -21,6 +21,7 @@ from pipeline.project import LanguageConfig, Project
 from pipeline.subtitles.model import SubtitleDoc
 from pipeline.subtitles.reader import read_subtitles
 from pipeline.validate.cache import MeasureCache
+from pipeline.validate.descriptions import check_described_audio, check_descriptions
 from pipeline.validate.media import (
     FALLBACK_FPS,
     MasterFacts,
@@ -149,12 +150,13 @@ def validate_project(
     else:
         media[project.film.master] = project.film.master
     for lang in project.languages:
-        if lang.audio is not None:
-            gone = _missing(project, lang.audio, f"audio in [languages.{lang.code}]", lang.code)
-            if gone:
-                per_lang[lang.code].append(gone)
-            else:
-                media[lang.audio] = lang.audio
+        for path, key in ((lang.audio, "audio"), (lang.described_audio, "described_audio")):
+            if path is not None:
+                gone = _missing(project, path, f"{key} in [languages.{lang.code}]", lang.code)
+                if gone:
+                    per_lang[lang.code].append(gone)
+                else:
+                    media[path] = path
     with ThreadPoolExecutor(max_workers=MAX_WORKERS) as pool:
         progress = _MediaProgress(on_progress, list(media)) if on_progress else None
         futures = {path: pool.submit(progress.measured if progress else measure, path, cache) for path in media}
@@ -186,6 +188,8 @@ def validate_project(
     for lang in project.languages:
         if lang.audio is not None and lang.audio in measures:
             per_lang[lang.code] += check_dub(lang, measures[lang.audio], master, project.relative(lang.audio))
+        if lang.described_audio is not None and lang.described_audio in measures:
+            per_lang[lang.code] += check_described_audio(project, lang, measures[lang.described_audio], master)
 
     # Subtitles: the source first, so the others can be compared with it.
     source_doc: SubtitleDoc | None = None
@@ -219,6 +223,13 @@ def validate_project(
                 findings += found
                 if is_source and any(f.code in ("SUB_SCRIPT", "SUB_LANGUAGE") and f.cue is None for f in found):
                     source_complete = False  # another language's file: comparing with it says nothing
+        if lang.descriptions is not None:
+            gone = _missing(project, lang.descriptions, f"descriptions in [languages.{lang.code}]", lang.code)
+            if gone:
+                findings.append(gone)
+            else:
+                own_audio = measures.get(lang.audio if lang.audio is not None else project.film.master)
+                findings += check_descriptions(project, lang, master, own_audio)
         findings += _locale_findings(project, lang)
         if not any(f.code == "LOCALE_UNREADABLE" for f in findings):
             findings += social_findings(project, lang, master.duration if master.readable else None)
