@@ -45,6 +45,9 @@ class Craft:
     no_line_end: tuple[str, ...] = ()  # words a line should not end with (prepositions, one-letter words)
     no_line_start: tuple[str, ...] = ()  # words a line should not start with (postpositions, clitics)
     letter_fixes: tuple[tuple[str, str], ...] = ()  # (letter typed, the language's own letter), e.g. ("ي", "ی")
+    keep_together: tuple[str, ...] = ()  # phrases a line break must not split ("کے ساتھ", a film's terms)
+    min_balance: float = 0.5  # two lines: warn when the shorter is under this share of the longer
+    one_line_max: int = 0  # a two-line cue this short (characters) belongs on one line; 0: max_line_length
 
 
 @dataclass(frozen=True)
@@ -210,7 +213,17 @@ def _craft(table: Any, where: str, base: Craft) -> Craft:
     where = f"{where[:-1]}.craft]" if where.endswith("]") else f"{where} craft"
     _check_keys(table, CRAFT_KEYS, where)
     values: dict[str, Any] = {}
-    for key in ("no_line_end", "no_line_start"):
+    if "min_balance" in table:
+        share = table["min_balance"]
+        if isinstance(share, bool) or not isinstance(share, (int, float)) or not 0 <= share <= 1:
+            raise LanguageDataError(f"'min_balance' in {where} must be a number from 0 to 1", "e.g. min_balance = 0.5")
+        values["min_balance"] = float(share)
+    if "one_line_max" in table:
+        size = table["one_line_max"]
+        if isinstance(size, bool) or not isinstance(size, int) or size < 0:
+            raise LanguageDataError(f"'one_line_max' in {where} must be a whole number", "e.g. one_line_max = 42")
+        values["one_line_max"] = size
+    for key in ("no_line_end", "no_line_start", "keep_together"):
         if key in table:
             words = table[key]
             if not isinstance(words, list) or not all(isinstance(w, str) and w.strip() for w in words):

@@ -13,6 +13,7 @@ from pipeline.captions.style import contrast
 from pipeline.engine.model import Artifact
 from pipeline.findings import SEVERITIES, Finding, Report
 from pipeline.project import Project
+from pipeline.publish.accessibility import LanguageStanding
 from pipeline.publish.preview import environment
 from pipeline.publish.social import fit_table
 from pipeline.social.layout import VIDEO_KINDS
@@ -105,6 +106,13 @@ def _shape_order(a: Artifact) -> tuple:
     return (VIDEO_KINDS.index(shape) if shape in VIDEO_KINDS else len(VIDEO_KINDS), a.path)
 
 
-def render_report(manifest: dict[str, Any], report: Report, project: Project, qc_frames: list[Artifact]) -> str:
-    """dist/report.html as text."""
-    return environment().get_template("report.html").render(**report_context(manifest, report, project, qc_frames))
+def render_report(
+    manifest: dict[str, Any],
+    report: Report,
+    project: Project,
+    qc_frames: list[Artifact],
+    accessibility: list[LanguageStanding] | None = None,
+) -> str:
+    """dist/report.html as text; `accessibility`: each language's WCAG standing (publish/accessibility.py)."""
+    context = report_context(manifest, report, project, qc_frames)
+    return environment().get_template("report.html").render(**context, accessibility=accessibility or [])

@@ -18,6 +18,7 @@ from pipeline.accessibility import without_sound_cues
 from pipeline.findings import Finding
 from pipeline.subtitles.model import Cue, clock
 from pipeline.subtitles.text import foreign_tags, has_romanian_cedilla
+from pipeline.validate import craft
 from pipeline.validate.context import EPSILON, Context, Issue, graphemes, short, words
 from pipeline.validate.file_rules import FILE_RULES
 
@@ -278,6 +279,12 @@ CUE_RULES: tuple[CueRule, ...] = (
     CueRule("SUB_CONTROL_CHARS", "error", invisible_controls, reads_letters=True),
     CueRule("SUB_GLYPHS", "error", glyphs, needs_text=True, reads_letters=True),
     CueRule("SUB_UNTRANSLATED", "warning", untranslated, needs_text=True, reads_letters=True),
+    # The translator's craft (craft.py; per-language word lists in pipeline/data/languages.toml).
+    CueRule("SUB_LINE_BREAK", "warning", craft.line_breaks, needs_text=True, reads_letters=True),
+    CueRule("SUB_LINE_FITS", "warning", craft.one_line, needs_text=True, reads_letters=True),
+    CueRule("SUB_LINE_BALANCE", "warning", craft.balance, needs_text=True, reads_letters=True),
+    CueRule("SUB_LINE_ORDER", "warning", craft.line_order, needs_text=True, reads_letters=True),
+    CueRule("SUB_LETTERS", "warning", craft.letters, needs_text=True, reads_letters=True),
 )
 
 
