@@ -211,7 +211,9 @@ def invisible_controls(cue: Cue, ctx: Context) -> Issue | None:
     if not _CONTROLS.search(cue.text):
         return None
     found = list(dict.fromkeys(_CONTROLS.findall(cue.text)))
-    names = ", ".join(f"U+{ord(ch):04X} {INVISIBLE_CONTROLS.get(ch) or unicodedata.name(ch, 'CONTROL')}" for ch in found[:4])
+    names = ", ".join(
+        f"U+{ord(ch):04X} {INVISIBLE_CONTROLS.get(ch) or unicodedata.name(ch, 'CONTROL')}" for ch in found[:4]
+    )
     return Issue(
         f"cue {cue.index} holds invisible control characters that change or hide what is shown: {names}",
         "delete them (retype the line if need be; break lines with an ordinary line break); "
