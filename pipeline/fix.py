@@ -82,7 +82,9 @@ class FileFix:
             )
         )
         if not text and self.changed:
-            text = f"--- {self.display}\n+++ {self.display} (fixed)\n# the text is unchanged: {'; '.join(self.changes)}\n"
+            text = (
+                f"--- {self.display}\n+++ {self.display} (fixed)\n# the text is unchanged: {'; '.join(self.changes)}\n"
+            )
         return text
 
 
