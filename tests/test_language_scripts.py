@@ -26,7 +26,7 @@ from babel import Locale
 from conftest import make_srt, write_project
 
 from pipeline import fonts
-from pipeline.languages import all_rows, parse_locale, profile_for
+from pipeline.languages import all_rows, parse_locale, profile_for, table
 
 SAMPLES: dict[str, str] = tomllib.loads(
     (Path(__file__).parent / "data" / "language_samples.toml").read_text(encoding="utf-8")
@@ -324,12 +324,7 @@ def _pair(ours, reference, out: Path) -> None:  # type: ignore[no-untyped-def]
 
 # Scripts of the table's [scripts] rows that no language row uses, each proved with a language
 # written in it; the sample text is CLDR's: the language's and its country's names in itself.
-SCRIPT_TAGS = {
-    "Cyrl": "ru", "Grek": "el", "Hebr": "he", "Deva": "hi", "Telu": "te", "Knda": "kn", "Mlym": "ml",
-    "Sinh": "si", "Armn": "hy", "Geor": "ka", "Thai": "th", "Orya": "or", "Mymr": "my", "Khmr": "km",
-    "Laoo": "lo", "Tibt": "bo", "Thaa": "dv", "Syrc": "syr", "Nkoo": "nqo", "Adlm": "ff-Adlm", "Cher": "chr",
-    "Tfng": "zgh", "Yiii": "ii", "Vaii": "vai-Vaii", "Olck": "sat", "Jpan": "ja", "Kore": "ko",
-}  # fmt: skip
+SCRIPT_TAGS = table().examples  # pipeline/data/languages.toml: `example` of each [scripts] row
 # Scripts whose burned-in ink differs from Chromium's beyond the captions measure's tolerance,
 # and how (reported to the caption renderer's owners; the test fails when one starts to match).
 # (None today. With the longer sentence "ພົບກັບທີມຕຳຫຼວດທ້ອງຖິ່ນຂອງທ່ານ." the renderer's Lao ink is 3 px
@@ -347,8 +342,6 @@ def script_sample(tag: str) -> str:
 
 
 def test_every_script_row_is_proved_by_a_language() -> None:
-    from pipeline.languages import table
-
     used_by_rows = {profile_for(tag).script for tag in ROWS}
     assert set(table().scripts) - {"Latn"} <= used_by_rows | set(SCRIPT_TAGS)
     for script, tag in SCRIPT_TAGS.items():
