@@ -2156,7 +2156,7 @@ def main(argv=None) -> int:
     ap.add_argument("--frames", help="debug: write PNGs of these times (comma-separated seconds) to /tmp")
     ap.add_argument("--keep", action="store_true", help="keep the temporary work folder")
     args = ap.parse_args(argv)
-    for tool in ("ffmpeg", "ffprobe", "espeak-ng", "sox"):
+    for tool in () if args.only == "text" else ("ffmpeg", "ffprobe", "espeak-ng", "sox"):  # text needs none
         if not shutil.which(tool):
             raise SystemExit(f"{tool} not found: apt-get install ffmpeg espeak-ng sox")
     t_start = time.time()

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from pipeline.engine.model import BuildInfo, PlanContext, TaskOutput
 from pipeline.findings import Report
+from pipeline.publish.accessibility import standing as accessibility_standing
 from pipeline.publish.manifest import (
     MANIFEST_NAME,
     SCHEMA_NAME,
@@ -66,7 +67,8 @@ def write_site(
     )
     _write(staging / INDEX_NAME, render_index(manifest, context.project, staging))
     full_report = with_locale_findings(report, context)
-    _write(staging / REPORT_NAME, render_report(manifest, full_report, context.project, frames))
+    standing = accessibility_standing(staging, manifest, full_report, has_audio=context.master.audio is not None)
+    _write(staging / REPORT_NAME, render_report(manifest, full_report, context.project, frames, standing))
     manifest = add_pages(manifest, staging, INDEX_NAME, REPORT_NAME, frames)
     problems = schema_errors(manifest)
     if problems:
