@@ -21,6 +21,7 @@ bench: bootstrap
 	.venv/bin/python bench/validate_bench.py
 	.venv/bin/python bench/limits_bench.py
 	.venv/bin/python bench/build_bench.py --full
+	.venv/bin/python bench/social_bench.py --seconds 20
 
 clean:
 	rm -rf dist .filmpipe-cache

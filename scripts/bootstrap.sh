@@ -15,6 +15,10 @@ fi
 if [ "${FILMPIPE_TEST_TOOLS:-1}" = "1" ] && { ! command -v fc-list >/dev/null 2>&1 || ! fc-list ':family=Noto Sans CJK SC' | grep -q .; }; then
   need_pkgs+=(fonts-noto-cjk)
 fi
+# The tests check the language table's ISO 639-2/T codes against Debian's iso-codes data.
+if [ "${FILMPIPE_TEST_TOOLS:-1}" = "1" ] && [ ! -f /usr/share/iso-codes/json/iso_639-2.json ]; then
+  need_pkgs+=(iso-codes)
+fi
 if [ "${FILMPIPE_NO_BROWSER:-}" != "1" ] && ! command -v chromium >/dev/null 2>&1; then
   need_pkgs+=(chromium)
 fi

@@ -115,7 +115,10 @@ master = "assets/master.mp4"
 ladder = [180]
 progressive = [180]
 open_captions = [180]
-{extra_output}"""
+{extra_output}
+[social]
+shapes = []  # the social pack costs seconds per language: tests/test_social*.py turn it on
+"""
 
 
 ProjectFactory = Callable[..., Path]

@@ -216,21 +216,22 @@ def test_burned_in_ink_matches_chromium(tmp_path: Path, artifacts_dir: Path) -> 
     """Each non-Latin row's sample, burned into a 720p video by the build's own functions and
     ffmpeg call, has the ink of Chromium's drawing of the same text in the same font files
     (the measure and threshold of tests/test_captions_shapes.py, calibrated there)."""
+    from test_captions_shapes import THRESHOLD, WIDTH_TOLERANCE
+
+    assert {"pa", "pa-Arab", "ur", "ar", "bn", "gu", "ta", "fa", "ps", "ckb", "ti"} <= set(NON_LATIN)
+    scores = ink_scores({tag: SAMPLES[tag] for tag in NON_LATIN}, tmp_path, artifacts_dir)
+    (artifacts_dir / "languages-ink.json").write_text(json.dumps(scores, indent=1), encoding="utf-8")
+    low = {tag: s for tag, s in scores.items() if s["similarity"] < THRESHOLD}
+    wide = {tag: s for tag, s in scores.items() if abs(s["width_ratio"] - 1) > WIDTH_TOLERANCE}
+    assert not low and not wide, f"burned-in captions differ from Chromium's drawing: {low or wide}"
+
+
+def ink_scores(texts: dict[str, str], work: Path, artifacts_dir: Path) -> dict[str, dict[str, float]]:
+    """For each language tag -> one line of text: burn it into a grey 720p video with the build's
+    functions and ffmpeg call, grab a frame, and score its ink against Chromium's drawing."""
     from browser import launch_browser
     from PIL import Image
-    from test_captions_shapes import (
-        FPS,
-        SLOT,
-        STYLE,
-        THRESHOLD,
-        WIDTH_TOLERANCE,
-        H,
-        W,
-        chromium_drawing,
-        ink,
-        similarity,
-        width_ratio,
-    )
+    from test_captions_shapes import FPS, SLOT, STYLE, H, W, ink, similarity, width_ratio
 
     from pipeline import ffmpeg
     from pipeline.captions.render import CaptionBox, caption_fonts, render_cue
@@ -238,8 +239,7 @@ def test_burned_in_ink_matches_chromium(tmp_path: Path, artifacts_dir: Path) -> 
     from pipeline.render import captions, ladder
     from pipeline.subtitles.model import Cue
 
-    assert {"pa", "pa-Arab", "ur", "ar", "bn", "gu", "ta", "fa", "ps", "ckb", "ti"} <= set(NON_LATIN)
-    master = tmp_path / "grey.mp4"
+    master = work / "grey.mp4"
     ffmpeg.run(
         ["-f", "lavfi", "-i", f"color=c=0x808080:size={W}x{H}:rate={FPS}:duration={SLOT}",
          "-f", "lavfi", "-i", f"sine=frequency=440:sample_rate=48000:duration={SLOT}",
@@ -248,32 +248,67 @@ def test_burned_in_ink_matches_chromium(tmp_path: Path, artifacts_dir: Path) -> 
     scores: dict[str, dict[str, float]] = {}
     with launch_browser() as browser:
         page = browser.new_page()  # type: ignore[attr-defined]
-        for tag in NON_LATIN:
-            profile, text, work = profile_for(tag), SAMPLES[tag], tmp_path / tag
-            work.mkdir()
+        for tag, text in texts.items():
+            profile, folder = profile_for(tag), work / tag
+            folder.mkdir()
             cue = Cue(index=1, start=0.0, end=SLOT, lines=(text,), line=1)
-            (x, y), timeline = captions.draw_cues([cue], profile, CaptionBox(W, H), STYLE, caption_fonts(profile), work)
-            (work / captions.CONCAT_NAME).write_text(captions.concat_list(timeline, SLOT), encoding="utf-8")
+            box = CaptionBox(W, H)
+            (x, y), timeline = captions.draw_cues([cue], profile, box, STYLE, caption_fonts(profile), folder)
+            (folder / captions.CONCAT_NAME).write_text(captions.concat_list(timeline, SLOT), encoding="utf-8")
             settings = {
                 "fps": str(FPS), "width": W, "height": H, "matrix": "bt709",
                 "x264": ladder.x264_args(H, Fraction(FPS), False), "iso639_2": profile.iso639_2,
             }  # fmt: skip
-            ffmpeg.run(captions.burn_argv(master, master, work / "burned.mp4", settings, x, y), cwd=work)
+            ffmpeg.run(captions.burn_argv(master, master, folder / "burned.mp4", settings, x, y), cwd=folder)
             middle = round(SLOT * FPS) // 2
             ffmpeg.run(
-                ["-i", str(work / "burned.mp4"), "-vf", f"select='eq(n\\,{middle})'", "-fps_mode", "passthrough",
-                 "-frames:v", "1", str(work / "frame.png")]
+                ["-i", str(folder / "burned.mp4"), "-vf", f"select='eq(n\\,{middle})'", "-fps_mode", "passthrough",
+                 "-frames:v", "1", str(folder / "frame.png")]
             )  # fmt: skip
-            ours = ink(Image.open(work / "frame.png").convert("RGB"))
-            drawn = render_cue(text, profile, CaptionBox(W, H), STYLE)
+            ours = ink(Image.open(folder / "frame.png").convert("RGB"))
+            drawn = render_cue(text, profile, box, STYLE)
             reference = ink(chromium_drawing(page, text, tag, drawn.em, LATIN_LOOK.em * H))
             _pair(ours, reference, artifacts_dir / f"languages-ink-{tag}.png")
             scores[tag] = {"similarity": similarity(ours, reference), "width_ratio": width_ratio(ours, reference)}
         page.close()
-    (artifacts_dir / "languages-ink.json").write_text(json.dumps(scores, indent=1), encoding="utf-8")
-    low = {tag: s for tag, s in scores.items() if s["similarity"] < THRESHOLD}
-    wide = {tag: s for tag, s in scores.items() if abs(s["width_ratio"] - 1) > WIDTH_TOLERANCE}
-    assert not low and not wide, f"burned-in captions differ from Chromium's drawing: {low or wide}"
+    return scores
+
+
+def chromium_drawing(page, text: str, tag: str, em: float, latin_em: float):  # type: ignore[no-untyped-def]
+    """Chromium's drawing of the text in the language's font files (@font-face), every character
+    the language's own font has no glyph for (by its cmap) in the fallback at the Latin size:
+    test_captions_shapes' reference, except that it sends ASCII punctuation to the fallback even
+    where the language's font has it (Thaana, Arabic), which is not what a renderer should do."""
+    import base64
+    import html
+    import io
+
+    from PIL import Image
+    from test_captions_shapes import GREY
+
+    from pipeline.captions.render import caption_fonts
+
+    profile = profile_for(tag)
+    chain = caption_fonts(profile)
+    faces = "".join(
+        f"@font-face {{ font-family: F{i}; src: url(data:font/ttf;base64,{base64.b64encode(f.path.read_bytes()).decode()}); }}"
+        for i, f in enumerate(chain)
+    )
+    body = "".join(
+        html.escape(ch)
+        if fonts.covers(chain[0], ch) or ch.isspace()
+        else f'<span style="font-family:{", ".join(f"F{i}" for i in range(1, len(chain)))};font-size:{latin_em:.2f}px">{html.escape(ch)}</span>'
+        for ch in text
+    )
+    page.set_content(
+        f"<!doctype html><html><head><meta charset=utf-8><style>{faces}"
+        f"body {{ margin: 0; background: rgb({GREY},{GREY},{GREY}); }}"
+        f"#t {{ display: inline-block; padding: 80px; font-family: {', '.join(f'F{i}' for i in range(len(chain)))};"
+        f" font-size: {em:.2f}px; line-height: 3; color: #fff; white-space: pre; }}</style></head>"
+        f'<body><div id="t" lang="{tag}" dir="{profile.direction}">{body}</div></body></html>'
+    )
+    page.evaluate("document.fonts.ready.then(() => document.fonts.size)")
+    return Image.open(io.BytesIO(page.locator("#t").screenshot())).convert("RGB")
 
 
 def _pair(ours, reference, out: Path) -> None:  # type: ignore[no-untyped-def]

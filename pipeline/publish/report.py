@@ -15,6 +15,8 @@ from pipeline.findings import SEVERITIES, Finding, Report
 from pipeline.project import Project
 from pipeline.publish.accessibility import LanguageStanding
 from pipeline.publish.preview import environment
+from pipeline.publish.social import fit_table
+from pipeline.social.layout import VIDEO_KINDS
 
 LOUDNESS_TOLERANCE_LU = 1.0  # EBU R128: ±1 LU around the target is on target for short-form
 TRUE_PEAK_TOLERANCE_DB = 0.1  # rounding of the measurement
@@ -70,7 +72,12 @@ def report_context(
                 peak_ok=audio["truePeakDbtp"] is None or audio["truePeakDbtp"] <= target_tp + TRUE_PEAK_TOLERANCE_DB,
                 renditions=tuple(lang["renditions"]),
                 subtitles=lang.get("subtitles"),
-                frames=tuple(sorted((a for a in qc_frames if a.language == lang["code"]), key=lambda a: a.path)),
+                frames=tuple(
+                    sorted(
+                        (a for a in qc_frames if a.language == lang["code"] and not a.extra.get("social")),
+                        key=lambda a: a.path,
+                    )
+                ),
             )
         )
     general = tuple(sorted((f for f in report.findings if f.language not in codes), key=_sort_key))
@@ -86,7 +93,17 @@ def report_context(
         "target_lufs": target_lufs,
         "target_tp": target_tp,
         "tolerance_lu": LOUDNESS_TOLERANCE_LU,
+        "social": fit_table(manifest),
+        "social_frames": {
+            code: sorted((a for a in qc_frames if a.language == code and a.extra.get("social")), key=_shape_order)
+            for code in codes
+        },
     }
+
+
+def _shape_order(a: Artifact) -> tuple:
+    shape = a.extra.get("shape", "")
+    return (VIDEO_KINDS.index(shape) if shape in VIDEO_KINDS else len(VIDEO_KINDS), a.path)
 
 
 def render_report(

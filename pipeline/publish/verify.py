@@ -10,6 +10,9 @@ Checks, each problem naming the file:
   audio streams, is within one frame of what the manifest says (and of the film's), its
   width, height and RFC 6381 codecs match; posters' sizes match; each WebVTT file holds the
   number of cues listed;
+- the social pack (languages[].social): cuts re-probed like renditions, covers like posters,
+  each SRT parsed by pysrt with its cue count, and each file's `platforms` recomputed from the
+  platform table;
 - extra files: anything in DIST that is none of the above (the manifest lists the preview
   page, the QC report and its frames too), apart from manifest.json and manifest.schema.json.
 """
@@ -28,6 +31,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeGuard
 
+import pysrt
+
 from pipeline import codecs as codec_strings
 from pipeline.errors import ConfigError, FfmpegError
 from pipeline.probe import MediaFacts, probe_media
@@ -40,6 +45,8 @@ from pipeline.publish.files import (
     walk_hls,
 )
 from pipeline.publish.manifest import MANIFEST_NAME, SCHEMA_NAME, listed_files, schema_errors, schema_text
+from pipeline.publish.social import platforms_for
+from pipeline.social.layout import VIDEO_KINDS
 
 UNLISTED_FILES = frozenset({MANIFEST_NAME, SCHEMA_NAME})  # checked otherwise: parsed, and compared with the package
 DEFAULT_FRAME_RATE = 25.0
@@ -297,6 +304,28 @@ class _Verifier:
         if cues != subtitles["cues"]:
             self.problem(subtitles["url"], "mismatch", f"holds {cues} cues, manifest.json says {subtitles['cues']}")
 
+    def check_social_fit(self, item: dict[str, Any]) -> None:
+        """The platforms a social file is listed for are the ones the platform table says it fits."""
+        expected = platforms_for(item)
+        if sorted(item["platforms"]) != sorted(expected):
+            self.problem(
+                item["url"],
+                "mismatch",
+                f"manifest.json says it fits {', '.join(item['platforms']) or 'no platform'}, "
+                f"but by its size, duration and kind it fits {', '.join(expected) or 'none'}",
+            )
+
+    def check_srt(self, item: dict[str, Any]) -> None:
+        """A caption file parses as SubRip (pysrt, strictly) with the number of cues listed."""
+        path = self.dist / item["url"]
+        try:
+            cues = pysrt.open(str(path), encoding="utf-8", error_handling=pysrt.ERROR_RAISE)
+        except (pysrt.Error, UnicodeDecodeError, ValueError) as exc:
+            self.problem(item["url"], "unreadable", f"is not a SubRip file pysrt can read ({exc})")
+            return
+        if len(cues) != item.get("cues", len(cues)):
+            self.problem(item["url"], "mismatch", f"holds {len(cues)} cues, manifest.json says {item['cues']}")
+
     def check_extras(self) -> None:
         for path in sorted(self.dist.rglob("*")):
             if not path.is_file() and not path.is_symlink():
@@ -351,6 +380,16 @@ class _Verifier:
             for rendition in lang.get("renditions", []):
                 if (self.dist / rendition["url"]).is_file():
                     jobs.append(functools.partial(self.check_rendition, rendition, film))
+            for item in lang.get("social", []):
+                self.check_social_fit(item)
+                if not (self.dist / item["url"]).is_file():
+                    continue
+                if item["kind"] in VIDEO_KINDS:
+                    jobs.append(functools.partial(self.check_rendition, item, film))
+                elif item["kind"] == "cover":
+                    jobs.append(functools.partial(self.check_poster, item))
+                elif item["kind"] == "captions-file":
+                    self.check_srt(item)
         with ThreadPoolExecutor(max_workers=PROBE_THREADS) as pool:
             for future in [pool.submit(job) for job in jobs]:
                 future.result()

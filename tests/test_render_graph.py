@@ -1,0 +1,71 @@
+"""Filter graphs are composed with ffmpeg-python (pipeline/render/graph.py) and run by
+pipeline/ffmpeg.py; the ladder is the first user. Checked against ffmpeg itself."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from pipeline import ffmpeg
+from pipeline.render import graph
+
+PACKAGE = Path(__file__).resolve().parents[1] / "pipeline"
+
+
+def test_options_from_an_ffmpeg_style_list() -> None:
+    assert graph.options(["-c:v", "libx264", "-map_metadata", "-1"], "an") == {
+        "c:v": "libx264",
+        "map_metadata": "-1",
+        "an": None,
+    }
+    with pytest.raises(ValueError, match="pairs"):
+        graph.options(["-c:v", "libx264", "-an"])
+    with pytest.raises(ValueError, match="twice"):
+        graph.options(["-crf", "21", "-crf", "23"])
+
+
+def test_filter_arguments_are_escaped_by_ffmpeg_python(tmp_path: Path) -> None:
+    """A value holding the graph's own syntax (':' '=' ';' quotes) reaches ffmpeg as one value."""
+    hostile = tmp_path / "in ; [x] 'q'.mp4"
+    ffmpeg.run(["-f", "lavfi", "-i", "testsrc2=size=64x36:rate=5:duration=1", "-c:v", "libx264", str(hostile)])
+    text = "a:b=c;d'e,f[g]"
+    stream = graph.source(str(hostile))["v:0"].filter("drawtext", text=text, fontsize=8).filter("setsar", 1)
+    argv = graph.compile_args(graph.output(stream, str(tmp_path / "out.mp4"), graph.options(["-c:v", "libx264"])))
+    assert argv[argv.index("-i") + 1] == str(hostile)  # a path is an argv item, never graph text
+    ffmpeg.run(argv)  # ffmpeg parses the graph: a badly escaped value would fail or split the chain
+    assert (tmp_path / "out.mp4").stat().st_size > 0
+
+
+def test_the_ladder_graph_parses_in_ffmpeg(tmp_path: Path) -> None:
+    """ffmpeg itself accepts the ladder's compiled graph: one decode, split, a scale per rung."""
+    source = tmp_path / "m.mp4"
+    ffmpeg.run(["-f", "lavfi", "-i", "testsrc2=size=320x180:rate=25:duration=1", "-c:v", "libx264", str(source)])
+    decoded = graph.source(str(source))["v:0"].filter("fps", fps="25/1").filter_multi_output("split", 2)
+    outs = [
+        graph.output(decoded[i].filter("scale", w, h).filter("setsar", 1), str(tmp_path / f"{h}.mp4"), {"an": None})
+        for i, (w, h) in enumerate(((320, 180), (160, 90)))
+    ]
+    argv = graph.compile_args(*outs)
+    assert argv.count("-i") == 1 and "split=2" in argv[argv.index("-filter_complex") + 1]
+    ffmpeg.run(argv)
+    heights = [ffmpeg.probe(tmp_path / f"{h}.mp4")["streams"][0]["height"] for h in (180, 90)]
+    assert heights == [180, 90]
+
+
+def _imports(path: Path) -> set[str]:
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names |= {a.name.split(".")[0] for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def test_ffmpeg_python_is_used_and_only_through_graph_py() -> None:
+    users = sorted(p.relative_to(PACKAGE).as_posix() for p in PACKAGE.rglob("*.py") if "ffmpeg" in _imports(p))
+    assert users == ["render/graph.py"], users
+    ladder = (PACKAGE / "render" / "ladder.py").read_text(encoding="utf-8")
+    assert "graph.compile_args(" in ladder and 'filter_multi_output("split"' in ladder
