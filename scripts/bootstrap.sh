@@ -25,6 +25,16 @@ fi
 if [ "${FILMPIPE_TEST_TOOLS:-1}" = "1" ] && ! command -v npm >/dev/null 2>&1; then
   need_pkgs+=(nodejs npm)
 fi
+# Test-only: OCR reads burned-in captions back (tests/test_captions_ocr.py).
+if [ "${FILMPIPE_TEST_TOOLS:-1}" = "1" ]; then
+  ocr_langs=$(tesseract --list-langs 2>/dev/null || true)
+  for l in ben guj pol ron; do
+    if ! printf '%s\n' "$ocr_langs" | grep -qx "$l"; then
+      need_pkgs+=(tesseract-ocr tesseract-ocr-ben tesseract-ocr-guj tesseract-ocr-pol tesseract-ocr-ron)
+      break
+    fi
+  done
+fi
 
 if [ ${#need_pkgs[@]} -gt 0 ]; then
   if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then

@@ -38,6 +38,7 @@ DIALOGUE = ("-", "–", "—")
 # A top line longer than the bottom one costs this many characters of imbalance (the pyramid).
 PYRAMID_PENALTY = 3
 PAUSE_BONUS = 8  # a break after punctuation is worth this many characters of imbalance
+LEAD_BONUS = 4  # … and one before a conjunction, preposition or article this many
 
 # Letters of other scripts that look like Latin ones, typed by mistake (a Cyrillic or Greek
 # keyboard layout, or text pasted from a document in another language): Unicode's confusables.
@@ -67,6 +68,7 @@ class CraftRules:
     one_line_max: int
     max_line_length: int
     scripts: tuple[str, ...]  # ISO 15924 codes of the language's letters
+    rtl: bool = False  # right-to-left: lines typed in a left-to-right editor can end up swapped
 
     def key(self, word: str) -> str:
         """A word of the text as the lists hold it, its mistyped letters already mended (Arabic
@@ -90,6 +92,7 @@ def rules_for(profile: LanguageProfile) -> CraftRules:
         one_line_max=craft.one_line_max or profile.limits.max_line_length,
         max_line_length=profile.limits.max_line_length,
         scripts=profile.letter_script_codes,
+        rtl=profile.is_rtl,
     )
 
 
@@ -128,6 +131,8 @@ def bad_breaks(lines: list[str], rules: CraftRules) -> list[str]:
 def _score(top: str, bottom: str, rules: CraftRules) -> float:
     g1, g2 = graphemes(top), graphemes(bottom)
     score = abs(g1 - g2) + (PYRAMID_PENALTY if g1 > g2 else 0) - (PAUSE_BONUS if _ends_with_pause(top) else 0)
+    if bottom.split() and rules.key(bottom.split()[0]) in rules.no_line_end:
+        score -= LEAD_BONUS  # a line that starts with a conjunction or preposition: the guides' break
     return score + 1000 * len(bad_breaks([top, bottom], rules))
 
 
@@ -152,6 +157,48 @@ def best_lines(text: str, rules: CraftRules) -> list[str] | None:
     if best is None or best[0] >= 1000:
         return None
     return best[1]
+
+
+def _reversed(lines: list[str], rules: CraftRules) -> bool:
+    """Two right-to-left lines whose first ends the sentence while the last has no punctuation at
+    all (only right-to-left text: there the editor, not the translator, swaps lines)."""
+    if len(lines) != 2 or not rules.rtl:
+        return False
+    first, last = lines[0].rstrip(QUOTES), lines[1].rstrip(QUOTES)
+    return bool(first and last) and first[-1] in SENTENCE_END and last[-1] not in PAUSE and last[-1].isalpha()
+
+
+def _better_balanced(lines: list[str], rules: CraftRules) -> list[str] | None:
+    """A better break for two lines far apart in length (None when they are fine or none is better)."""
+    if len(lines) != 2 or bad_breaks(lines, rules) or graphemes(" ".join(lines)) <= rules.one_line_max:
+        return None
+    if _ends_with_pause(lines[0]):
+        return None  # a break at punctuation, the natural pause, is worth more than balance
+    g1, g2 = graphemes(lines[0]), graphemes(lines[1])
+    if min(g1, g2) >= rules.min_balance * max(g1, g2):
+        return None
+    better = best_lines(" ".join(lines), rules)
+    if not better or len(better) != 2 or better == lines:
+        return None
+    b1, b2 = graphemes(better[0]), graphemes(better[1])
+    if min(b1, b2) < rules.min_balance * max(b1, b2) and abs(b1 - b2) >= abs(g1 - g2):
+        return None
+    return better
+
+
+def mend(lines: list[str], rules: CraftRules) -> list[str] | None:
+    """The lines as the craft checks' hints would have them (same words, same order, unless two
+    lines are swapped back into reading order), or None when they are fine. `filmpipe fix` uses it."""
+    lines = [line.strip() for line in lines if line.strip()]
+    if len(lines) < 2 or is_dialogue(lines):
+        return None
+    new = [lines[1], lines[0]] if _reversed(lines, rules) else list(lines)
+    fits = graphemes(" ".join(" ".join(new).split())) <= rules.one_line_max
+    if bad_breaks(new, rules) or fits:
+        new = best_lines(" ".join(new), rules) or new
+    else:
+        new = _better_balanced(new, rules) or new
+    return new if new != lines else None
 
 
 def _suggest(lines: list[str]) -> str:
@@ -209,20 +256,10 @@ def balance(cue: Cue, ctx: Context) -> Issue | None:
     lines = _lines(cue, ctx)
     if len(lines) != 2 or is_dialogue(lines):
         return None
-    rules = rules_for(ctx.lang.profile)
-    if bad_breaks(lines, rules) or graphemes(" ".join(lines)) <= rules.one_line_max:
-        return None  # SUB_LINE_BREAK or SUB_LINE_FITS says it
-    if _ends_with_pause(lines[0]):
-        return None  # a break at punctuation, the natural pause, is worth more than balance
+    better = _better_balanced(lines, rules_for(ctx.lang.profile))
+    if better is None:
+        return None
     g1, g2 = graphemes(lines[0]), graphemes(lines[1])
-    if min(g1, g2) >= rules.min_balance * max(g1, g2):
-        return None
-    better = best_lines(" ".join(lines), rules)
-    if not better or len(better) != 2 or better == lines:
-        return None
-    b1, b2 = graphemes(better[0]), graphemes(better[1])
-    if min(b1, b2) < rules.min_balance * max(b1, b2) and abs(b1 - b2) >= abs(g1 - g2):
-        return None
     return Issue(
         f"cue {cue.index}'s lines are unbalanced: {g1} and {g2} characters",
         f"break it as {_suggest(better)}: lines of similar length, the top one shorter, read best "
@@ -231,19 +268,16 @@ def balance(cue: Cue, ctx: Context) -> Issue | None:
 
 
 def line_order(cue: Cue, ctx: Context) -> Issue | None:
-    """SUB_LINE_ORDER: the first line ends a sentence and the last line has no punctuation at all:
-    lines swapped, as a right-to-left cue typed in a left-to-right editor often is."""
+    """SUB_LINE_ORDER (right-to-left languages): the first line ends a sentence and the last line
+    has no punctuation at all: lines swapped, as a cue typed in a left-to-right editor often is."""
     lines = _lines(cue, ctx)
-    if len(lines) != 2 or is_dialogue(lines):
+    if is_dialogue(lines) or not _reversed(lines, rules_for(ctx.lang.profile)):
         return None
-    first, last = lines[0].rstrip(QUOTES), lines[1].rstrip(QUOTES)
-    if first and last and first[-1] in SENTENCE_END and last[-1] not in PAUSE and last[-1].isalpha():
-        return Issue(
-            f"cue {cue.index}'s first line ends the sentence and its second line has no punctuation: "
-            "are the lines in reverse order?",
-            f"put them in reading order: {_suggest([lines[1], lines[0]])} ('filmpipe fix' does it)",
-        )
-    return None
+    return Issue(
+        f"cue {cue.index}'s first line ends the sentence and its second line has no punctuation: "
+        "are the lines in reverse order?",
+        f"put them in reading order: {_suggest([lines[1], lines[0]])} ('filmpipe fix' does it)",
+    )
 
 
 # --------------------------------------------------------------------------- letters

@@ -164,11 +164,15 @@ CORPUS: dict[str, str | bytes] = {
     "en__SUB_PARSE_webvtt_comma_before_millis.vtt": f"WEBVTT\n\n00:00:00,200 --> 00:00:01,400\n{EN[0]}\n\n00:01.600 --> 00:02.900\n{EN[1]}\n",
     "en__SUB_PARSE_webvtt_one_digit_minutes.vtt": f"WEBVTT\n\n0:00.200 --> 0:01.400\n{EN[0]}\n\n00:01.600 --> 00:02.900\n{EN[1]}\n",
     "en__SUB_PARSE_webvtt_two_digit_fraction.vtt": f"WEBVTT\n\n00:00.20 --> 00:01.40\n{EN[0]}\n\n00:01.600 --> 00:02.900\n{EN[1]}\n",
-    "en__SUB_PARSE_webvtt_lower_case_signature.vtt": f"webvtt\n\n00:00.200 --> 00:01.400\n{EN[0]}\n",
-    "en__SUB_PARSE_webvtt_signature_run_on.vtt": f"WEBVTTfoo\n\n00:00.200 --> 00:01.400\n{EN[0]}\n",
-    "en__SUB_PARSE_webvtt_signature_form_feed.vtt": f"WEBVTT\f\n\n00:00.200 --> 00:01.400\n{EN[0]}\n",
-    "en__SUB_PARSE_webvtt_leading_blank_line.vtt": f"\nWEBVTT\n\n00:00.200 --> 00:01.400\n{EN[0]}\n",
-    "en__SUB_PARSE_webvtt_arrow_in_text.vtt": f"WEBVTT\n\n00:00.200 --> 00:01.400\n{EN[0]}\nClick --> Start\n\n00:01.600 --> 00:02.900\n{EN[1]}\n",
+    "en__SUB_PARSE_webvtt_lower_case_signature.vtt": "webvtt\n\n"
+    + f"00:00.200 --> 00:01.400\n{EN[0]}\n\n00:01.600 --> 00:02.900\n{EN[1]}\n",
+    "en__SUB_PARSE_webvtt_signature_run_on.vtt": "WEBVTTfoo\n\n"
+    + f"00:00.200 --> 00:01.400\n{EN[0]}\n\n00:01.600 --> 00:02.900\n{EN[1]}\n",
+    "en__SUB_PARSE_webvtt_signature_form_feed.vtt": "WEBVTT\f\n\n"
+    + f"00:00.200 --> 00:01.400\n{EN[0]}\n\n00:01.600 --> 00:02.900\n{EN[1]}\n",
+    "en__SUB_PARSE_webvtt_leading_blank_line.vtt": "\nWEBVTT\n\n"
+    + f"00:00.200 --> 00:01.400\n{EN[0]}\n\n00:01.600 --> 00:02.900\n{EN[1]}\n",
+    "en__SUB_PARSE_webvtt_arrow_in_text.vtt": f"WEBVTT\n\n00:00.200 --> 00:01.400\nHello.\nGo --> Start\n\n00:01.600 --> 00:02.900\n{EN[1]}\n",
     "en__SUB_PARSE_webvtt_word_arrow_line.vtt": f"WEBVTT\n\nfoo-->\n{EN[0]}\n\n00:01.600 --> 00:02.900\n{EN[1]}\n",
     # Croatian shares č š with Czech: not "looks like Czech".
     "hr__ok_croatian_is_not_czech.srt": two(("Ovo je vaša četvrt.", "Čuvamo vašu ulicu.")),
