@@ -7,7 +7,8 @@ bootstrap:
 demo: bootstrap
 	.venv/bin/filmpipe build -p .
 
-test: bootstrap
+# Lint, format and types first: a red `make check` fails `make test`.
+test: bootstrap check
 	.venv/bin/python -m pytest $(PYTEST_ARGS)
 
 # Lint, format and types: ruff and mypy, as configured in pyproject.toml.
@@ -20,6 +21,7 @@ bench: bootstrap
 	.venv/bin/python bench/validate_bench.py
 	.venv/bin/python bench/limits_bench.py
 	.venv/bin/python bench/build_bench.py --full
+	.venv/bin/python bench/social_bench.py --seconds 20
 
 clean:
 	rm -rf dist .filmpipe-cache

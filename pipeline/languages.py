@@ -45,6 +45,9 @@ class Craft:
     no_line_end: tuple[str, ...] = ()  # words a line should not end with (prepositions, one-letter words)
     no_line_start: tuple[str, ...] = ()  # words a line should not start with (postpositions, clitics)
     letter_fixes: tuple[tuple[str, str], ...] = ()  # (letter typed, the language's own letter), e.g. ("ي", "ی")
+    keep_together: tuple[str, ...] = ()  # phrases a line break must not split ("کے ساتھ", a film's terms)
+    min_balance: float = 0.5  # two lines: warn when the shorter is under this share of the longer
+    one_line_max: int = 0  # a two-line cue this short (characters) belongs on one line; 0: max_line_length
 
 
 @dataclass(frozen=True)
@@ -210,7 +213,17 @@ def _craft(table: Any, where: str, base: Craft) -> Craft:
     where = f"{where[:-1]}.craft]" if where.endswith("]") else f"{where} craft"
     _check_keys(table, CRAFT_KEYS, where)
     values: dict[str, Any] = {}
-    for key in ("no_line_end", "no_line_start"):
+    if "min_balance" in table:
+        share = table["min_balance"]
+        if isinstance(share, bool) or not isinstance(share, (int, float)) or not 0 <= share <= 1:
+            raise LanguageDataError(f"'min_balance' in {where} must be a number from 0 to 1", "e.g. min_balance = 0.5")
+        values["min_balance"] = float(share)
+    if "one_line_max" in table:
+        size = table["one_line_max"]
+        if isinstance(size, bool) or not isinstance(size, int) or size < 0:
+            raise LanguageDataError(f"'one_line_max' in {where} must be a whole number", "e.g. one_line_max = 42")
+        values["one_line_max"] = size
+    for key in ("no_line_end", "no_line_start", "keep_together"):
         if key in table:
             words = table[key]
             if not isinstance(words, list) or not all(isinstance(w, str) and w.strip() for w in words):
@@ -244,6 +257,7 @@ class LanguageTable:
     scripts: dict[str, dict[str, Any]]  # ISO 15924 -> checked row
     languages: dict[str, dict[str, Any]]  # BCP 47 tag as written -> checked row
     iso639_2: dict[str, str]  # language subtag -> ISO 639-2/T, for languages without a row
+    examples: dict[str, str] = field(default_factory=dict)  # script -> a language written in it (for tests)
 
 
 def parse_table(text: str, source: str = DATA_FILE) -> LanguageTable:
@@ -255,10 +269,17 @@ def parse_table(text: str, source: str = DATA_FILE) -> LanguageTable:
     _check_keys(data, {"defaults", "scripts", "languages", "iso639_2"}, f"{source} (top level)")
     defaults = _checked_row(data.get("defaults", {}), SCRIPT_ROW_KEYS - {"letter_scripts"}, f"{source} [defaults]")
     scripts: dict[str, dict[str, Any]] = {}
+    examples: dict[str, str] = {}
     for code, row in data.get("scripts", {}).items():
         if not _SCRIPT.match(code):
             raise LanguageDataError(f"[scripts.{code}] in {source} is not an ISO 15924 code", "e.g. [scripts.Arab]")
-        scripts[code] = _checked_row(row, SCRIPT_ROW_KEYS, f"{source} [scripts.{code}]")
+        where = f"{source} [scripts.{code}]"
+        example = row.pop("example", None) if isinstance(row, dict) else None
+        scripts[code] = _checked_row(row, SCRIPT_ROW_KEYS, where)
+        if example is not None:
+            if not isinstance(example, str):
+                raise LanguageDataError(f"'example' in {where} must be a BCP 47 tag", 'e.g. example = "ru"')
+            examples[code] = example
     languages: dict[str, dict[str, Any]] = {}
     for tag, row in data.get("languages", {}).items():
         where = f"{source} [languages.{tag}]"
@@ -273,7 +294,9 @@ def parse_table(text: str, source: str = DATA_FILE) -> LanguageTable:
     codes = data.get("iso639_2", {})
     for lang, code in codes.items():
         _value("iso639_2", code, f"{source} [iso639_2] '{lang}'")
-    return LanguageTable(defaults=defaults, scripts=scripts, languages=languages, iso639_2=dict(codes))
+    return LanguageTable(
+        defaults=defaults, scripts=scripts, languages=languages, iso639_2=dict(codes), examples=examples
+    )
 
 
 @cache

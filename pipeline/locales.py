@@ -89,11 +89,13 @@ def translator(project: Project, language: str) -> Translator:
 
 
 def missing_film_texts(project: Project, language: str) -> list[str]:
-    """Which of the film's title and description lack a translation (never for the source language)."""
+    """Which of the film's title, description and call to action lack a translation (never for the source language)."""
     if language == project.film.source_language:
         return []
     t = translator(project, language)
     texts = [("title", project.film.title)]
     if project.film.description:
         texts.append(("description", project.film.description))
+    if project.film.call_to_action:
+        texts.append(("call to action", project.film.call_to_action))
     return [name for name, msgid in texts if t.lookup(msgid) is None]

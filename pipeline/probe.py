@@ -1,10 +1,20 @@
-"""ffprobe JSON -> typed media facts."""
+"""ffprobe JSON -> typed media facts.
+
+Sizes are what a player shows: a video stored 640x360 with a 90° display matrix (a phone's
+portrait clip) is 360x640 here, its sample aspect ratio turned with it. ffmpeg applies the
+matrix when it decodes (autorotate is on by default), so every filter graph sees the frames
+upright and every size planned from these facts matches them.
+
+ffprobe's JSON is read defensively (it may come back from a cache): a field of the wrong type
+counts as absent, never a traceback.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 from pipeline import ffmpeg
 
@@ -12,7 +22,7 @@ from pipeline import ffmpeg
 @dataclass(frozen=True)
 class VideoStream:
     codec: str
-    width: int
+    width: int  # as displayed (the display matrix applied)
     height: int
     fps: Fraction  # avg_frame_rate (r_frame_rate when avg is unknown)
     r_fps: Fraction  # r_frame_rate: differs from fps for variable frame rate
@@ -20,10 +30,16 @@ class VideoStream:
     level: int | None
     pix_fmt: str | None
     frames: int | None
+    rotation: int = 0  # clockwise degrees the display matrix turns the stored frame: 0, 90, 180, 270
+    sar: Fraction = Fraction(1)  # sample aspect ratio as displayed
 
     @property
     def frame_duration(self) -> float:
         return float(1 / self.fps) if self.fps else 1 / 25
+
+    @property
+    def stored_size(self) -> tuple[int, int]:
+        return (self.height, self.width) if self.rotation in (90, 270) else (self.width, self.height)
 
 
 @dataclass(frozen=True)
@@ -46,65 +62,104 @@ class MediaFacts:
     raw: dict
 
 
-def _fraction(text: str | None) -> Fraction:
+def _fraction(text: Any) -> Fraction:
     try:
-        value = Fraction(text or "0")
+        value = Fraction(str(text or "0").replace(":", "/"))
     except (ValueError, ZeroDivisionError):
         return Fraction(0)
-    return value
+    return value if value >= 0 else Fraction(0)
 
 
-def _int(value) -> int | None:
+def _int(value: Any) -> int | None:
     try:
         return int(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return None
 
 
+def _float(value: Any) -> float | None:
+    try:
+        number = float(value)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return number if number == number and abs(number) != float("inf") else None
+
+
+def _str(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _dict(value: Any) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+def rotation(stream: dict) -> int:
+    """Clockwise degrees a player turns this stream's frames: 0, 90, 180 or 270.
+
+    From the display matrix side data (ffprobe's `rotation`, counter-clockwise), else the
+    older `rotate` tag (clockwise). Angles that are not a multiple of 90 are rounded to one.
+    """
+    for side in stream.get("side_data_list") or ():
+        if isinstance(side, dict) and side.get("side_data_type") == "Display Matrix":
+            angle = _float(side.get("rotation"))
+            if angle is not None:
+                return round(-angle / 90) % 4 * 90
+    angle = _float(_dict(stream.get("tags")).get("rotate"))
+    return round(angle / 90) % 4 * 90 if angle is not None else 0
+
+
+def _video(s: dict) -> VideoStream:
+    avg, r = _fraction(s.get("avg_frame_rate")), _fraction(s.get("r_frame_rate"))
+    turn = rotation(s)
+    width, height = max(0, _int(s.get("width")) or 0), max(0, _int(s.get("height")) or 0)
+    sar = _fraction(s.get("sample_aspect_ratio") or "1") or Fraction(1)
+    if turn in (90, 270):
+        width, height, sar = height, width, 1 / sar
+    return VideoStream(
+        codec=_str(s.get("codec_name")) or "?",
+        width=width,
+        height=height,
+        fps=avg or r,
+        r_fps=r or avg,
+        profile=_str(s.get("profile")),
+        level=_int(s.get("level")),
+        pix_fmt=_str(s.get("pix_fmt")),
+        frames=_int(s.get("nb_frames")),
+        rotation=turn,
+        sar=sar,
+    )
+
+
 def facts_from_json(path: Path, data: dict) -> MediaFacts:
-    streams = data.get("streams", [])
-    fmt = data.get("format", {})
+    raw_streams = _dict(data).get("streams")
+    streams = [s for s in raw_streams if isinstance(s, dict)] if isinstance(raw_streams, list) else []
+    fmt = _dict(_dict(data).get("format"))
     video = audio = None
     durations = []
     for s in streams:
-        if s.get("duration") is not None:
-            try:
-                durations.append(float(s["duration"]))
-            except ValueError:
-                pass
-        if s.get("codec_type") == "video" and video is None and not s.get("disposition", {}).get("attached_pic"):
-            avg, r = _fraction(s.get("avg_frame_rate")), _fraction(s.get("r_frame_rate"))
-            video = VideoStream(
-                codec=s.get("codec_name", "?"),
-                width=int(s.get("width") or 0),
-                height=int(s.get("height") or 0),
-                fps=avg or r,
-                r_fps=r or avg,
-                profile=s.get("profile"),
-                level=_int(s.get("level")),
-                pix_fmt=s.get("pix_fmt"),
-                frames=_int(s.get("nb_frames")),
-            )
-        elif s.get("codec_type") == "audio" and audio is None:
+        seconds = _float(s.get("duration"))
+        if seconds is not None:
+            durations.append(seconds)
+        kind = s.get("codec_type")
+        if kind == "video" and video is None and not _dict(s.get("disposition")).get("attached_pic"):
+            video = _video(s)
+        elif kind == "audio" and audio is None:
             audio = AudioStream(
-                codec=s.get("codec_name", "?"),
-                sample_rate=int(s.get("sample_rate") or 0),
-                channels=int(s.get("channels") or 0),
-                profile=s.get("profile"),
-                language=(s.get("tags") or {}).get("language"),
+                codec=_str(s.get("codec_name")) or "?",
+                sample_rate=_int(s.get("sample_rate")) or 0,
+                channels=_int(s.get("channels")) or 0,
+                profile=_str(s.get("profile")),
+                language=_str(_dict(s.get("tags")).get("language")),
             )
-    try:
-        duration = float(fmt["duration"])
-    except (KeyError, ValueError):
-        duration = max(durations, default=0.0)
+    duration = _float(fmt.get("duration"))
     return MediaFacts(
         path=path,
-        duration=duration,
-        format_name=fmt.get("format_name", "?"),
+        duration=duration if duration is not None else max(durations, default=0.0),
+        format_name=_str(fmt.get("format_name")) or "?",
         bit_rate=_int(fmt.get("bit_rate")),
         video=video,
         audio=audio,
-        raw=data,
+        raw=_dict(data),
     )
 
 

@@ -28,6 +28,7 @@ from pipeline.languages import (
     profile_for,
     with_overrides,
 )
+from pipeline.social.locale import default_locale
 
 PROJECT_FILE = "film.toml"
 FILM_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -46,6 +47,8 @@ class FilmInfo:
     # Where dist/ is published (an absolute https URL ending in /): makes the preview page's
     # JSON-LD and Open Graph URLs absolute, as search engines and link previews want them.
     media_url: str | None = None
+    link: str | None = None  # the page the film points to (post text, social pack)
+    call_to_action: str | None = None  # e.g. "Find your local team at …"; translated through the catalogs
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,12 @@ class LanguageConfig:
     described_audio: Path | None = None  # a full mix with the descriptions voiced
 
     @property
+    def locale(self) -> str:
+        """The `ll_CC` locale of this language on social platforms: the language table's (or film.toml's
+        `social_locale`), else one from the tag and CLDR (social/locale.py)."""
+        return self.profile.social_locale or default_locale(self.code)
+
+    @property
     def limits(self) -> RuleLimits:
         return self.profile.limits
 
@@ -74,6 +83,23 @@ class OutputSettings:
     true_peak_dbtp: float = -1.0
 
 
+SHAPES = ("vertical", "square")  # the social cuts film.toml can ask for, besides the 16:9 one
+HEX_COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
+
+
+@dataclass(frozen=True)
+class SocialSettings:
+    """[social]: the pack of files for social media per language (pipeline/social/)."""
+
+    shapes: tuple[str, ...] = ("vertical",)  # empty: no social pack
+    background: str = "blur"  # "blur" (the film, blurred and darkened) or a colour "#RRGGBB"
+    cover_time: float | None = None  # seconds into the film of the covers' frame; None: the poster's
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.shapes)
+
+
 @dataclass(frozen=True)
 class Project:
     path: Path  # film.toml itself, absolute
@@ -82,6 +108,7 @@ class Project:
     output: OutputSettings
     allow_outside: bool = False  # --allow-outside: files may live outside the project folder
     captions: CaptionStyle = CaptionStyle()  # [captions]: the look of burned-in captions
+    social: SocialSettings = SocialSettings()
 
     @property
     def root(self) -> Path:
@@ -121,13 +148,25 @@ class Project:
         return replace(self, languages=keep)
 
 
-FILM_KEYS = {"id", "title", "description", "source_language", "master", "upload_date", "media_url"}
+FILM_KEYS = {
+    "id",
+    "title",
+    "description",
+    "source_language",
+    "master",
+    "link",
+    "call_to_action",
+    "upload_date",
+    "media_url",
+}
 LANGUAGE_KEYS = {"subtitles", "audio", "kind", "descriptions", "described_audio"}
 TRACK_KINDS = ("subtitles", "captions")
 LIMIT_KEYS = {f.name for f in fields(RuleLimits)}  # a subset of PROFILE_KEYS
 OUTPUT_KEYS = {f.name for f in fields(OutputSettings)}
 CAPTION_KEYS = {f.name for f in fields(CaptionStyle)}
-TOP_KEYS = {"film", "languages", "output", "captions"}
+SOCIAL_KEYS = {f.name for f in fields(SocialSettings)}
+TOP_KEYS = {"film", "languages", "output", "captions", "social"}
+LINK = re.compile(r"^https?://[^\s/?#]+\.[^\s/?#]+(?:[/?#]\S*)?$")
 
 
 def find_project_file(where: Path | str | None) -> Path:
@@ -306,6 +345,8 @@ class _Reader:
             master=self.file(self.string(film_t, "master", "film"), "master", "film"),
             upload_date=self.upload_date(film_t),
             media_url=self.media_url(film_t),
+            link=self.link(film_t),
+            call_to_action=(self.string(film_t, "call_to_action", "film", required=False) or "").strip() or None,
         )
         langs_t = self.table(data, "languages", "languages")
         if not langs_t:
@@ -320,6 +361,7 @@ class _Reader:
         languages.sort(key=lambda l: l.code != source)  # stable: source first, then file order
         output = self.output(self.table(data, "output", "output", required=False))
         captions = self.captions(self.table(data, "captions", "captions", required=False))
+        social = self.social(self.table(data, "social", "social", required=False))
         return Project(
             path=self.path,
             film=film,
@@ -327,6 +369,7 @@ class _Reader:
             output=output,
             allow_outside=self.allow_outside,
             captions=captions,
+            social=social,
         )
 
     def check_distinct_tags(self, langs_t: dict[str, Any]) -> None:
@@ -339,6 +382,48 @@ class _Reader:
                     f"[languages.{other}] and [languages.{code}] are the same language (tags ignore letter case)",
                     f"keep one of them, e.g. [languages.{other}]",
                 )
+
+    def link(self, film_t: dict[str, Any]) -> str | None:
+        value = self.string(film_t, "link", "film", required=False)
+        if value is None:
+            return None
+        value = value.strip()
+        if not LINK.match(value):
+            raise self.fail(
+                f"'link' in [film] must be a web address starting with https:// (it is '{value}')",
+                'e.g. link = "https://yourcounty.police.uk/neighbourhood"',
+            )
+        return value
+
+    def social(self, table: dict[str, Any]) -> SocialSettings:
+        self.check_keys(table, SOCIAL_KEYS, "[social]")
+        defaults = SocialSettings()
+        values: dict[str, Any] = {}
+        if "shapes" in table:
+            shapes = table["shapes"]
+            if not isinstance(shapes, list) or not all(isinstance(s, str) and s in SHAPES for s in shapes):
+                raise self.fail(
+                    f"'shapes' in [social] must be a list of {' and '.join(repr(s) for s in SHAPES)}",
+                    'e.g. shapes = ["vertical", "square"]; shapes = [] makes no social pack',
+                )
+            values["shapes"] = tuple(s for s in SHAPES if s in shapes)
+        if "background" in table:
+            bg = table["background"]
+            if not isinstance(bg, str) or not (bg == "blur" or HEX_COLOUR.match(bg)):
+                raise self.fail(
+                    "'background' in [social] must be \"blur\" or a colour written #RRGGBB",
+                    'e.g. background = "#1b2a49" (or "blur": the film itself, blurred and darkened)',
+                )
+            values["background"] = bg.lower()
+        if "cover_time" in table:
+            t = table["cover_time"]
+            if isinstance(t, bool) or not isinstance(t, (int, float)) or not 0 <= t < 1e7 or t != t:
+                raise self.fail(
+                    "'cover_time' in [social] must be a number of seconds into the film",
+                    "e.g. cover_time = 12.5 (leave it out to use the poster's frame)",
+                )
+            values["cover_time"] = float(t)
+        return replace(defaults, **values)
 
     def language(self, code: str, table: Any, is_source: bool) -> LanguageConfig:
         where = f"[languages.{code}]"

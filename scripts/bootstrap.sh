@@ -15,6 +15,10 @@ fi
 if [ "${FILMPIPE_TEST_TOOLS:-1}" = "1" ] && { ! command -v fc-list >/dev/null 2>&1 || ! fc-list ':family=Noto Sans CJK SC' | grep -q .; }; then
   need_pkgs+=(fonts-noto-cjk)
 fi
+# The tests check the language table's ISO 639-2/T codes against Debian's iso-codes data.
+if [ "${FILMPIPE_TEST_TOOLS:-1}" = "1" ] && [ ! -f /usr/share/iso-codes/json/iso_639-2.json ]; then
+  need_pkgs+=(iso-codes)
+fi
 if [ "${FILMPIPE_NO_BROWSER:-}" != "1" ] && ! command -v chromium >/dev/null 2>&1; then
   need_pkgs+=(chromium)
 fi
@@ -28,6 +32,16 @@ if [ "${FILMPIPE_TEST_TOOLS:-1}" = "1" ] && ! command -v nginx >/dev/null 2>&1 &
 fi
 if [ "${FILMPIPE_TEST_TOOLS:-1}" = "1" ] && [ ! -x /usr/sbin/apache2 ]; then
   need_pkgs+=(apache2)
+fi
+# Test-only: OCR reads burned-in captions back (tests/test_captions_ocr.py).
+if [ "${FILMPIPE_TEST_TOOLS:-1}" = "1" ]; then
+  ocr_langs=$(tesseract --list-langs 2>/dev/null || true)
+  for l in ben guj pol ron; do
+    if ! printf '%s\n' "$ocr_langs" | grep -qx "$l"; then
+      need_pkgs+=(tesseract-ocr tesseract-ocr-ben tesseract-ocr-guj tesseract-ocr-pol tesseract-ocr-ron)
+      break
+    fi
+  done
 fi
 
 if [ ${#need_pkgs[@]} -gt 0 ]; then

@@ -64,7 +64,24 @@ def write_a11y_project(root: Path, tiny_media: Path) -> Path:
         'kind = "captions"\ndescriptions = "descriptions/en.vtt"\ndescribed_audio = "assets/audio/en-ad.m4a"\n',
     )
     write_catalog(project, "pl")
+    add_labels(project, "pl", PL_LABELS)
     return project
+
+
+PL_LABELS = {"Play": "Odtwórz", "audio description": "audiodeskrypcja"}  # "Pause" left untranslated
+
+
+def add_labels(project: Path, code: str, labels: dict[str, str]) -> None:
+    """Add translations to a language's catalog."""
+    from babel.messages.pofile import read_po, write_po
+
+    path = project / "locales" / code / "LC_MESSAGES" / "film.po"
+    with path.open("rb") as fh:
+        catalog = read_po(fh)
+    for msgid, msgstr in labels.items():
+        catalog.add(msgid, msgstr)
+    with path.open("wb") as fh:
+        write_po(fh, catalog)
 
 
 def write_rtl_project(root: Path, tiny_media: Path) -> Path:

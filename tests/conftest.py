@@ -116,7 +116,10 @@ upload_date = 2026-11-26
 ladder = [180]
 progressive = [180]
 open_captions = [180]
-{extra_output}"""
+{extra_output}
+[social]
+shapes = []  # the social pack costs seconds per language: tests/test_social*.py turn it on
+"""
 
 
 ProjectFactory = Callable[..., Path]

@@ -185,3 +185,23 @@ def test_contrast_of_the_styles() -> None:
     weak = contrast(CaptionStyle(style="box", box_opacity=0.3))
     assert not weak.passes and weak.ratio < 4.5
     assert not contrast(CaptionStyle(text_colour="#FFFF00", outline_colour="#FFFFFF")).passes
+
+
+def test_too_many_lines_shrink_to_fit_and_control_characters_are_not_drawn() -> None:
+    box = CaptionBox(640, 360)
+    text = "\n".join(["Line of text"] * 20)
+    drawn = render_cue(text, profile_for("en"), box)
+    left, top, right, bottom = ink(drawn.image)
+    assert len(drawn.lines) == 20 and top >= box.edge - 1 and bottom <= 360 - box.edge + 1
+    assert drawn.em < render_cue("Line of text", profile_for("en"), box).em
+    tabbed = render_cue("Hello\tteam\x07", profile_for("en"), box)
+    assert tabbed.lines == ("Hello team",)
+
+
+@pytest.mark.parametrize("lang, plain, deep", [("en", "xo", "xy"), ("ur", "سے", "سے ہیں"), ("bn", "কম", "কমু")])
+def test_bottom_line_never_moved_by_its_letters(lang: str, plain: str, deep: str) -> None:
+    """The baseline is fixed: a descender's outline stays inside the margin without moving the line up."""
+    a = ink(render_cue(plain, profile_for(lang), BOX).image)
+    b = ink(render_cue(deep, profile_for(lang), BOX).image)
+    assert b[3] <= 360 - BOX.edge
+    assert abs(a[1] - b[1]) <= 1 or b[1] < a[1]  # same top (or taller letters), never pushed up by the tail

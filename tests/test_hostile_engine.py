@@ -258,3 +258,269 @@ def test_no_published_file_shares_an_inode_with_the_cache(built):
     cached = {(p.stat().st_dev, p.stat().st_ino) for p in cache_files(built)}
     published = {(p.stat().st_dev, p.stat().st_ino) for p in (built / "dist").rglob("*") if p.is_file()}
     assert not cached & published
+
+
+# ---------------------------------------------------------------------------- JSON read back
+
+
+GARBAGE = (b"\x00\xffnot json", b"[]", b"null", b'"text"', b'{"artifacts": 5, "meta": [], "key": 7}', b"[" * 100000)
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        ".filmpipe-cache/tasks/*/output.json",
+        ".filmpipe-cache/stat.json",
+        ".filmpipe-cache/state/*.json",
+        ".filmpipe-cache/published.json",
+        ".filmpipe-cache/validate/*.json",
+        ".dist.lock",
+    ],
+)
+def test_garbage_in_any_json_filmpipe_reads_back_is_treated_as_missing(built, pattern, capsys):
+    assert cli_run("validate", "-p", str(built)) == 0  # fills the validate cache of this copy
+    targets = sorted(built.glob(pattern)) or [built / pattern]
+    for i, path in enumerate(targets):
+        path.write_bytes(GARBAGE[i % len(GARBAGE)])
+    capsys.readouterr()
+    assert build(built) == 0
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err + captured.out
+    verify_ok(built, capsys)
+
+
+@pytest.mark.parametrize("garbage", GARBAGE + (b'{"artifacts": [{"kind": 1}], "meta": {}, "files": {"../x": 1}}',))
+def test_garbage_cache_records_read_as_missing_never_raise(tmp_path, garbage):
+    from pipeline.engine import stored
+    from pipeline.engine.cache import Cache
+    from pipeline.engine.job import _published
+
+    cache = Cache(tmp_path / "cache", tmp_path, "filmpipe test")
+    cache.check_usable()
+    for name in ("stat.json", "published.json", "tasks/k/output.json", "state/ladder.json"):
+        (tmp_path / "cache" / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / "cache" / name).write_bytes(garbage)
+    assert cache._load_stats() == {}
+    assert _published(cache) == {}
+    assert isinstance(cache.trusted("k"), str)
+    assert cache._read_state("ladder") is None
+    assert not stored.is_state(stored.read_json(tmp_path / "cache" / "state" / "ladder.json"))
+
+
+# ---------------------------------------------------------------------------- the cache folder itself
+
+
+def test_a_file_named_like_the_cache_folder_is_one_sentence(tmp_path, capsys):
+    root = tiny_project(tmp_path / "project")
+    (root / ".filmpipe-cache").write_text("not a folder", encoding="utf-8")
+    capsys.readouterr()
+    assert build(root) == 3
+    assert_one_sentence(capsys.readouterr().err, ".filmpipe-cache")
+    assert (root / ".filmpipe-cache").read_text(encoding="utf-8") == "not a folder"
+
+
+def run_as_nobody(*args: str) -> subprocess.CompletedProcess:
+    """filmpipe as an ordinary user (root ignores permission bits, so as root run it as nobody)."""
+    import os
+    import sys
+
+    argv = [sys.executable, "-m", "pipeline", *args]
+    if os.geteuid() == 0:
+        argv = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", *argv]
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": "/tmp", "LANG": "C.UTF-8"}
+    return subprocess.run(argv, capture_output=True, text=True, timeout=300, env=env, cwd="/")
+
+
+@pytest.fixture
+def readable_only(tmp_path_factory):
+    """A world-readable folder an ordinary user may read but not write (pytest's tmp is private)."""
+    import os
+    import tempfile
+
+    if os.geteuid() == 0 and not shutil.which("setpriv"):
+        pytest.skip("running as root without setpriv: permission bits cannot be tested")
+    top = Path(tempfile.mkdtemp(prefix="filmpipe-readonly-", dir="/tmp"))
+    os.chmod(top, 0o755)
+    yield top
+    for path in [top, *top.rglob("*")]:
+        if path.is_dir():
+            os.chmod(path, 0o755)
+    shutil.rmtree(top, ignore_errors=True)
+
+
+def test_a_project_folder_nobody_may_write_is_one_sentence_naming_it(readable_only, tiny_media_2s):
+    import os
+
+    root = tiny_project(readable_only / "project", tiny_media_2s)
+    for path in [root, *root.rglob("*")]:
+        os.chmod(path, 0o755 if path.is_dir() else 0o644)
+    if os.geteuid() != 0:
+        os.chmod(root, 0o555)
+    done = run_as_nobody("build", "-p", str(root), "--draft")
+    assert done.returncode == 3, done.stderr
+    assert_one_sentence(done.stderr, str(root / ".filmpipe-cache"))
+    assert "Permission denied" in done.stderr
+    assert not (root / "dist").exists()
+
+
+def test_an_output_folder_nobody_may_write_beside_is_one_sentence_naming_it(readable_only, tmp_path, tiny_media_2s):
+    import os
+
+    shared = readable_only / "shared"
+    root = tiny_project(shared / "project", tiny_media_2s)
+    os.chmod(shared, 0o777)  # the project (and its cache) writable, its output folder's parent not
+    for path in [root, *root.rglob("*")]:
+        os.chmod(path, 0o777 if path.is_dir() else 0o666)
+    site = readable_only / "site"
+    if os.geteuid() != 0:
+        os.chmod(readable_only, 0o555)
+    done = run_as_nobody("build", "-p", str(root), "--draft", "-o", str(site))
+    assert done.returncode == 3, done.stderr
+    assert_one_sentence(done.stderr, str(readable_only))
+    assert not site.exists()
+
+
+@pytest.fixture(scope="module")
+def tiny_media_2s(tmp_path_factory) -> Path:
+    return make_master(tmp_path_factory.mktemp("master-2s") / "master.mp4")
+
+
+# ---------------------------------------------------------------------------- masters validate must catch
+
+
+def findings_of(root: Path, capsys) -> list[dict]:
+    capsys.readouterr()
+    assert cli_run("validate", "-p", str(root), "--format", "json") == 1
+    return json.loads(capsys.readouterr().out)["findings"]
+
+
+def test_a_1x1_master_is_a_validate_error_naming_the_file(tmp_path, capsys):
+    raw = tmp_path / "frames.yuv"
+    raw.write_bytes(bytes(range(150)))
+    master = tmp_path / "one-pixel.mp4"
+    ffmpeg(
+        *("-f", "rawvideo", "-pix_fmt", "yuv444p", "-s", "1x1", "-r", "25", "-i", str(raw)),
+        *("-f", "lavfi", "-i", "sine=duration=2", "-c:v", "libx264", "-preset", "ultrafast"),
+        *("-pix_fmt", "yuv444p", "-c:a", "aac", "-shortest", str(master)),
+    )
+    root = tiny_project(tmp_path / "project", master)
+    errors = [f for f in findings_of(root, capsys) if f["severity"] == "error"]
+    assert [(f["code"], f["file"]) for f in errors] == [("MASTER_TOO_SMALL", "assets/master.mp4")]
+    assert "1x1" in errors[0]["message"]
+    assert build(root) == 1
+    err = capsys.readouterr().err
+    assert "MASTER_TOO_SMALL" in err and "assets/master.mp4" in err and "Traceback" not in err
+
+
+def test_a_master_whose_picture_ends_before_its_sound_is_a_validate_error(tmp_path, capsys):
+    master = tmp_path / "short-picture.mp4"
+    ffmpeg(
+        *("-f", "lavfi", "-i", "testsrc2=size=320x180:rate=25:duration=1"),
+        *("-f", "lavfi", "-i", "sine=sample_rate=48000:duration=2.5", "-c:v", "libx264", "-preset", "ultrafast"),
+        *("-pix_fmt", "yuv420p", "-c:a", "aac", str(master)),
+    )
+    root = tiny_project(tmp_path / "project", master)
+    codes = {(f["code"], f["file"]) for f in findings_of(root, capsys) if f["severity"] == "error"}
+    assert ("MASTER_VIDEO_SHORT", "assets/master.mp4") in codes
+
+
+# ---------------------------------------------------------------------------- display matrix
+
+
+def test_a_master_with_a_90_degree_display_matrix_is_published_upright(tmp_path, capsys):
+    stored = make_master(tmp_path / "stored.mp4", size="320x180")
+    master = tmp_path / "portrait.mp4"
+    ffmpeg("-i", str(stored), "-c", "copy", "-metadata:s:v:0", "rotate=90", str(master))
+    root = tiny_project(tmp_path / "project", master)
+    toml = root / "film.toml"
+    toml.write_text(
+        toml.read_text(encoding="utf-8").replace("ladder = [180]", "ladder = [320]").replace("[180]", "[320]"),
+        encoding="utf-8",
+    )
+    assert build(root) == 0, capsys.readouterr().err
+    verify_ok(root, capsys)
+    manifest = json.loads((root / "dist" / "manifest.json").read_text(encoding="utf-8"))
+    sizes = {(r["width"], r["height"]) for lang in manifest["languages"] for r in lang["renditions"]}
+    assert sizes == {(180, 320)}
+    assert (manifest["poster"]["width"], manifest["poster"]["height"]) == (180, 320)
+    assert "RESOLUTION=180x320" in (root / "dist" / "hls" / "master.m3u8").read_text(encoding="utf-8")
+    # The picture is the stored frame turned as ffmpeg's own player turns it (not squeezed, not sideways).
+    rendition = root / "dist" / manifest["languages"][0]["renditions"][0]["url"]
+
+    def psnr(turn: str) -> float:
+        out = subprocess.run(
+            ["ffmpeg", "-nostdin", "-hide_banner", "-i", str(rendition), "-i", str(stored), "-filter_complex",
+             f"[1:v]{turn},scale=180:320,setsar=1[ref];[0:v]setsar=1[got];[got][ref]psnr", "-f", "null", "-"],
+            capture_output=True, text=True, check=True,
+        ).stderr  # fmt: skip
+        return float(out.rsplit("average:", 1)[1].split()[0])
+
+    upright, sideways = psnr("transpose=cclock"), psnr("transpose=clock")
+    assert upright > 20 and sideways < 12, (upright, sideways)
+
+
+# ---------------------------------------------------------------------------- interruptions
+
+
+@pytest.mark.parametrize("delay", [0.4, 1.5])
+def test_kill_9_mid_build_leaves_dist_and_a_cache_the_next_build_trusts(built, delay, capsys):
+    import os
+    import signal
+    import sys
+    import time
+
+    assert build(built) == 0
+    before = snapshot(built / "dist")
+    (built / "subtitles" / "pl.srt").write_text(make_srt(("Cześć!", "Do widzenia."), CUE_TIMES), encoding="utf-8")
+    shutil.copy(make_master(built.parent / "other.mp4", rate="30"), built / "assets" / "master.mp4")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pipeline", "build", "-p", str(built), "--draft", "-j", "2"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    assert proc.stdout is not None and proc.stdout.readline().startswith(b"Building")
+    time.sleep(delay)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=60)
+    if proc.returncode == 0:
+        pytest.skip("the build finished before the kill")
+    assert snapshot(built / "dist") == before
+    capsys.readouterr()
+    assert cli_run("build", "-p", str(built), "--draft", "--dry-run") == 0
+    plan = capsys.readouterr().out
+    assert "damaged" not in plan  # what the killed build finished is whole; what it had not, it never committed
+    assert build(built) == 0
+    assert snapshot(built / "dist") != before
+    verify_ok(built, capsys)
+
+
+def test_an_output_folder_that_is_a_symlink_is_published_where_it_points(built, tmp_path, capsys):
+    web = tmp_path / "www" / "film"
+    web.parent.mkdir()
+    assert build(built, "-o", str(web)) == 0
+    link = tmp_path / "site"
+    link.symlink_to(web, target_is_directory=True)
+    (built / "subtitles" / "pl.srt").write_text(make_srt(("Cześć!", "Do widzenia."), CUE_TIMES), encoding="utf-8")
+    assert build(built, "-o", str(link)) == 0
+    assert build(built, "-o", str(link)) == 0  # and again, with nothing left behind by the first
+    assert link.is_symlink() and link.resolve() == web.resolve()
+    assert "Do widzenia." in (web / "subtitles" / "pl.vtt").read_text(encoding="utf-8")
+    assert sorted(p.name for p in web.parent.iterdir()) == ["film"]
+    capsys.readouterr()
+    assert cli_run("verify", str(link)) == 0, capsys.readouterr().out
+
+
+def test_a_cache_folder_nobody_may_write_is_one_sentence_naming_it(readable_only, tiny_media_2s):
+    import os
+
+    shared = readable_only / "shared"
+    root = tiny_project(shared / "project", tiny_media_2s)
+    (root / ".filmpipe-cache").mkdir()  # made by another user (root here), not writable by this one
+    for path in [shared, *shared.rglob("*")]:
+        os.chmod(path, 0o777 if path.is_dir() else 0o666)
+    os.chmod(root / ".filmpipe-cache", 0o555)
+    done = run_as_nobody("build", "-p", str(root), "--draft")
+    assert done.returncode == 3, done.stderr
+    assert_one_sentence(done.stderr, str(root / ".filmpipe-cache"))
+    assert not (root / "dist").exists()

@@ -17,6 +17,7 @@ import sys
 import tomllib
 import unicodedata
 from dataclasses import dataclass
+from fractions import Fraction
 from pathlib import Path
 
 import m3u8
@@ -25,7 +26,7 @@ from babel import Locale
 from conftest import make_srt, write_project
 
 from pipeline import fonts
-from pipeline.languages import all_rows, parse_locale, profile_for
+from pipeline.languages import all_rows, parse_locale, profile_for, table
 
 SAMPLES: dict[str, str] = tomllib.loads(
     (Path(__file__).parent / "data" / "language_samples.toml").read_text(encoding="utf-8")
@@ -85,7 +86,9 @@ def built(tmp_path_factory: pytest.TempPathFactory, tiny_media: Path) -> Built:
 def test_glyph_check_passes_with_the_tables_fonts(built: Built) -> None:
     """Validation (SUB_GLYPHS and every other rule) finds nothing wrong in any row's cue, and
     each cue's characters are all in the row's font chain."""
-    wrong = [(f["language"], f["code"], f["message"]) for f in built.findings if f["code"] != "LOCALE_MISSING"]
+    # Each cue is two lines on purpose (the "101" line tests U+200F), short enough for one: SUB_LINE_FITS.
+    allowed = ("LOCALE_MISSING", "SUB_LINE_FITS")
+    wrong = [(f["language"], f["code"], f["message"]) for f in built.findings if f["code"] not in allowed]
     assert wrong == []
     for tag in INSTALLED:
         profile = profile_for(tag)
@@ -202,3 +205,171 @@ def test_mp4_audio_carries_the_iso639_2t_code(built: Built) -> None:
             capture_output=True, text=True, check=True,
         )  # fmt: skip
         assert json.loads(probe.stdout)["streams"][0]["tags"]["language"] == profile_for(tag).iso639_2, tag
+
+
+NON_LATIN = [tag for tag in INSTALLED if profile_for(tag).script != "Latn"]
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_burned_in_ink_matches_chromium(tmp_path: Path, artifacts_dir: Path) -> None:
+    """Each non-Latin row's sample, burned into a 720p video by the build's own functions and
+    ffmpeg call, has the ink of Chromium's drawing of the same text in the same font files
+    (the measure and threshold of tests/test_captions_shapes.py, calibrated there)."""
+    from test_captions_shapes import THRESHOLD, WIDTH_TOLERANCE
+
+    assert {"pa", "pa-Arab", "ur", "ar", "bn", "gu", "ta", "fa", "ps", "ckb", "ti"} <= set(NON_LATIN)
+    scores = ink_scores({tag: SAMPLES[tag] for tag in NON_LATIN}, tmp_path, artifacts_dir)
+    (artifacts_dir / "languages-ink.json").write_text(json.dumps(scores, indent=1), encoding="utf-8")
+    low = {tag: s for tag, s in scores.items() if s["similarity"] < THRESHOLD}
+    wide = {tag: s for tag, s in scores.items() if abs(s["width_ratio"] - 1) > WIDTH_TOLERANCE}
+    assert not low and not wide, f"burned-in captions differ from Chromium's drawing: {low or wide}"
+
+
+def ink_scores(texts: dict[str, str], work: Path, artifacts_dir: Path) -> dict[str, dict[str, float]]:
+    """For each language tag -> one line of text: burn it into a grey 720p video with the build's
+    functions and ffmpeg call, grab a frame, and score its ink against Chromium's drawing."""
+    from browser import launch_browser
+    from PIL import Image
+    from test_captions_shapes import FPS, SLOT, STYLE, H, W, ink, similarity, width_ratio
+
+    from pipeline import ffmpeg
+    from pipeline.captions.render import CaptionBox, caption_fonts, render_cue
+    from pipeline.captions.style import LATIN_LOOK
+    from pipeline.render import captions, ladder
+    from pipeline.subtitles.model import Cue
+
+    master = work / "grey.mp4"
+    ffmpeg.run(
+        ["-f", "lavfi", "-i", f"color=c=0x808080:size={W}x{H}:rate={FPS}:duration={SLOT}",
+         "-f", "lavfi", "-i", f"sine=frequency=440:sample_rate=48000:duration={SLOT}",
+         "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac", str(master)]
+    )  # fmt: skip
+    scores: dict[str, dict[str, float]] = {}
+    with launch_browser() as browser:
+        page = browser.new_page()  # type: ignore[attr-defined]
+        for tag, text in texts.items():
+            profile, folder = profile_for(tag), work / tag
+            folder.mkdir()
+            cue = Cue(index=1, start=0.0, end=SLOT, lines=(text,), line=1)
+            box = CaptionBox(W, H)
+            (x, y), timeline = captions.draw_cues([cue], profile, box, STYLE, caption_fonts(profile), folder)
+            (folder / captions.CONCAT_NAME).write_text(captions.concat_list(timeline, SLOT), encoding="utf-8")
+            settings = {
+                "fps": str(FPS), "width": W, "height": H, "matrix": "bt709",
+                "x264": ladder.x264_args(H, Fraction(FPS), False), "iso639_2": profile.iso639_2,
+            }  # fmt: skip
+            ffmpeg.run(captions.burn_argv(master, master, folder / "burned.mp4", settings, x, y), cwd=folder)
+            middle = round(SLOT * FPS) // 2
+            ffmpeg.run(
+                ["-i", str(folder / "burned.mp4"), "-vf", f"select='eq(n\\,{middle})'", "-fps_mode", "passthrough",
+                 "-frames:v", "1", str(folder / "frame.png")]
+            )  # fmt: skip
+            ours = ink(Image.open(folder / "frame.png").convert("RGB"))
+            drawn = render_cue(text, profile, box, STYLE)
+            reference = ink(chromium_drawing(page, text, tag, drawn.em, LATIN_LOOK.em * H))
+            _pair(ours, reference, artifacts_dir / f"languages-ink-{tag}.png")
+            scores[tag] = {"similarity": similarity(ours, reference), "width_ratio": width_ratio(ours, reference)}
+        page.close()
+    return scores
+
+
+def chromium_drawing(page, text: str, tag: str, em: float, latin_em: float):  # type: ignore[no-untyped-def]
+    """Chromium's drawing of the text in the language's font files (@font-face), every character
+    the language's own font has no glyph for (by its cmap) in the fallback at the Latin size:
+    test_captions_shapes' reference, except that it sends ASCII punctuation to the fallback even
+    where the language's font has it (Thaana, Arabic), which is not what a renderer should do."""
+    import base64
+    import html
+    import io
+
+    from PIL import Image
+    from test_captions_shapes import GREY
+
+    from pipeline.captions.render import caption_fonts
+
+    profile = profile_for(tag)
+    chain = caption_fonts(profile)
+    faces = "".join(
+        f"@font-face {{ font-family: F{i}; src: url(data:font/ttf;base64,{base64.b64encode(f.path.read_bytes()).decode()}); }}"
+        for i, f in enumerate(chain)
+    )
+    body = "".join(
+        html.escape(ch)
+        if fonts.covers(chain[0], ch) or ch.isspace()
+        else f'<span style="font-family:{", ".join(f"F{i}" for i in range(1, len(chain)))};font-size:{latin_em:.2f}px">{html.escape(ch)}</span>'
+        for ch in text
+    )
+    page.set_content(
+        f"<!doctype html><html><head><meta charset=utf-8><style>{faces}"
+        f"body {{ margin: 0; background: rgb({GREY},{GREY},{GREY}); }}"
+        f"#t {{ display: inline-block; padding: 80px; font-family: {', '.join(f'F{i}' for i in range(len(chain)))};"
+        f" font-size: {em:.2f}px; line-height: 3; color: #fff; white-space: pre; }}</style></head>"
+        f'<body><div id="t" lang="{tag}" dir="{profile.direction}">{body}</div></body></html>'
+    )
+    page.evaluate("document.fonts.ready.then(() => document.fonts.size)")
+    return Image.open(io.BytesIO(page.locator("#t").screenshot())).convert("RGB")
+
+
+def _pair(ours, reference, out: Path) -> None:  # type: ignore[no-untyped-def]
+    """Both inks side by side, for a person to look at (test artifacts folder)."""
+    from PIL import Image
+
+    pad = 10
+    image = Image.new("L", (ours.width + reference.width + 3 * pad, max(ours.height, reference.height) + 2 * pad), 60)
+    image.paste(ours, (pad, pad))
+    image.paste(reference, (ours.width + 2 * pad, pad))
+    image.save(out)
+
+
+# Scripts of the table's [scripts] rows that no language row uses, each proved with a language
+# written in it; the sample text is CLDR's: the language's and its country's names in itself.
+SCRIPT_TAGS = table().examples  # pipeline/data/languages.toml: `example` of each [scripts] row
+# Scripts whose burned-in ink differs from Chromium's beyond the captions measure's tolerance,
+# and how (reported to the caption renderer's owners; the test fails when one starts to match).
+# (None today. With the longer sentence "ພົບກັບທີມຕຳຫຼວດທ້ອງຖິ່ນຂອງທ່ານ." the renderer's Lao ink is 3 px
+# taller than Chromium's at 720p and its width at equal height 0.949: just outside; CLDR's "ລາວ ລາວ" is inside.)
+KNOWN_DIFFERENT: dict[str, str] = {}
+
+
+def script_sample(tag: str) -> str:
+    from babel.core import get_global
+
+    locale = parse_locale(tag)
+    territory = get_global("likely_subtags").get(str(locale), get_global("likely_subtags").get(locale.language, ""))
+    country = locale.territories.get(territory.split("_")[-1], "")
+    return f"{locale.get_display_name(locale)} {country}".strip()
+
+
+def test_every_script_row_is_proved_by_a_language() -> None:
+    used_by_rows = {profile_for(tag).script for tag in ROWS}
+    assert set(table().scripts) - {"Latn"} <= used_by_rows | set(SCRIPT_TAGS)
+    for script, tag in SCRIPT_TAGS.items():
+        profile = profile_for(tag)
+        assert profile.script == script and profile.row is None, tag
+        assert profile.font_family == table().scripts[script]["font"], tag
+
+
+@pytest.mark.parametrize("script", list(SCRIPT_TAGS))
+def test_script_sample_passes_the_glyph_check(script: str) -> None:
+    profile = profile_for(SCRIPT_TAGS[script])
+    chain = fonts.font_chain(profile.font_family, profile.fallback_fonts)
+    assert chain and chain[0].family == profile.font_family, f"{profile.font_family} ({profile.font_package})"
+    text = script_sample(SCRIPT_TAGS[script])
+    assert len(text) >= 2 and fonts.missing_in_chain(chain, text) == [], text
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_burned_in_ink_of_every_script_matches_chromium(tmp_path: Path, artifacts_dir: Path) -> None:
+    from test_captions_shapes import THRESHOLD, WIDTH_TOLERANCE
+
+    texts = {SCRIPT_TAGS[script]: script_sample(SCRIPT_TAGS[script]) for script in SCRIPT_TAGS}
+    scores = ink_scores(texts, tmp_path, artifacts_dir)
+    (artifacts_dir / "scripts-ink.json").write_text(json.dumps(scores, ensure_ascii=False, indent=1), "utf-8")
+    differ = {
+        script
+        for script, tag in SCRIPT_TAGS.items()
+        if scores[tag]["similarity"] < THRESHOLD or abs(scores[tag]["width_ratio"] - 1) > WIDTH_TOLERANCE
+    }
+    assert differ == set(KNOWN_DIFFERENT), {s: scores[SCRIPT_TAGS[s]] for s in differ ^ set(KNOWN_DIFFERENT)}

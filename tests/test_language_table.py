@@ -130,13 +130,17 @@ def test_font_packages_are_the_ones_debian_ships_the_fonts_in() -> None:
             if font is not None:
                 package = profile.font_package if family == profile.font_family else package_of(family)
                 wanted[str(font.path.resolve())] = (package, f"{tag}: {family}")
+    for script, row in table().scripts.items():  # the fonts of languages without a row
+        font = fonts.find_font(row["font"])
+        if font is not None:
+            wanted[str(font.path.resolve())] = (package_of(row["font"]), f"[scripts.{script}]: {row['font']}")
     out = subprocess.run(["dpkg", "-S", *wanted], capture_output=True, text=True, check=False).stdout
     shipped = {path.strip(): package for line in out.splitlines() for package, path in [line.split(": ", 1)]}
     wrong = [
         (who, package, shipped.get(path)) for path, (package, who) in wanted.items() if shipped.get(path) != package
     ]
     assert not wrong
-    assert len(wanted) >= 9  # the CJK families share one collection file
+    assert len(wanted) >= 30  # the CJK families share one collection file
 
 
 FILM = """\
@@ -207,3 +211,23 @@ def test_readme_table_is_generated_from_the_data_file() -> None:
     assert tool.replace_in(readme) == readme, "run: .venv/bin/python tools/language_table.py --write"
     for tag in REQUIRED:
         assert f"| `{tag}` | {profile_for(tag).name} |" in readme
+
+
+ISO_CODES = Path("/usr/share/iso-codes/json/iso_639-2.json")  # Debian's iso-codes (bootstrap installs it)
+
+
+def test_iso639_2_codes_are_the_terminology_codes_of_iso_codes() -> None:
+    """Every MP4 language code in the table is ISO 639-2/T as Debian's iso-codes has it
+    (alpha_3 is the terminology code; `bibliographic` the B code MP4 must not use)."""
+    import json
+
+    assert ISO_CODES.is_file(), "install Debian's iso-codes package (scripts/bootstrap.sh does)"
+    entries = json.loads(ISO_CODES.read_text(encoding="utf-8"))["639-2"]
+    terminology = {e["alpha_2"]: e["alpha_3"] for e in entries if "alpha_2" in e}
+    bibliographic = {e["bibliographic"] for e in entries if "bibliographic" in e}
+    assert table().iso639_2 == {k: v for k, v in terminology.items() if k in table().iso639_2}
+    for tag in all_rows():
+        code, language = profile_for(tag).iso639_2, parse_locale(tag).language
+        assert code not in bibliographic, tag
+        assert code == terminology.get(language, "kur" if language == "ckb" else None), tag
+    assert profile_for("de").iso639_2 == "deu" and profile_for("hy").iso639_2 == "hye"

@@ -20,11 +20,12 @@ PACKAGE_ROOT = Path(__file__).resolve().parents[1] / "pipeline"
 # the rest of pipeline.engine above it, because render tasks are built from the engine's model).
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("pipeline", "pipeline.errors", "pipeline.hashing", "pipeline.codecs"),
-    ("pipeline.languages", "pipeline.findings"),
+    ("pipeline.languages", "pipeline.findings", "pipeline.accessibility", "pipeline.social.locale"),
     ("pipeline.text",),
     ("pipeline.captions.style",),
     ("pipeline.ffmpeg", "pipeline.probe", "pipeline.fonts", "pipeline.project", "pipeline.locales"),
     ("pipeline.subtitles", "pipeline.captions"),
+    ("pipeline.social",),
     ("pipeline.validate",),
     ("pipeline.engine.model",),
     ("pipeline.render", "pipeline.publish"),

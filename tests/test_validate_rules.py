@@ -71,7 +71,8 @@ def test_clock() -> None:
         ([(1.0, 5.0, "<i>" + "a" * 42 + "</i>")], [("SUB_MARKUP", 1)][:0]),  # tags do not count, <i> is allowed
         ([(1.0, 5.0, "\u200f" + "a" * 42)], []),  # invisible marks do not count
         ([(1.0, 5.0, "a" * 43)], [("SUB_LINE_LENGTH", 1)]),
-        ([(1.0, 5.0, "a\nb\nc")], [("SUB_LINE_COUNT", 1)]),
+        # Polish 'a' ends a line (SUB_LINE_BREAK) and three short lines fit on one (SUB_LINE_FITS)
+        ([(1.0, 5.0, "a\nb\nc")], [("SUB_LINE_COUNT", 1), ("SUB_LINE_BREAK", 1), ("SUB_LINE_FITS", 1)]),
         ([(1.0, 5.0, "{\\an8}Tak.")], [("SUB_MARKUP", 1)]),
         ([(2.0, 3.0, "Tak."), (1.0, 1.5, "Nie.")], [("SUB_OVERLAP", 2), ("SUB_MIN_DURATION", 2)]),
         ([(1.0, 2.0, "   ")], [("SUB_EMPTY", 1)]),

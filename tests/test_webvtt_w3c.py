@@ -162,7 +162,9 @@ def test_round_trip_through_the_w3c_parser(texts: list[str], language: str, w3c:
     assert len(parsed["cues"]) == len(kept)
     for ours, theirs in zip(kept, parsed["cues"], strict=True):
         assert (theirs["startTime"], theirs["endTime"]) == (ours.start, ours.end)
-        assert shown(theirs["text"]) == expected_lines(ours, language).replace(webvtt.RLM, "")
+        # (spaces at a line's ends inside a tag, '<i> &', are the browser's to show: compared stripped)
+        got = "\n".join(line.strip() for line in shown(theirs["text"]).split("\n"))
+        assert got == expected_lines(ours, language).replace(webvtt.RLM, "")
 
 
 def test_hls_segments_pass_apart_from_their_timestamp_map(w3c: W3CChecker) -> None:

@@ -24,8 +24,9 @@ How it draws:
   the Unicode bidi algorithm (bidi.py) with the language's direction as the paragraph
   direction, so right-to-left lines end with their punctuation on the left and a web address
   sits where a reader of Urdu expects it.
-- Lines longer than the box are wrapped at spaces; a word wider than the box makes the whole
-  cue smaller rather than cut. The text is centred between the side margins, and the last
+- Lines longer than the box are wrapped at spaces; a word wider than the box, or more lines
+  than the box holds, makes the whole cue smaller rather than cut. Control characters (tabs,
+  stray escapes) are not drawn. The text is centred between the side margins, and the last
   (or first) baseline sits above (or below) the margin by the script's descent, so captions do
   not jump between cues; nothing drawn leaves the margins (title-safe: at least 5 %).
 - Glyph coverage is checked before drawing: a character no font can draw raises
@@ -37,6 +38,7 @@ How it draws:
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -152,7 +154,9 @@ def visible_lines(text: str, language: str) -> list[str]:
     """The cue's lines as they are drawn: cleaned (NFC, <i> <b> <u> only, Romanian comma-below), blank ones dropped."""
     lines = []
     for raw in cuetext.clean(text, language).split("\n"):
-        line = raw.strip()
+        line = "".join(
+            " " if ch == "\t" else ch for ch in raw if ch == "\t" or unicodedata.category(ch) != "Cc"
+        ).strip()
         if cuetext.plain(line).strip():
             lines.append(line)
     return lines
@@ -231,9 +235,16 @@ class _Layout:
         self.chain = chain
         self.look = look
         self.sizes = [max(1, round(em))] + [max(1, round(latin_em))] * (len(chain) - 1)
+        self._cache: dict[tuple[_Char, ...], list[_Run]] = {}
 
     def runs(self, chars: Sequence[_Char]) -> list[_Run]:
-        """One line's runs, in visual order (left to right), measured."""
+        """One line's runs, in visual order (left to right), measured (shaping is the costly part: once per line)."""
+        key = tuple(chars)
+        if key not in self._cache:
+            self._cache[key] = self._runs(chars)
+        return self._cache[key]
+
+    def _runs(self, chars: Sequence[_Char]) -> list[_Run]:
         text = "".join(c.ch for c in chars)
         if not text:
             return []
@@ -323,6 +334,7 @@ def render_cue(
         return CaptionImage(canvas, None, (), 0.0, ())
 
     avail = box.width - 2 * box.side
+    avail_height = box.height - 2 * box.edge
     scale = style.size
     styled = [_styled(line) for line in lines]
     for _attempt in range(8):
@@ -334,9 +346,10 @@ def render_cue(
         wrapped = [piece for chars in styled for piece in _wrap(chars, fits)]
         widths = [sum(r.width for r in layout.runs(chars)) for chars in wrapped]
         widest = max(widths)
-        if widest <= avail:
+        tall = _block_height(len(wrapped), look, look.em * box.reference * scale, style)
+        if widest <= avail and tall <= avail_height:
             break
-        scale *= avail / widest * 0.98
+        scale *= min(avail / widest, avail_height / tall, 1.0) * 0.98
     em = look.em * box.reference * scale
     drawn = _draw(canvas, [layout.runs(chars) for chars in wrapped], look, em, box, style)
     families = tuple(dict.fromkeys(r.font.family for chars in wrapped for r in layout.runs(chars)))
@@ -349,15 +362,25 @@ def render_cue(
     )
 
 
-def _baselines(count: int, look: ScriptLook, em: float, box: CaptionBox) -> list[float]:
+def _frame_em(style: CaptionStyle) -> float:
+    """How far the outline and shadow (or the box) reach beyond the letters, in em."""
+    return BOX_PAD_Y_EM if style.style == "box" else OUTLINE_EM + SHADOW_EM
+
+
+def _block_height(count: int, look: ScriptLook, em: float, style: CaptionStyle) -> float:
+    return (count - 1) * look.line_advance * em + (look.ascent + look.descent + 2 * _frame_em(style)) * em
+
+
+def _baselines(count: int, look: ScriptLook, em: float, box: CaptionBox, style: CaptionStyle) -> list[float]:
+    """Baselines at fixed places for a given number of lines, so captions do not jump between cues."""
     step = look.line_advance * em
+    frame = _frame_em(style) * em
     if box.anchor == "top":
-        first = box.edge + look.ascent * em
+        first = box.edge + frame + look.ascent * em
     elif box.anchor == "middle":
-        block = (count - 1) * step + (look.ascent + look.descent) * em
-        first = (box.height - block) / 2 + look.ascent * em
+        first = (box.height - _block_height(count, look, em, style)) / 2 + frame + look.ascent * em
     else:
-        first = box.height - box.edge - look.descent * em - (count - 1) * step
+        first = box.height - box.edge - frame - look.descent * em - (count - 1) * step
     return [first + k * step for k in range(count)]
 
 
@@ -390,7 +413,7 @@ def _draw_runs(
 def _draw(
     canvas: Image.Image, lines: list[list[_Run]], look: ScriptLook, em: float, box: CaptionBox, style: CaptionStyle
 ) -> Image.Image:
-    ys = _baselines(len(lines), look, em, box)
+    ys = _baselines(len(lines), look, em, box, style)
     widths = [sum(r.width for r in runs) for runs in lines]
     xs = [(box.width - w) / 2 for w in widths]
     fill_mask = Image.new("L", canvas.size, 0)

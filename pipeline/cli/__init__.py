@@ -14,6 +14,7 @@ from pipeline import __version__
 from pipeline.cli.build import build
 from pipeline.cli.common import run_guarded
 from pipeline.cli.doctor import doctor
+from pipeline.cli.fix import fix
 from pipeline.cli.init import init
 from pipeline.cli.validate import validate
 from pipeline.cli.verify import verify
@@ -34,7 +35,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
     ctx.obj["debug"] = debug
 
 
-for command in (doctor, init, validate, build, verify):
+for command in (doctor, init, validate, fix, build, verify):
     cli.add_command(command)
 
 

@@ -24,7 +24,7 @@ def doctor(project_path: Path | None) -> None:
     Example:
       filmpipe doctor -p my-film/
     """
-    languages = DEFAULT_LANGUAGES
+    languages: tuple[str, ...] = DEFAULT_LANGUAGES
     where = None
     try:
         project = load_project(project_path, allow_outside=True)  # reads no file it names

@@ -104,9 +104,20 @@ class BuildLock:
 
 
 def _read(fd: int) -> dict:
+    """The lock file's owner record; anything else in it (damaged, foreign) reads as an unknown owner."""
     try:
         os.lseek(fd, 0, os.SEEK_SET)
         data = os.read(fd, 4096)
-        return json.loads(data.decode("utf-8")) if data.strip() else {}
-    except (OSError, ValueError):
+        if not data.strip():
+            return {}
+        owner = json.loads(data.decode("utf-8"))
+    except (OSError, ValueError, RecursionError):
         return {"pid": "?", "host": "?"}
+    if not isinstance(owner, dict):
+        return {"pid": "?", "host": "?"}
+    known = {
+        k: v if isinstance(v, int) and not isinstance(v, bool) else str(v)[:100]
+        for k, v in owner.items()
+        if k in ("pid", "host", "since")
+    }
+    return known or {"pid": "?", "host": "?"}

@@ -12,7 +12,7 @@ from pipeline.engine.model import PlanContext, Task
 from pipeline.errors import FfmpegError, ValidationFailed
 from pipeline.probe import probe_media
 from pipeline.project import Project
-from pipeline.render import audio, captions, descriptions, hls, ladder, poster, progressive, subtitles
+from pipeline.render import audio, captions, descriptions, hls, ladder, poster, progressive, social, subtitles
 
 Factory = Callable[[PlanContext], list[Task]]
 
@@ -26,6 +26,7 @@ FACTORIES: list[Factory] = [
     descriptions.plan_tasks,
     captions.plan_tasks,
     hls.plan_tasks,
+    social.plan_tasks,
 ]
 
 DRAFT_RUNGS = 2

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pipeline.engine.cache import Cache, CacheEntry, Status, TaskKey
+from pipeline.engine.cache import Cache, Status, TaskKey
 from pipeline.engine.executors import Executor, ThreadExecutor
 from pipeline.engine.model import PlanContext, Task, TaskOutput, TaskRun
 from pipeline.errors import FilmpipeError
@@ -265,7 +265,7 @@ def run_graph(
                         f"{', '.join(changed)} changed while the build was reading it (task {task.id})",
                         "build again once the file is no longer being written",
                     )
-                entry: CacheEntry = node.cache.commit(task.id, node.key, work, handle.result())
+                entry = node.cache.commit(task.id, node.key, work, handle.result())
                 seconds = time.monotonic() - started_at[node.uid]
                 fractions[node.uid] = 1.0
                 done, eta = overall()

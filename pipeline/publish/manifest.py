@@ -20,6 +20,7 @@ from pipeline.errors import FilmpipeError
 from pipeline.findings import Finding
 from pipeline.locales import PAGE_LABELS, missing_film_texts, translator
 from pipeline.publish.files import CHECKSUMS_NAME, checksums_text, file_facts, walk_hls
+from pipeline.publish.social import social_entries
 from pipeline.render.hls import described_name
 
 SCHEMA_VERSION = 1
@@ -27,6 +28,7 @@ MANIFEST_NAME = "manifest.json"
 SCHEMA_NAME = "manifest.schema.json"
 HLS_MIME = "application/vnd.apple.mpegurl"
 RENDITION_KINDS = ("progressive", "open-captions", "audio-description")  # also their order within a language
+SOCIAL_KIND = "social"  # the social pack's artifacts (render/social.py), listed in languages[].social
 SECONDS_PLACES = 3
 DEFAULT_FRAME_RATE = 25.0
 BITRATE_TOLERANCE = 0.02  # bitrateKbps is rounded: it may differ from bytes/duration by a rounding
@@ -422,6 +424,9 @@ def build_manifest(
             key=_rendition_order,
         )
         entry["renditions"] = [_rendition(staging, a, duration) for a in renditions]
+        social = [a for a in by_kind.get(SOCIAL_KIND, []) if a.language == lang.code]
+        if social:
+            entry["social"] = social_entries(social, lambda a: _file(staging, a))
         languages.append(entry)
     manifest["languages"] = languages
     return manifest

@@ -14,7 +14,10 @@ from pipeline.captions.style import contrast
 from pipeline.engine.model import Artifact
 from pipeline.findings import SEVERITIES, Finding, Report
 from pipeline.project import Project
+from pipeline.publish.accessibility import LanguageStanding
 from pipeline.publish.preview import environment
+from pipeline.publish.social import fit_table
+from pipeline.social.layout import VIDEO_KINDS
 
 LOUDNESS_TOLERANCE_LU = 1.0  # EBU R128: ±1 LU around the target is on target for short-form
 TRUE_PEAK_TOLERANCE_DB = 0.1  # rounding of the measurement
@@ -71,7 +74,12 @@ def report_context(
                 peak_ok=audio["truePeakDbtp"] is None or audio["truePeakDbtp"] <= target_tp + TRUE_PEAK_TOLERANCE_DB,
                 renditions=tuple(lang["renditions"]),
                 subtitles=lang.get("subtitles"),
-                frames=tuple(sorted((a for a in qc_frames if a.language == lang["code"]), key=lambda a: a.path)),
+                frames=tuple(
+                    sorted(
+                        (a for a in qc_frames if a.language == lang["code"] and not a.extra.get("social")),
+                        key=lambda a: a.path,
+                    )
+                ),
             )
         )
     general = tuple(sorted((f for f in report.findings if f.language not in codes), key=_sort_key))
@@ -88,12 +96,31 @@ def report_context(
         "target_tp": target_tp,
         "tolerance_lu": LOUDNESS_TOLERANCE_LU,
         "dist": dist_href,
+        "social": fit_table(manifest),
+        "social_frames": {
+            code: sorted((a for a in qc_frames if a.language == code and a.extra.get("social")), key=_shape_order)
+            for code in codes
+        },
     }
 
 
+def _shape_order(a: Artifact) -> tuple:
+    shape = a.extra.get("shape", "")
+    return (VIDEO_KINDS.index(shape) if shape in VIDEO_KINDS else len(VIDEO_KINDS), a.path)
+
+
 def render_report(
-    manifest: dict[str, Any], report: Report, project: Project, qc_frames: list[Artifact], dist_href: str = ""
+    manifest: dict[str, Any],
+    report: Report,
+    project: Project,
+    qc_frames: list[Artifact],
+    accessibility: list[LanguageStanding] | None = None,
+    dist_href: str = "",
 ) -> str:
-    """report.html (in the QC folder beside dist/) as text; `dist_href` leads from it to dist/, e.g. "../dist/"."""
+    """report.html (in the QC folder beside dist/, `dist-qc/`) as text.
+
+    `accessibility`: each language's WCAG standing (publish/accessibility.py); `dist_href` leads
+    from the report to dist/, e.g. "../dist/".
+    """
     context = report_context(manifest, report, project, qc_frames, dist_href)
-    return environment().get_template("report.html").render(**context)
+    return environment().get_template("report.html").render(**context, accessibility=accessibility or [])

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from pipeline.engine.model import BuildInfo, PlanContext, TaskOutput
 from pipeline.findings import Report
+from pipeline.publish.accessibility import standing as accessibility_standing
 from pipeline.publish.manifest import (
     MANIFEST_NAME,
     SCHEMA_NAME,
@@ -79,7 +80,8 @@ def write_site(
     manifest = add_pages(manifest, staging, INDEX_NAME)
     full_report = with_locale_findings(report, context)
     href = dist_href if dist_href is not None else f"../{staging.name}/"
-    _write(qc / REPORT_NAME, render_report(manifest, full_report, context.project, frames, href))
+    standing = accessibility_standing(staging, manifest, full_report, has_audio=context.master.audio is not None)
+    _write(qc / REPORT_NAME, render_report(manifest, full_report, context.project, frames, standing, href))
     problems = manifest_errors(manifest)
     if problems:
         raise PublishError(

@@ -12,6 +12,9 @@ Checks, each problem naming the file:
   audio streams, is within one frame of what the manifest says (and of the film's), its
   width, height and RFC 6381 codecs match; posters' sizes match; each WebVTT file holds the
   number of cues listed;
+- the social pack (languages[].social): cuts re-probed like renditions, covers like posters,
+  each SRT parsed by pysrt with its cue count, and each file's `platforms` recomputed from the
+  platform table;
 - extra files: anything in DIST that is none of the above (the manifest lists the preview
   page, the QC report and its frames too), apart from manifest.json and manifest.schema.json.
 """
@@ -28,7 +31,9 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
+
+import pysrt
 
 from pipeline import codecs as codec_strings
 from pipeline.errors import ConfigError, FfmpegError
@@ -49,6 +54,8 @@ from pipeline.publish.manifest import (
     schema_errors,
     schema_text,
 )
+from pipeline.publish.social import platforms_for
+from pipeline.social.layout import VIDEO_KINDS
 
 UNLISTED_FILES = frozenset({MANIFEST_NAME, SCHEMA_NAME})  # checked otherwise: parsed, and compared with the package
 DEFAULT_FRAME_RATE = 25.0
@@ -89,7 +96,7 @@ def _short(digest: Any) -> str:
     return str(digest)[:12] + "…"
 
 
-def _number(value: Any) -> bool:
+def _number(value: Any) -> TypeGuard[float]:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
@@ -292,8 +299,8 @@ class _Verifier:
                 f"is {facts.video.width}x{facts.video.height}, manifest.json says {rendition['width']}x{rendition['height']}",
             )
         streams = facts.raw.get("streams", [])
-        video = next((s for s in streams if s.get("codec_type") == "video"), {})
-        audio = next((s for s in streams if s.get("codec_type") == "audio"), {})
+        video: dict[str, Any] = next((s for s in streams if s.get("codec_type") == "video"), {})
+        audio: dict[str, Any] = next((s for s in streams if s.get("codec_type") == "audio"), {})
         probed = codec_strings.join(codec_strings.from_stream(video), codec_strings.from_stream(audio))
         if probed and probed != rendition["codecs"]:
             self.problem(url, "mismatch", f"streams are {probed}, manifest.json says {rendition['codecs']}")
@@ -314,6 +321,28 @@ class _Verifier:
         cues = sum(1 for line in text.splitlines() if "-->" in line)
         if cues != subtitles["cues"]:
             self.problem(subtitles["url"], "mismatch", f"holds {cues} cues, manifest.json says {subtitles['cues']}")
+
+    def check_social_fit(self, item: dict[str, Any]) -> None:
+        """The platforms a social file is listed for are the ones the platform table says it fits."""
+        expected = platforms_for(item)
+        if sorted(item["platforms"]) != sorted(expected):
+            self.problem(
+                item["url"],
+                "mismatch",
+                f"manifest.json says it fits {', '.join(item['platforms']) or 'no platform'}, "
+                f"but by its size, duration and kind it fits {', '.join(expected) or 'none'}",
+            )
+
+    def check_srt(self, item: dict[str, Any]) -> None:
+        """A caption file parses as SubRip (pysrt, strictly) with the number of cues listed."""
+        path = self.dist / item["url"]
+        try:
+            cues = pysrt.open(str(path), encoding="utf-8", error_handling=pysrt.ERROR_RAISE)
+        except (pysrt.Error, UnicodeDecodeError, ValueError) as exc:
+            self.problem(item["url"], "unreadable", f"is not a SubRip file pysrt can read ({exc})")
+            return
+        if len(cues) != item.get("cues", len(cues)):
+            self.problem(item["url"], "mismatch", f"holds {len(cues)} cues, manifest.json says {item['cues']}")
 
     def check_extras(self) -> None:
         for path in sorted(self.dist.rglob("*")):
@@ -349,7 +378,8 @@ class _Verifier:
         for entry in listed_files(manifest):
             self.check_file(entry)
         if isinstance(manifest.get("hls"), dict) and isinstance(manifest["hls"].get("url"), str):
-            self.check_hls(manifest["hls"], manifest.get("film") if isinstance(manifest.get("film"), dict) else {})
+            film = manifest.get("film")
+            self.check_hls(manifest["hls"], film if isinstance(film, dict) else {})
         if self.probe and not errors:  # re-probing needs the shapes the schema promises
             self.check_media(manifest)
         self.check_extras()
@@ -371,6 +401,16 @@ class _Verifier:
             for rendition in lang.get("renditions", []):
                 if (self.dist / rendition["url"]).is_file():
                     jobs.append(functools.partial(self.check_rendition, rendition, film))
+            for item in lang.get("social", []):
+                self.check_social_fit(item)
+                if not (self.dist / item["url"]).is_file():
+                    continue
+                if item["kind"] in VIDEO_KINDS:
+                    jobs.append(functools.partial(self.check_rendition, item, film))
+                elif item["kind"] == "cover":
+                    jobs.append(functools.partial(self.check_poster, item))
+                elif item["kind"] == "captions-file":
+                    self.check_srt(item)
         with ThreadPoolExecutor(max_workers=PROBE_THREADS) as pool:
             for future in [pool.submit(job) for job in jobs]:
                 future.result()

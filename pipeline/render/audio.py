@@ -152,6 +152,7 @@ def plan_tasks(context: PlanContext) -> list[Task]:
     tasks = []
     for lang in project.languages:
         code = safe_component(lang.code, "language code")
+        inputs: tuple[Path, ...]
         if lang.audio is not None:
             source, inputs = "dub", (lang.audio,)
         elif has_master_audio:

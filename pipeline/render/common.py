@@ -37,21 +37,11 @@ def master_duration(master: MediaFacts) -> float:
 
 
 def rung_width(master: MediaFacts, height: int) -> int:
-    """Even width that keeps the master's display aspect at `height`."""
+    """Even width that keeps the master's display aspect (display matrix and SAR applied) at `height`."""
     v = master.video
-    if v is None or not v.height:
+    if v is None or not v.height or not v.width:
         return round(height * 16 / 9 / 2) * 2
-    sar = Fraction(1)
-    for stream in master.raw.get("streams", []):
-        if stream.get("codec_type") == "video":
-            text = stream.get("sample_aspect_ratio") or "1:1"
-            try:
-                num, den = (int(x) for x in text.split(":"))
-                sar = Fraction(num, den) if num > 0 and den > 0 else Fraction(1)
-            except ValueError:
-                pass
-            break
-    return max(2, round(height * v.width * sar / v.height / 2) * 2)
+    return max(2, round(height * v.width * v.sar / v.height / 2) * 2)
 
 
 def safe_component(text: str, what: str) -> str:

@@ -14,6 +14,7 @@ from fractions import Fraction
 from pipeline import codecs, ffmpeg
 from pipeline.engine.model import PlanContext, Task, TaskOutput, TaskRun
 from pipeline.errors import FilmpipeError
+from pipeline.render import graph
 from pipeline.render.common import master_duration, master_fps, rung_width, seconds_progress
 
 
@@ -113,33 +114,35 @@ def rung_file(height: int) -> str:
 
 
 def ladder_argv(context: PlanContext, heights: tuple[int, ...]) -> list[str]:
-    """ffmpeg arguments: decode the master once, split, scale and encode every rung."""
+    """ffmpeg arguments: decode the master once, split, scale and encode every rung.
+
+    The graph is composed with ffmpeg-python (pipeline/render/graph.py) and run by pipeline.ffmpeg.
+    """
     fps = _master_fps(context)
     matrix = input_matrix(context)
-    labels = [f"s{i}" for i in range(len(heights))]
-    parts = [f"[0:v:0]fps={fps.numerator}/{fps.denominator},split={len(heights)}" + "".join(f"[{l}]" for l in labels)]
+    decoded = graph.source(str(context.master.path))["v:0"].filter("fps", fps=f"{fps.numerator}/{fps.denominator}")
+    branches = decoded.filter_multi_output("split", len(heights))
+    outputs = []
     for i, height in enumerate(heights):
-        width = rung_width(context.master, height)
-        parts.append(
-            f"[{labels[i]}]scale={width}:{height}:flags=lanczos:in_color_matrix={matrix}:out_color_matrix=bt709"
-            f":out_range=tv,setsar=1,format=yuv420p[v{i}]"
+        scaled = (
+            branches[i]
+            .filter(
+                "scale",
+                rung_width(context.master, height),
+                height,
+                flags="lanczos",
+                in_color_matrix=matrix,
+                out_color_matrix="bt709",
+                out_range="tv",
+            )
+            .filter("setsar", 1)
+            .filter("format", "yuv420p")
         )
-    argv: list[str] = ["-i", str(context.master.path), "-filter_complex", ";".join(parts)]
-    for i, height in enumerate(heights):
-        argv += [
-            "-map",
-            f"[v{i}]",
-            *x264_args(height, fps, context.draft),
-            "-an",
-            "-sn",
-            "-dn",
-            "-map_metadata",
-            "-1",
-            "-movflags",
-            "+faststart",
-            rung_file(height),
-        ]
-    return argv
+        opts = graph.options(
+            [*x264_args(height, fps, context.draft), "-map_metadata", "-1", "-movflags", "+faststart"], "an", "sn", "dn"
+        )
+        outputs.append(graph.output(scaled, rung_file(height), opts))
+    return graph.compile_args(*outputs)
 
 
 def _master_fps(context: PlanContext) -> Fraction:

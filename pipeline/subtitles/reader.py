@@ -518,6 +518,15 @@ def read_subtitles(path: Path, language: str, display: str | None = None) -> tup
     return doc, findings
 
 
+def lenient_cues(text: str, fmt: str, language: str) -> tuple[list[Cue], list[Finding]]:
+    """Cues found the lenient (SRT) way in either format, each with its timing line's number, and
+    the blocks that could not be read: what `filmpipe fix` mends (a browser's strict reading of
+    WebVTT would drop the very cues fix can repair)."""
+    state = _Parse(Path("-"), "-", language, fmt)
+    _parse(_NEWLINE.split(text), state)
+    return state.cues, [f for f in state.findings if f.code == "SUB_PARSE"]
+
+
 def load_cues(lang: LanguageConfig, project: Project) -> SubtitleDoc:
     """The cues of one language for the build; ValidationFailed when the file cannot be read."""
     shown = project.relative(lang.subtitles)
@@ -528,4 +537,4 @@ def load_cues(lang: LanguageConfig, project: Project) -> SubtitleDoc:
     return doc
 
 
-__all__ = ["read_subtitles", "load_cues", "parse_timing", "Decoded"]
+__all__ = ["read_subtitles", "load_cues", "lenient_cues", "parse_timing", "Decoded"]

@@ -182,8 +182,8 @@ def _mixed(data: bytes, language: str) -> Decoded | None:
     for n, text in zip(bad, legacy.text.split("\n"), strict=False):
         decoded[n] = text
     out = []
-    for n, text in enumerate(decoded):
-        out.append(text or "")
+    for n, line in enumerate(decoded):
+        out.append(line or "")
         if n < len(breaks):
             out.append(breaks[n].decode("ascii"))
     return Decoded("".join(out), "utf-8", legacy.confident, tuple(n + 1 for n in bad), legacy.encoding)

@@ -41,6 +41,17 @@ SCRIPTS: dict[str, str] = {
     "Hang": "Hangul",
     "Thaa": "Thaana",
     "Syrc": "Syriac",
+    "Mymr": "Myanmar",
+    "Khmr": "Khmer",
+    "Laoo": "Lao",
+    "Tibt": "Tibetan",
+    "Nkoo": "Nko",
+    "Adlm": "Adlam",
+    "Cher": "Cherokee",
+    "Tfng": "Tifinagh",
+    "Yiii": "Yi",
+    "Vaii": "Vai",
+    "Olck": "Ol_Chiki",
 }
 _PATTERNS = {code: regex.compile(rf"\p{{Script={name}}}") for code, name in SCRIPTS.items()}
 

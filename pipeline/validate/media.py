@@ -31,6 +31,7 @@ SILENCE_MIN_SECONDS = 0.5  # … when it lasts at least this long
 SILENT_LUFS = -60.0  # integrated loudness at or below this: silent throughout
 MAX_SILENT_SHARE = 0.5
 DURATION_ERROR_SECONDS = 0.5
+MIN_MASTER_SIDE = 16  # pixels: below one H.264 macroblock a side there is no picture to publish
 TRUNCATION_TOLERANCE = 0.5  # decoding may stop this much short of the container's duration
 STANDARD_FPS = (Fraction(24000, 1001), 24, 25, Fraction(30000, 1001), 30, 48, 50, Fraction(60000, 1001), 60)
 FPS_TOLERANCE = 0.01
@@ -80,7 +81,19 @@ class Measure:
         return data
 
     @classmethod
-    def from_json(cls, data: dict) -> Measure:
+    def from_json(cls, data: object) -> Measure:
+        """A cached measurement; ValueError or TypeError when it is not what to_json wrote."""
+        if not isinstance(data, dict) or set(data) - set(cls.__dataclass_fields__):
+            raise ValueError("not a measurement")
+        if not isinstance(data.get("probe"), (dict, type(None))) or not isinstance(
+            data.get("unreadable"), (str, type(None))
+        ):
+            raise ValueError("a measurement of the wrong shape")
+        for key in ("decoded_seconds", "integrated_lufs", "true_peak_dbtp", "silence_seconds", "flash_frames"):
+            if not isinstance(data.get(key, 0), (int, float, type(None))) or isinstance(data.get(key), bool):
+                raise ValueError(f"a measurement whose {key} is not a number")
+        if not all(isinstance(e, str) for e in data.get("decode_errors") or ()):
+            raise ValueError("decode errors that are not text")
         data = dict(data)
         data["decode_errors"] = tuple(data.get("decode_errors") or ())
         for key in ("silences", "voice_silences"):
@@ -185,8 +198,8 @@ def measure(path: Path, cache: MeasureCache, on_progress: Progress | None = None
     if cached is not None:
         try:
             return Measure.from_json(cached)
-        except TypeError:
-            pass
+        except (TypeError, ValueError):
+            pass  # a damaged or foreign cache entry: measure again
     try:
         data = ffmpeg.probe(path)
     except FfmpegError as exc:
@@ -199,7 +212,7 @@ def measure(path: Path, cache: MeasureCache, on_progress: Progress | None = None
             result = Measure(probe=data)
         else:
             video = None
-            if facts.video is not None and facts.video.width and facts.video.height:
+            if facts.video is not None and min(facts.video.width, facts.video.height) >= MIN_MASTER_SIDE:
                 fps = float(facts.video.fps or facts.video.r_fps or FALLBACK_FPS)
                 stream: dict = next((s for s in data.get("streams", []) if s.get("codec_type") == "video"), {})
                 matrix = matrix_for(facts.video.height, stream.get("color_space"))
@@ -238,6 +251,55 @@ def _unreadable_reason(m: Measure, path: Path) -> str:
     return tail if sep and (head.startswith(("/", "\\")) or ":\\" in head or path.name in head) else reason
 
 
+def stream_seconds(facts: MediaFacts, kind: str) -> float | None:
+    """The first video or audio stream's own duration (a container may outlast a stream)."""
+    for stream in facts.raw.get("streams") or ():
+        if isinstance(stream, dict) and stream.get("codec_type") == kind:
+            if (
+                kind == "video"
+                and isinstance(stream.get("disposition"), dict)
+                and stream["disposition"].get("attached_pic")
+            ):
+                continue
+            try:
+                seconds = float(stream["duration"])
+            except (KeyError, TypeError, ValueError):
+                return None
+            return seconds if seconds == seconds and seconds >= 0 else None
+    return None
+
+
+def check_master_shape(
+    video_w: int, video_h: int, picture: float | None, sound: float | None, shown: str
+) -> list[Finding]:
+    """MASTER_TOO_SMALL and MASTER_VIDEO_SHORT: masters the build could not make a film of."""
+    findings = []
+    if min(video_w, video_h) < MIN_MASTER_SIDE:
+        findings.append(
+            Finding(
+                "MASTER_TOO_SMALL",
+                "error",
+                f"the master {shown} is {video_w}x{video_h} pixels: too small to make a film from "
+                f"(at least {MIN_MASTER_SIDE}x{MIN_MASTER_SIDE})",
+                "point 'master' in film.toml at the film itself, exported at its full size",
+                file=shown,
+            )
+        )
+    if picture is not None and sound is not None and sound - picture > DURATION_ERROR_SECONDS:
+        findings.append(
+            Finding(
+                "MASTER_VIDEO_SHORT",
+                "error",
+                f"the master {shown}'s picture lasts {picture:.2f} s but its sound lasts {sound:.2f} s: "
+                f"the film would end after {picture:.2f} s, cutting the sound off",
+                "export the master again so picture and sound run the whole length of the film",
+                file=shown,
+                time=picture,
+            )
+        )
+    return findings
+
+
 def check_master(project: Project, m: Measure) -> tuple[list[Finding], MasterFacts]:
     path = project.film.master
     shown = project.relative(path)
@@ -267,7 +329,10 @@ def check_master(project: Project, m: Measure) -> tuple[list[Finding], MasterFac
             )
         ], unknown
     video = facts.video
-    findings: list[Finding] = []
+    picture = stream_seconds(facts, "video")
+    findings: list[Finding] = check_master_shape(
+        video.width, video.height, picture, stream_seconds(facts, "audio"), shown
+    )
     truncated = (
         m.decoded_seconds is not None
         and facts.duration > 0
@@ -316,7 +381,7 @@ def check_master(project: Project, m: Measure) -> tuple[list[Finding], MasterFac
         )
     findings += check_flashes(m, shown)
     rate = float(fps) if fps else FALLBACK_FPS
-    return findings, MasterFacts(rate, facts.duration, True)
+    return findings, MasterFacts(rate, picture if picture is not None else facts.duration, True)  # as the build cuts
 
 
 def check_flashes(m: Measure, shown: str) -> list[Finding]:
@@ -347,7 +412,8 @@ def check_flashes(m: Measure, shown: str) -> list[Finding]:
 def check_audio_levels(m: Measure, *, language: str | None, shown: str, whose: str) -> list[Finding]:
     """AUDIO_SILENCE and AUDIO_CLIPPING from one measurement (a dub or the master's own audio)."""
     findings: list[Finding] = []
-    duration = m.decoded_seconds or (m.facts(Path(shown)).duration if m.probe else 0.0)
+    facts = m.facts(Path(shown))
+    duration = m.decoded_seconds or (facts.duration if facts else 0.0)
     if m.integrated_lufs is None or m.integrated_lufs <= SILENT_LUFS:
         findings.append(
             Finding(

@@ -32,6 +32,7 @@ from pipeline.validate.media import (
     measure,
 )
 from pipeline.validate.rules import Context, check_subtitles
+from pipeline.validate.social import social_findings
 
 MAX_WORKERS = max(1, min(4, os.cpu_count() or 1))
 
@@ -230,6 +231,8 @@ def validate_project(
                 own_audio = measures.get(lang.audio if lang.audio is not None else project.film.master)
                 findings += check_descriptions(project, lang, master, own_audio)
         findings += _locale_findings(project, lang)
+        if not any(f.code == "LOCALE_UNREADABLE" for f in findings):
+            findings += social_findings(project, lang, master.duration if master.readable else None)
 
     ordered = _by_line(top)
     for lang in project.languages:

@@ -164,14 +164,55 @@ CORPUS: dict[str, str | bytes] = {
     "en__SUB_PARSE_webvtt_comma_before_millis.vtt": f"WEBVTT\n\n00:00:00,200 --> 00:00:01,400\n{EN[0]}\n\n00:01.600 --> 00:02.900\n{EN[1]}\n",
     "en__SUB_PARSE_webvtt_one_digit_minutes.vtt": f"WEBVTT\n\n0:00.200 --> 0:01.400\n{EN[0]}\n\n00:01.600 --> 00:02.900\n{EN[1]}\n",
     "en__SUB_PARSE_webvtt_two_digit_fraction.vtt": f"WEBVTT\n\n00:00.20 --> 00:01.40\n{EN[0]}\n\n00:01.600 --> 00:02.900\n{EN[1]}\n",
-    "en__SUB_PARSE_webvtt_lower_case_signature.vtt": f"webvtt\n\n00:00.200 --> 00:01.400\n{EN[0]}\n",
-    "en__SUB_PARSE_webvtt_signature_run_on.vtt": f"WEBVTTfoo\n\n00:00.200 --> 00:01.400\n{EN[0]}\n",
-    "en__SUB_PARSE_webvtt_signature_form_feed.vtt": f"WEBVTT\f\n\n00:00.200 --> 00:01.400\n{EN[0]}\n",
-    "en__SUB_PARSE_webvtt_leading_blank_line.vtt": f"\nWEBVTT\n\n00:00.200 --> 00:01.400\n{EN[0]}\n",
-    "en__SUB_PARSE_webvtt_arrow_in_text.vtt": f"WEBVTT\n\n00:00.200 --> 00:01.400\n{EN[0]}\nClick --> Start\n\n00:01.600 --> 00:02.900\n{EN[1]}\n",
+    "en__SUB_PARSE_webvtt_lower_case_signature.vtt": "webvtt\n\n"
+    + f"00:00.200 --> 00:01.400\n{EN[0]}\n\n00:01.600 --> 00:02.900\n{EN[1]}\n",
+    "en__SUB_PARSE_webvtt_signature_run_on.vtt": "WEBVTTfoo\n\n"
+    + f"00:00.200 --> 00:01.400\n{EN[0]}\n\n00:01.600 --> 00:02.900\n{EN[1]}\n",
+    "en__SUB_PARSE_webvtt_signature_form_feed.vtt": "WEBVTT\f\n\n"
+    + f"00:00.200 --> 00:01.400\n{EN[0]}\n\n00:01.600 --> 00:02.900\n{EN[1]}\n",
+    "en__SUB_PARSE_webvtt_leading_blank_line.vtt": "\nWEBVTT\n\n"
+    + f"00:00.200 --> 00:01.400\n{EN[0]}\n\n00:01.600 --> 00:02.900\n{EN[1]}\n",
+    "en__SUB_PARSE_webvtt_arrow_in_text.vtt": f"WEBVTT\n\n00:00.200 --> 00:01.400\nHello.\nGo --> Start\n\n00:01.600 --> 00:02.900\n{EN[1]}\n",
     "en__SUB_PARSE_webvtt_word_arrow_line.vtt": f"WEBVTT\n\nfoo-->\n{EN[0]}\n\n00:01.600 --> 00:02.900\n{EN[1]}\n",
     # Croatian shares č š with Czech: not "looks like Czech".
     "hr__ok_croatian_is_not_czech.srt": two(("Ovo je vaša četvrt.", "Čuvamo vašu ulicu.")),
+    # ---------------------------------------------------------------- the translator's craft
+    # Made from the demo's texts with the mistakes translators make; one cue over most of the film
+    # (expected.toml relaxes max_cps for these, so the craft findings stand alone).
+    "pl__SUB_LINE_BREAK_one_letter_word_at_line_end.srt": srt(
+        (0.1, 2.9, "Spotkają ich Państwo na dyżurach w\nswojej okolicy i w autobusach.")
+    ),
+    "pl__SUB_LINE_FITS_two_short_lines.srt": srt((0.1, 2.9, "To Państwa okolica:\nPaństwa ulica.")),
+    "pl__SUB_LETTERS_cyrillic_o_in_a_word.srt": srt((0.1, 2.9, "Poznaj zespół pоlicji.")),
+    "ro__SUB_LINE_BREAK_preposition_at_line_end.srt": srt(
+        (0.1, 2.9, "Polițiștii de proximitate patrulează în\nfiecare zi pe străzile dumneavoastră.")
+    ),
+    "ro__SUB_LINE_BALANCE_top_heavy.srt": srt((0.1, 2.9, "Lucrează cu parteneri precum consiliul local\nși școlile.")),
+    "ur__SUB_LETTERS_arabic_yeh_and_kaf.srt": srt(
+        (0.1, 2.9, "اپني مقامي ٹيم سے ملیں، وہ آپ کي مدد\nکے ليے ہميشہ حاضر ہے۔".replace("ک", "ك"))
+    ),
+    "ur__SUB_LINE_BREAK_postposition_starts_line.srt": srt(
+        (0.1, 2.9, "وہ کونسل جیسے شراکت داروں کے\nساتھ مل کر کام کرتے ہیں،")
+    ),
+    "ur__SUB_LINE_ORDER_lines_reversed.srt": srt(
+        (0.1, 2.9, "جو آپ کے لیے سب سے اہم ہیں۔\nتاکہ اُن مسائل کو حل کیا جا سکے")
+    ),
+    "bn__SUB_LETTERS_assamese_letters.srt": srt((0.1, 2.9, "আপনাৰ স্থানীয় দলকে খুঁজুন, তাঁৰা সৱসময় পাশে।")),
+    "bn__SUB_LETTERS_pipe_for_danda.srt": srt((0.1, 2.9, "আপনার দলকে জানুন| তাঁরা পাশে আছেন|")),
+    "bn__SUB_LINE_BREAK_postposition_starts_line.srt": srt(
+        (0.1, 2.9, "তাঁরা কাউন্সিলের মতো অংশীদারদের\nসঙ্গে মিলে সমস্যার সমাধান করেন,")
+    ),
+    "gu__SUB_LINE_BREAK_postposition_starts_line.srt": srt(
+        (0.1, 2.9, "તેઓ કાઉન્સિલ જેવા સ્થાનિક ભાગીદારો\nસાથે મળીને સમસ્યાઓ ઉકેલે છે.")
+    ),
+    "gu__SUB_LINE_FITS_two_short_lines.srt": srt((0.1, 2.9, "આ તમારો પડોશ છે:\nતમારી શેરી.")),
+    # English is the source: two cues at the other languages' times, so they stay aligned with it.
+    "en__SUB_LINE_BALANCE_short_bottom_line.srt": srt(
+        (*T1, "Drop in for a chat and tell them what\nyou think."), (*T2, EN[1])
+    ),
+    "en__SUB_LINE_BREAK_article_at_line_end.srt": srt(
+        (*T1, "Find your local team on the\nforce's website now."), (*T2, EN[1])
+    ),
 }
 
 

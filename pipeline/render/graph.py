@@ -1,0 +1,57 @@
+"""Filter graphs composed with ffmpeg-python, run by `pipeline.ffmpeg` (the one module that runs ffmpeg).
+
+ffmpeg-python turns a graph of Python objects (inputs, filters, outputs) into the
+`-filter_complex` text, with stream labels, `-map` lines and the escaping of filter
+arguments done for us: no path or text is pasted into a graph by hand. `compile_args` gives
+the argv after the program name, which `pipeline.ffmpeg.run` runs with its progress
+reporting, parent-death signal and error handling. Every stage that composes a graph (the
+ladder's `split`, caption compositing, social shapes) builds it here this way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import ffmpeg as ffmpeg_python
+
+Stream = Any  # ffmpeg-python's FilterableStream / OutputStream (the package has no type hints)
+
+
+def source(path: str, **options: Any) -> Stream:
+    """An input file (`-i path`), with input options such as `ss=1.5`."""
+    return ffmpeg_python.input(path, **options)
+
+
+def options(pairs: Sequence[str], *flags: str) -> dict[str, str | None]:
+    """Output options for ffmpeg-python from an ffmpeg-style list: ['-c:v', 'libx264', …] plus
+    value-less flags ('an', 'sn'): {'c:v': 'libx264', …, 'an': None}. Raises on a list that
+    is not option/value pairs, so nothing is silently dropped or misread."""
+    if len(pairs) % 2 or any(not key.startswith("-") for key in pairs[::2]):
+        raise ValueError(f"not option/value pairs: {list(pairs)}")
+    found: dict[str, str | None] = {}
+    for key, value in zip(pairs[::2], pairs[1::2], strict=True):
+        name = key[1:]
+        if name in found:
+            raise ValueError(f"option {key} given twice")
+        found[name] = value
+    for flag in flags:
+        found[flag] = None
+    return found
+
+
+def join(streams: Sequence[Stream], name: str, *args: Any, **kwargs: Any) -> Stream:
+    """A filter with several inputs (overlay, concat…), e.g. join([base, logo], "overlay", x=10, y=20)."""
+    return ffmpeg_python.filter(list(streams), name, *args, **kwargs)
+
+
+def output(stream: Stream | Sequence[Stream], path: str, opts: dict[str, str | None]) -> Stream:
+    """One output file of `stream` (or of several streams: a video and an audio)."""
+    streams = list(stream) if isinstance(stream, (list, tuple)) else [stream]
+    return ffmpeg_python.output(*streams, path, **opts)
+
+
+def compile_args(*outputs: Stream) -> list[str]:
+    """The argv after the program name for all `outputs` of one ffmpeg process."""
+    argv = ffmpeg_python.merge_outputs(*outputs).compile(cmd="ffmpeg")
+    return [str(a) for a in argv[1:]]
