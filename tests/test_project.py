@@ -38,7 +38,8 @@ def test_loads_typed_frozen_project(tmp_path: Path) -> None:
     assert ur.audio == tmp_path.resolve() / "assets/audio/ur.m4a"
     assert ur.profile.direction == "rtl" and ur.profile.native_name == "اردو"
     assert ur.limits.max_cps == 15.0 and project.language("en").limits.max_cps == 20.0
-    assert project.output.ladder == (1080, 720, 480, 360)
+    assert project.output.ladder == (1080, 720, 480, 360, 240)  # 240: the slow-phone rung
+    assert project.output.progressive == (720, 360)  # 360: the small MP4 for mobile data
     with pytest.raises(AttributeError):
         project.film.id = "x"  # type: ignore[misc]
 
