@@ -279,6 +279,8 @@ def test_messages_never_quote_a_media_file_that_is_text(film: Path, field: str) 
         ("\u202d", "LEFT-TO-RIGHT OVERRIDE"),
         ("\u202b", "RIGHT-TO-LEFT EMBEDDING"),
         ("\u2066", "LEFT-TO-RIGHT ISOLATE"),
+        ("\u2029", "PARAGRAPH SEPARATOR"),
+        ("\u2028", "LINE SEPARATOR"),
         ("\x07", "CONTROL"),
         ("\x1b", "CONTROL"),
         ("\x85", "CONTROL"),
@@ -308,3 +310,27 @@ def test_direction_marks_and_joiners_stay_allowed(tmp_path: Path, tiny_media: Pa
     )
     result = filmpipe("validate", "-p", str(project), "--format", "json")
     assert "SUB_CONTROL_CHARS" not in result.stdout, result.stdout
+
+
+def test_an_unforeseen_exception_is_one_sentence_and_debug_shows_the_traceback(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import click
+
+    from pipeline.cli.common import run_guarded
+
+    @click.group()
+    def cli() -> None:
+        pass
+
+    @cli.command()
+    @click.option("--debug", is_flag=True)
+    def boom(debug: bool) -> None:
+        raise RuntimeError("raqm_layout() failed.")
+
+    assert run_guarded(cli, ["boom"]) == 3
+    err = capsys.readouterr().err
+    assert err.startswith("Error: filmpipe stopped on an unexpected problem (RuntimeError: raqm_layout() failed.)")
+    assert "Traceback" not in err and "--debug" in err
+    assert run_guarded(cli, ["boom", "--debug"]) == 3
+    assert "Traceback" in capsys.readouterr().err

@@ -54,18 +54,48 @@ def test_the_ladder_graph_parses_in_ffmpeg(tmp_path: Path) -> None:
     assert heights == [180, 90]
 
 
-def _imports(path: Path) -> set[str]:
-    names: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+def _ffmpeg_python_use(path: Path) -> tuple[bool, list[str]]:
+    """(imports ffmpeg-python, the names of its functions that start processes it calls)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    aliases = set()
+    for node in ast.walk(tree):
         if isinstance(node, ast.Import):
-            names |= {a.name.split(".")[0] for a in node.names}
-        elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
-            names.add(node.module.split(".")[0])
-    return names
+            aliases |= {a.asname or a.name for a in node.names if a.name == "ffmpeg"}
+        elif isinstance(node, ast.ImportFrom) and node.module == "ffmpeg" and not node.level:
+            aliases.add("ffmpeg")
+    runs = [
+        node.attr
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute)
+        and node.attr in ("run", "run_async", "probe")
+        and isinstance(node.value, ast.Name)
+        and node.value.id in aliases
+    ]
+    return bool(aliases), runs
 
 
-def test_ffmpeg_python_is_used_and_only_through_graph_py() -> None:
-    users = sorted(p.relative_to(PACKAGE).as_posix() for p in PACKAGE.rglob("*.py") if "ffmpeg" in _imports(p))
-    assert users == ["render/graph.py"], users
+def test_ffmpeg_python_composes_graphs_and_never_runs_ffmpeg() -> None:
+    """Graphs are composed with ffmpeg-python in render/ modules; pipeline/ffmpeg.py runs them all."""
+    users = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        imports, runs = _ffmpeg_python_use(path)
+        rel = path.relative_to(PACKAGE).as_posix()
+        if imports:
+            users.append(rel)
+            assert rel.startswith("render/"), f"{rel} composes ffmpeg graphs outside pipeline/render"
+        assert not runs, f"{rel} runs ffmpeg through ffmpeg-python ({runs}); hand the argv to pipeline.ffmpeg"
+    assert "render/graph.py" in users
     ladder = (PACKAGE / "render" / "ladder.py").read_text(encoding="utf-8")
     assert "graph.compile_args(" in ladder and 'filter_multi_output("split"' in ladder
+
+
+def test_the_poster_graph_makes_every_size_and_format(tmp_path: Path) -> None:
+    from pipeline.render import poster
+
+    source = tmp_path / "m.mp4"
+    ffmpeg.run(["-f", "lavfi", "-i", "testsrc2=size=320x180:rate=25:duration=1", "-c:v", "libx264", str(source)])
+    ffmpeg.run(poster.poster_argv(str(source), 0.4, [[320, 180], [160, 90]]), cwd=tmp_path)
+    for height, width in ((180, 320), (90, 160)):
+        for ext in ("jpg", "webp"):
+            stream = ffmpeg.probe(tmp_path / poster.file_name(height, ext))["streams"][0]
+            assert (stream["width"], stream["height"]) == (width, height)

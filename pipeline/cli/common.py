@@ -52,6 +52,14 @@ def run_guarded(cli: click.Group, argv: list[str] | None = None) -> int:
     except click.ClickException as exc:
         exc.show()
         return 2 if isinstance(exc, click.UsageError) else exc.exit_code
+    except Exception as exc:  # a bug, or a case nobody foresaw: still one sentence (--debug: the traceback)
+        unexpected = FilmpipeError(
+            f"filmpipe stopped on an unexpected problem ({type(exc).__name__}: {exc})",
+            "run the same command with --debug and send its output to whoever maintains filmpipe",
+        )
+        unexpected.__cause__ = exc
+        report_error(unexpected, _debug_requested(args))
+        return unexpected.exit_code
 
 
 def project_option(func: Callable) -> Callable:

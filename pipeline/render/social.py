@@ -5,7 +5,7 @@ Tasks per language, when `[social] shapes` is not empty:
 - `social/<lang>`: ONE ffmpeg process decodes the master once, `split`s the picture, and
   encodes every cut: the 16:9 captioned video (landscape) and each shape of `[social] shapes`
   (vertical 9:16, square 1:1), each with the language's normalised audio by stream copy. The
-  graph is composed with ffmpeg-python and run by pipeline/ffmpeg.py. Encoded for upload
+  graph is composed with ffmpeg-python (pipeline/render/graph.py) and run by pipeline/ffmpeg.py. Encoded for upload
   (every platform re-encodes): x264 High, CRF 19, preset veryfast, the master's frame rate,
   AAC 48 kHz (the language's audio track), `+faststart`.
 - `social-text/<lang>`: the SRT caption file (`<film-id>.<ll_CC>.srt`, pysrt) and post.txt;
@@ -31,7 +31,6 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-import ffmpeg as ffgraph  # ffmpeg-python: composes the graph; pipeline.ffmpeg runs it
 from PIL import Image
 
 from pipeline import codecs, ffmpeg
@@ -41,7 +40,7 @@ from pipeline.engine.model import Artifact, PlanContext, Task, TaskOutput, TaskR
 from pipeline.errors import ValidationFailed
 from pipeline.locales import catalog_path, translator
 from pipeline.project import LanguageConfig, Project
-from pipeline.render import audio, captions, ladder, poster
+from pipeline.render import audio, captions, graph, ladder, poster
 from pipeline.render.common import fmt_number, master_duration, master_fps, rung_width, safe_component
 from pipeline.social import layout as geometry
 from pipeline.social import post as posts
@@ -438,7 +437,7 @@ def graph_args(
     settings: dict[str, Any],
     *,
     at: float | None = None,
-    output_args: dict[str, Any],
+    output_args: dict[str, str | None],
 ) -> list[str]:
     """ffmpeg arguments for every cut from one decode of the master (ffmpeg-python, compiled).
 
@@ -446,14 +445,14 @@ def graph_args(
     one frame per cut from that time (covers) instead of whole videos.
     """
     fps = Fraction(settings["fps"])
-    source = ffgraph.input(str(master), ss=fmt_number(at)) if at is not None else ffgraph.input(str(master))
-    sound = ffgraph.input(str(audio_file)) if audio_file is not None else None
+    source = graph.source(str(master), ss=fmt_number(at)) if at is not None else graph.source(str(master))
+    sound = graph.source(str(audio_file)) if audio_file is not None else None
     inputs: dict[str, Any] = {}
     for _, title, track, _ in cuts:
         if title is not None:
-            inputs[title.name] = ffgraph.input(title.name)
+            inputs[title.name] = graph.source(title.name)
         if track is not None:
-            inputs[track.name] = ffgraph.input(track.name, f="concat")
+            inputs[track.name] = graph.source(track.name, f="concat")
     blur = settings["background"] == "blur"
     branches = sum(2 if blur and layout.shape != LANDSCAPE else 1 for layout, *_ in cuts)
     video = source["v:0"].filter("fps", fps=f"{fps.numerator}/{fps.denominator}")
@@ -471,25 +470,28 @@ def graph_args(
         background = branch() if blur and layout.shape != LANDSCAPE else None
         stream = _cut_stream(picture, background, layout, settings, title, track, inputs)
         streams = [stream] + ([sound["a:0"]] if sound is not None else [])
-        outputs.append(ffgraph.output(*streams, name, **output_args))
-    args: list[str] = ffgraph.merge_outputs(*outputs).get_args()
-    return args
+        outputs.append(graph.output(streams, name, output_args))
+    return graph.compile_args(*outputs)
 
 
-def _video_output_args(settings: dict[str, Any], duration: float) -> dict[str, Any]:
-    x264 = settings["x264"]
-    out: dict[str, Any] = {x264[i].lstrip("-"): x264[i + 1] for i in range(0, len(x264), 2)}
-    out.update(
-        {
-            "c:a": "copy",
-            "t": fmt_number(duration),
-            "map_metadata": "-1",
-            "metadata:s:v:0": "language=und",
-            "metadata:s:a:0": f"language={settings['iso639_2']}",
-            "movflags": "+faststart",
-        }
+def _video_output_args(settings: dict[str, Any], duration: float) -> dict[str, str | None]:
+    return graph.options(
+        [
+            *settings["x264"],
+            "-c:a",
+            "copy",
+            "-t",
+            fmt_number(duration),
+            "-map_metadata",
+            "-1",
+            "-metadata:s:v:0",
+            "language=und",
+            "-metadata:s:a:0",
+            f"language={settings['iso639_2']}",
+            "-movflags",
+            "+faststart",
+        ]
     )
-    return out
 
 
 def _prepare_texts(
@@ -587,14 +589,10 @@ def make_covers(run: TaskRun) -> TaskOutput:
             (layout, title, None, str(run.out / cover_name(film_id, code, layout.shape)))
             for layout, title, _ in prepared
         ]
-        output_args = {
-            "frames:v": 1,
-            "c:v": "mjpeg",
-            "q:v": COVER_QUALITY,
-            "pix_fmt": "yuvj420p",
-            "f": "image2",
-            "update": 1,
-        }
+        output_args = graph.options(
+            ["-frames:v", "1", "-c:v", "mjpeg", "-q:v", str(COVER_QUALITY), "-pix_fmt", "yuvj420p"]
+            + ["-f", "image2", "-update", "1"]
+        )
         ffmpeg.run(
             graph_args(context.master.path, None, cuts, s, at=float(s["time"]), output_args=output_args),
             what=f"making the {lang.profile.name} covers",

@@ -188,7 +188,7 @@ def markup(cue: Cue, ctx: Context) -> Issue | None:
 # embeddings, overrides and isolates (U+202E turns "tnemyap" into "payment" on screen). filmpipe
 # sets each right-to-left line's direction itself (U+200F), so none is needed; the marks
 # LRM/RLM/ALM and the joiners ZWJ/ZWNJ stay allowed, as scripts need them.
-BIDI_CONTROLS: dict[str, str] = {
+INVISIBLE_CONTROLS: dict[str, str] = {
     "\u202a": "LEFT-TO-RIGHT EMBEDDING",
     "\u202b": "RIGHT-TO-LEFT EMBEDDING",
     "\u202c": "POP DIRECTIONAL FORMATTING",
@@ -198,19 +198,26 @@ BIDI_CONTROLS: dict[str, str] = {
     "\u2067": "RIGHT-TO-LEFT ISOLATE",
     "\u2068": "FIRST STRONG ISOLATE",
     "\u2069": "POP DIRECTIONAL ISOLATE",
+    # Unicode's own line and paragraph breaks: neither SRT, WebVTT nor the caption renderer
+    # (raqm fails on U+2029) treats them as the line break they look like in a word processor.
+    "\u2028": "LINE SEPARATOR",
+    "\u2029": "PARAGRAPH SEPARATOR",
 }
 # The same characters plus the C0 and C1 controls (category Cc) other than tab and line ends.
-_CONTROLS = regex.compile("[" + "".join(BIDI_CONTROLS) + r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_CONTROLS = regex.compile("[" + "".join(INVISIBLE_CONTROLS) + r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def invisible_controls(cue: Cue, ctx: Context) -> Issue | None:
     if not _CONTROLS.search(cue.text):
         return None
     found = list(dict.fromkeys(_CONTROLS.findall(cue.text)))
-    names = ", ".join(f"U+{ord(ch):04X} {BIDI_CONTROLS.get(ch) or unicodedata.name(ch, 'CONTROL')}" for ch in found[:4])
+    names = ", ".join(
+        f"U+{ord(ch):04X} {INVISIBLE_CONTROLS.get(ch) or unicodedata.name(ch, 'CONTROL')}" for ch in found[:4]
+    )
     return Issue(
         f"cue {cue.index} holds invisible control characters that change or hide what is shown: {names}",
-        "delete them (retype the line if need be); filmpipe sets the direction of right-to-left lines itself",
+        "delete them (retype the line if need be; break lines with an ordinary line break); "
+        "filmpipe sets the direction of right-to-left lines itself",
     )
 
 
