@@ -257,6 +257,7 @@ class LanguageTable:
     scripts: dict[str, dict[str, Any]]  # ISO 15924 -> checked row
     languages: dict[str, dict[str, Any]]  # BCP 47 tag as written -> checked row
     iso639_2: dict[str, str]  # language subtag -> ISO 639-2/T, for languages without a row
+    examples: dict[str, str] = field(default_factory=dict)  # script -> a language written in it (for tests)
 
 
 def parse_table(text: str, source: str = DATA_FILE) -> LanguageTable:
@@ -268,10 +269,17 @@ def parse_table(text: str, source: str = DATA_FILE) -> LanguageTable:
     _check_keys(data, {"defaults", "scripts", "languages", "iso639_2"}, f"{source} (top level)")
     defaults = _checked_row(data.get("defaults", {}), SCRIPT_ROW_KEYS - {"letter_scripts"}, f"{source} [defaults]")
     scripts: dict[str, dict[str, Any]] = {}
+    examples: dict[str, str] = {}
     for code, row in data.get("scripts", {}).items():
         if not _SCRIPT.match(code):
             raise LanguageDataError(f"[scripts.{code}] in {source} is not an ISO 15924 code", "e.g. [scripts.Arab]")
-        scripts[code] = _checked_row(row, SCRIPT_ROW_KEYS, f"{source} [scripts.{code}]")
+        where = f"{source} [scripts.{code}]"
+        example = row.pop("example", None) if isinstance(row, dict) else None
+        scripts[code] = _checked_row(row, SCRIPT_ROW_KEYS, where)
+        if example is not None:
+            if not isinstance(example, str):
+                raise LanguageDataError(f"'example' in {where} must be a BCP 47 tag", 'e.g. example = "ru"')
+            examples[code] = example
     languages: dict[str, dict[str, Any]] = {}
     for tag, row in data.get("languages", {}).items():
         where = f"{source} [languages.{tag}]"
@@ -286,7 +294,9 @@ def parse_table(text: str, source: str = DATA_FILE) -> LanguageTable:
     codes = data.get("iso639_2", {})
     for lang, code in codes.items():
         _value("iso639_2", code, f"{source} [iso639_2] '{lang}'")
-    return LanguageTable(defaults=defaults, scripts=scripts, languages=languages, iso639_2=dict(codes))
+    return LanguageTable(
+        defaults=defaults, scripts=scripts, languages=languages, iso639_2=dict(codes), examples=examples
+    )
 
 
 @cache

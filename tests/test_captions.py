@@ -176,13 +176,17 @@ def test_concat_list_times_are_absolute_and_end_blank() -> None:
 
 
 def test_filter_graph_holds_only_numbers_and_fixed_names(tmp_path: Path) -> None:
-    graph = captions.filter_graph(Fraction(25), 1280, 720, "bt709", 102, 480)
-    assert "overlay=x=102:y=480" in graph
+    """Composed with ffmpeg-python: paths are argv items, never graph text; the concat list is input by name."""
     argv = captions.burn_argv(
         tmp_path / "we'ird [name];.mp4", tmp_path / "a.m4a", tmp_path / "o.mp4", _settings(), 10, 20
     )
-    assert argv[argv.index("-filter_complex") + 1] == captions.filter_graph(Fraction(25), 320, 180, "bt709", 10, 20)
-    assert argv[argv.index("-f") + 1] == "concat" and captions.CONCAT_NAME in argv
+    graph = argv[argv.index("-filter_complex") + 1]
+    assert "overlay=" in graph and "x=10" in graph and "y=20" in graph and "eof_action=repeat" in graph
+    assert "we'ird" not in graph and str(tmp_path) not in graph
+    assert str(tmp_path / "we'ird [name];.mp4") in argv
+    listed = argv.index(captions.CONCAT_NAME)
+    assert argv[listed - 3 : listed] == ["-f", "concat", "-i"]
+    assert argv.count("-i") == 3 and argv[-1] == str(tmp_path / "o.mp4")
 
 
 def _settings() -> dict:

@@ -372,6 +372,8 @@ def test_an_output_folder_nobody_may_write_beside_is_one_sentence_naming_it(read
     for path in [root, *root.rglob("*")]:
         os.chmod(path, 0o777 if path.is_dir() else 0o666)
     site = readable_only / "site"
+    if os.geteuid() != 0:
+        os.chmod(readable_only, 0o555)
     done = run_as_nobody("build", "-p", str(root), "--draft", "-o", str(site))
     assert done.returncode == 3, done.stderr
     assert_one_sentence(done.stderr, str(readable_only))
@@ -491,3 +493,34 @@ def test_kill_9_mid_build_leaves_dist_and_a_cache_the_next_build_trusts(built, d
     assert build(built) == 0
     assert snapshot(built / "dist") != before
     verify_ok(built, capsys)
+
+
+def test_an_output_folder_that_is_a_symlink_is_published_where_it_points(built, tmp_path, capsys):
+    web = tmp_path / "www" / "film"
+    web.parent.mkdir()
+    assert build(built, "-o", str(web)) == 0
+    link = tmp_path / "site"
+    link.symlink_to(web, target_is_directory=True)
+    (built / "subtitles" / "pl.srt").write_text(make_srt(("Cześć!", "Do widzenia."), CUE_TIMES), encoding="utf-8")
+    assert build(built, "-o", str(link)) == 0
+    assert build(built, "-o", str(link)) == 0  # and again, with nothing left behind by the first
+    assert link.is_symlink() and link.resolve() == web.resolve()
+    assert "Do widzenia." in (web / "subtitles" / "pl.vtt").read_text(encoding="utf-8")
+    assert sorted(p.name for p in web.parent.iterdir()) == ["film"]
+    capsys.readouterr()
+    assert cli_run("verify", str(link)) == 0, capsys.readouterr().out
+
+
+def test_a_cache_folder_nobody_may_write_is_one_sentence_naming_it(readable_only, tiny_media_2s):
+    import os
+
+    shared = readable_only / "shared"
+    root = tiny_project(shared / "project", tiny_media_2s)
+    (root / ".filmpipe-cache").mkdir()  # made by another user (root here), not writable by this one
+    for path in [shared, *shared.rglob("*")]:
+        os.chmod(path, 0o777 if path.is_dir() else 0o666)
+    os.chmod(root / ".filmpipe-cache", 0o555)
+    done = run_as_nobody("build", "-p", str(root), "--draft")
+    assert done.returncode == 3, done.stderr
+    assert_one_sentence(done.stderr, str(root / ".filmpipe-cache"))
+    assert not (root / "dist").exists()

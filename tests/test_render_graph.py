@@ -87,3 +87,15 @@ def test_ffmpeg_python_composes_graphs_and_never_runs_ffmpeg() -> None:
     assert "render/graph.py" in users
     ladder = (PACKAGE / "render" / "ladder.py").read_text(encoding="utf-8")
     assert "graph.compile_args(" in ladder and 'filter_multi_output("split"' in ladder
+
+
+def test_the_poster_graph_makes_every_size_and_format(tmp_path: Path) -> None:
+    from pipeline.render import poster
+
+    source = tmp_path / "m.mp4"
+    ffmpeg.run(["-f", "lavfi", "-i", "testsrc2=size=320x180:rate=25:duration=1", "-c:v", "libx264", str(source)])
+    ffmpeg.run(poster.poster_argv(str(source), 0.4, [[320, 180], [160, 90]]), cwd=tmp_path)
+    for height, width in ((180, 320), (90, 160)):
+        for ext in ("jpg", "webp"):
+            stream = ffmpeg.probe(tmp_path / poster.file_name(height, ext))["streams"][0]
+            assert (stream["width"], stream["height"]) == (width, height)

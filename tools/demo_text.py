@@ -106,7 +106,7 @@ SOURCE_LANGUAGE = "en"
 
 SUBTITLES: dict[str, list[list[str]]] = {
     "en": [
-        ["This is your neighbourhood:", "your street, your home."],
+        ["[gentle music] This is your neighbourhood:", "your street, your home."],
         ["Meet the policing team", "who help to keep it safe."],
         ["Neighbourhood officers and PCSOs", "patrol your streets every day."],
         ["PCSOs: police community support officers."],
@@ -120,7 +120,7 @@ SUBTITLES: dict[str, list[list[str]]] = {
         ["Sign up to Talking,", "our community messaging system,"],
         ["for news, appeals and crime alerts", "from your local team."],
         ["Find your local team", f"at {WEBSITE}"],
-        ["Your neighbourhood policing team:", "here for you."],
+        ["Your neighbourhood policing team:", "here for you. [music fades]"],
     ],
     # Polish and Romanian address the viewer politely (Państwo, dumneavoastră), as the Urdu, Bengali
     # and Gujarati texts do. PCSOs are not sworn officers: "pracownicy policji", never
@@ -222,6 +222,9 @@ _URL_SPOKEN = ("en", "your county dot police dot U K, slash neighbourhood.")
 #: A voice of None means the language's own voice.
 SPOKEN: dict[str, dict[int, list[tuple[str | None, str]]]] = {
     "en": {
+        # English is captioned (film.toml: kind = "captions"): sound cues in brackets are not spoken.
+        1: [(None, "This is your neighbourhood: your street, your home.")],
+        15: [(None, "Your neighbourhood policing team: here for you.")],
         3: [(None, "Neighbourhood officers and P C S Os patrol your streets every day.")],
         4: [(None, "P C S Os are police community support officers.")],
         14: [(None, "Find your local team at"), _URL_SPOKEN],
@@ -252,6 +255,24 @@ SPOKEN: dict[str, dict[int, list[tuple[str | None, str]]]] = {
 }
 
 # --------------------------------------------------------------------------
+# Audio description (English): what only the picture shows, in pauses of the narration
+# --------------------------------------------------------------------------
+
+#: (start, end, text) of each description; tools/make_demo.py writes descriptions/en.vtt and
+#: voices them over the master's mix into assets/audio/en-ad.m4a (the described mix). The times
+#: are pauses of the English narration (silences of the voice band, as `filmpipe validate` finds).
+DESCRIPTIONS: dict[str, list[tuple[float, float, str]]] = {
+    "en": [
+        (47.00, 49.30, "A white Beat Bus by the community centre."),
+        (52.15, 54.50, "A sign: community surgery, 10am to 2pm."),
+        (58.15, 59.38, "Phone alert: Beat Bus."),
+        (63.08, 64.38, "Market Square, 10 till 2."),
+        (72.25, 73.95, "The web address stays on screen."),
+    ],
+}
+DESCRIPTION_VOICE = "en-gb"
+
+# --------------------------------------------------------------------------
 # gettext catalogs: msgid (English, exact) -> msgstr per language
 # --------------------------------------------------------------------------
 
@@ -277,6 +298,9 @@ MESSAGES: list[tuple[str, str]] = [
     ("Copied", "Preview page: shown after the embed code was copied"),
     ("Size", "Preview page: file size column"),
     ("Duration", "Preview page: running time of the film"),
+    ("Pause", "Preview page: the play button while the video plays"),
+    ("Transcript", "Preview page and transcript: the film as text"),
+    ("audio description", "Name of the version with the descriptions voiced, e.g. 'English (audio description)'"),
 ]
 
 CATALOGS: dict[str, dict[str, str]] = {
@@ -298,6 +322,9 @@ CATALOGS: dict[str, dict[str, str]] = {
         "Copied": "Skopiowano",
         "Size": "Rozmiar",
         "Duration": "Czas trwania",
+        "Pause": "Wstrzymaj",
+        "Transcript": "Transkrypcja",
+        "audio description": "audiodeskrypcja",
     },
     "ro": {
         TITLE: "Cunoaște echipa de poliție din cartierul tău",
@@ -318,6 +345,9 @@ CATALOGS: dict[str, dict[str, str]] = {
         "Copied": "Copiat",
         "Size": "Dimensiune",
         "Duration": "Durată",
+        "Pause": "Pauză",
+        "Transcript": "Transcriere",
+        "audio description": "audiodescriere",
     },
     "ur": {
         TITLE: "اپنے محلے کی پولیس ٹیم سے ملیے",
@@ -338,6 +368,9 @@ CATALOGS: dict[str, dict[str, str]] = {
         "Copied": "کاپی ہو گیا",
         "Size": "سائز",
         "Duration": "دورانیہ",
+        "Pause": "روکیے",
+        "Transcript": "تحریری متن",
+        "audio description": "آڈیو وضاحت",
     },
     "bn": {
         TITLE: "আপনার পাড়ার পুলিশ দলের সঙ্গে পরিচিত হোন",
@@ -356,6 +389,9 @@ CATALOGS: dict[str, dict[str, str]] = {
         "Copied": "কপি হয়েছে",
         "Size": "আকার",
         "Duration": "সময়কাল",
+        "Pause": "বিরতি",
+        "Transcript": "প্রতিলিপি",
+        "audio description": "অডিও বর্ণনা",
     },
     "gu": {
         TITLE: "તમારી પડોશની પોલીસ ટીમને મળો",
@@ -374,5 +410,8 @@ CATALOGS: dict[str, dict[str, str]] = {
         "Copied": "કૉપિ થઈ ગયું",
         "Size": "કદ",
         "Duration": "અવધિ",
+        "Pause": "થોભાવો",
+        "Transcript": "લેખિત પાઠ",
+        "audio description": "ઑડિયો વર્ણન",
     },
 }

@@ -103,6 +103,86 @@ def write_subtitles() -> None:
     log("wrote subtitles/*.srt")
 
 
+def vtt_time(t: float) -> str:
+    return srt_time(t).replace(",", ".")
+
+
+def write_descriptions() -> None:
+    """descriptions/<lang>.vtt: the text descriptions of T.DESCRIPTIONS."""
+    for lang, items in T.DESCRIPTIONS.items():
+        blocks = ["WEBVTT\n"]
+        for i, (start, end, text) in enumerate(items, 1):
+            blocks.append(f"{i}\n{vtt_time(start)} --> {vtt_time(end)}\n{nfc(text)}\n")
+        path = ROOT / "descriptions" / f"{lang}.vtt"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes("\n".join(blocks).encode("utf-8"))
+    log("wrote descriptions/*.vtt")
+
+
+def master_mix() -> np.ndarray:
+    """The committed master's audio, decoded to 48 kHz stereo float (NSAMPLES long)."""
+    proc = run(
+        [
+            "ffmpeg",
+            "-nostdin",
+            "-hide_banner",
+            "-loglevel",
+            "error",
+            "-i",
+            str(ROOT / "assets" / "master.mp4"),
+            "-map",
+            "0:a:0",
+            "-ac",
+            "2",
+            "-ar",
+            str(SR),
+            "-f",
+            "f32le",
+            "-",
+        ],
+    )
+    x = np.frombuffer(proc.stdout, dtype="<f4").astype(np.float64).reshape(-1, 2)
+    out = np.zeros((NSAMPLES, 2))
+    out[: min(NSAMPLES, len(x))] = x[:NSAMPLES]
+    return out
+
+
+def voice_descriptions(lang: str, work: Path) -> tuple[np.ndarray, list[tuple[float, float]]]:
+    """The descriptions spoken (mono, NSAMPLES), each fitted into its slot, and where they sound."""
+    out = np.zeros(NSAMPLES)
+    spans = []
+    speed = 170
+    for i, (start, end, text) in enumerate(T.DESCRIPTIONS[lang], 1):
+        slot = end - start
+        wav, raw = work / f"ad-{lang}-{i}.wav", work / f"ad-{lang}-{i}.raw"
+        espeak(T.DESCRIPTION_VOICE, speed, text, wav)
+        fmt = ["-t", "raw", "-e", "signed-integer", "-b", "16", "-c", "1"]
+        run(["sox", "-D", "-R", str(wav), *fmt, str(raw), "highpass", "90", "rate", "-v", str(SR)])
+        x = trim(read_raw(raw))
+        if len(x) / SR > slot:  # speak faster to fit the pause
+            fast = work / f"ad-{lang}-{i}-fast.raw"
+            src = [*fmt, "-r", str(SR)]
+            run(["sox", "-D", "-R", *src, str(raw), *src, str(fast), "tempo", "-s", f"{len(x) / SR / slot * 1.02:.4f}"])
+            x = trim(read_raw(fast))
+        x = x / (np.max(np.abs(x)) or 1.0) * 0.7
+        s0 = round(start * SR)
+        out[s0 : s0 + len(x)] += x[: NSAMPLES - s0]
+        spans.append((start, start + len(x) / SR))
+        log(f"  {lang} description {i}: {len(x) / SR:.2f} s in a {slot:.2f} s pause")
+    return out, spans
+
+
+def make_described(work: Path) -> None:
+    """assets/audio/<lang>-ad.m4a: the master's mix with the descriptions voiced over it, the
+    mix ducked under each (made as the dubs are: same ducking, compressor, level and encoder)."""
+    mix = master_mix()
+    for lang in T.DESCRIPTIONS:
+        voice, spans = voice_descriptions(lang, work)
+        out = ROOT / "assets" / "audio" / f"{lang}-ad.m4a"
+        lufs, tp = mix_and_encode(voice, spans, mix, out, work, "80k", f"{lang}-ad")
+        log(f"  {lang} described mix: {lufs:.1f} LUFS, true peak {tp:.1f} dBTP")
+
+
 def graphemes(s: str) -> int:
     return len(regex.findall(r"\X", s))
 
@@ -2149,9 +2229,10 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument(
         "--only",
-        choices=["text", "audio", "video", "all"],
+        choices=["text", "audio", "described", "video", "all"],
         default="all",
-        help="text: .srt/.po only; audio: text + dubbed mixes; video: text + master; all (default)",
+        help="text: .srt/.po/.vtt only; audio: text + dubbed mixes; described: text + the described mix "
+        "(from the committed master); video: text + master; all (default)",
     )
     ap.add_argument("--frames", help="debug: write PNGs of these times (comma-separated seconds) to /tmp")
     ap.add_argument("--keep", action="store_true", help="keep the temporary work folder")
@@ -2161,6 +2242,7 @@ def main(argv=None) -> int:
             raise SystemExit(f"{tool} not found: apt-get install ffmpeg espeak-ng sox")
     t_start = time.time()
     write_subtitles()
+    write_descriptions()
     check_subtitles()
     write_catalogs()
     if args.only == "text":
@@ -2172,6 +2254,12 @@ def main(argv=None) -> int:
             scene_at(scenes, t).frame(t).save(f"/tmp/demo-{t:05.2f}.png")
         return 0
     work = Path(tempfile.mkdtemp(prefix="make_demo-"))
+    if args.only == "described":
+        try:
+            make_described(work)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+        return 0
     try:
         langs = {"audio": LANGS, "video": [T.SOURCE_LANGUAGE], "all": LANGS}[args.only]
         if args.only == "audio":
@@ -2184,6 +2272,7 @@ def main(argv=None) -> int:
             render_video(out, scenes, work / "master-audio.m4a")
             info = probe(out)
             log(f"master: {float(info['format']['duration']):.3f} s, {out.stat().st_size / 1e6:.2f} MB")
+            make_described(work)
     finally:
         if args.keep:
             log(f"work folder kept: {work}")

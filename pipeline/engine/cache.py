@@ -385,7 +385,9 @@ class Cache:
                 os.replace(target, aside)
                 shutil.rmtree(aside, ignore_errors=True)
             os.replace(work, target)
-            entry = CacheEntry(folder=target / "out", output=output, files=files)
+            # read back as a reuse would, so a task's dependants see the same types either way
+            same = output_from_json(json.loads(json.dumps(output_to_json(output))))
+            entry = CacheEntry(folder=target / "out", output=same, files=files)
             self._trust[tk.key] = entry
         self.record(task_id, tk)
         return entry
@@ -402,7 +404,10 @@ class Cache:
             parts = work.name.split(".")
             pid = int(parts[-2]) if len(parts) >= 3 and parts[-2].isdigit() else None
             if pid is None or (pid != os.getpid() and not _pid_alive(pid)):
-                shutil.rmtree(work, ignore_errors=True)
+                if work.is_dir() and not work.is_symlink():
+                    shutil.rmtree(work, ignore_errors=True)
+                else:
+                    work.unlink(missing_ok=True)
 
     @contextmanager
     def in_use(self) -> Iterator[Cache]:

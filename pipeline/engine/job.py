@@ -164,6 +164,9 @@ def execute_many(
     film keeps its own lock, staging folder and atomic swap, exactly as a single build.
     """
     started = time.monotonic()
+    # An output folder that is a symbolic link (dist -> /var/www/film) is published where it
+    # points: the swap renames folders, and renaming the link would leave the target stale.
+    films = [(plan, out.resolve() if out.is_symlink() else out, report) for plan, out, report in films]
     outs = [out for _, out, _ in films]
     if len({os.fspath(o.resolve()) for o in outs}) != len(outs):
         raise ConfigError(

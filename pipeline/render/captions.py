@@ -42,7 +42,7 @@ from pipeline.engine.model import Artifact, PlanContext, Task, TaskOutput, TaskR
 from pipeline.errors import ValidationFailed
 from pipeline.fonts import FontFile, missing_in_chain
 from pipeline.languages import LanguageProfile
-from pipeline.render import audio, ladder
+from pipeline.render import audio, graph, ladder
 from pipeline.render.common import (
     fmt_number,
     master_duration,
@@ -263,49 +263,67 @@ def concat_list(timeline: list[tuple[float, float, str]], duration: float) -> st
     return "\n".join(lines) + "\n"
 
 
-def filter_graph(fps: Fraction, width: int, height: int, matrix: str, x: int, y: int) -> str:
-    """Scale to the rung, then lay the caption stream (input 2) over it at (x, y). Numbers only."""
-    return (
-        f"[0:v:0]fps={fps.numerator}/{fps.denominator},"
-        f"scale={width}:{height}:flags=lanczos:in_color_matrix={matrix}:out_color_matrix=bt709:out_range=tv,"
-        f"setsar=1,format=yuv420p[base];"
-        f"[2:v:0]scale=out_color_matrix=bt709:out_range=tv,format=yuva420p[cap];"
-        f"[base][cap]overlay=x={x}:y={y}:format=yuv420:eof_action=repeat:repeatlast=1,format=yuv420p[v]"
+def composite(
+    master: graph.Stream, captions: graph.Stream, fps: Fraction, width: int, height: int, matrix: str, x: int, y: int
+) -> graph.Stream:
+    """Scale the master to the rung, then lay the caption stream over it at (x, y).
+
+    Composed with ffmpeg-python (pipeline/render/graph.py): labels and escaping are its job;
+    the graph holds only numbers and fixed names anyway.
+    """
+    base = (
+        master["v:0"]
+        .filter("fps", fps=f"{fps.numerator}/{fps.denominator}")
+        .filter(
+            "scale",
+            width,
+            height,
+            flags="lanczos",
+            in_color_matrix=matrix,
+            out_color_matrix="bt709",
+            out_range="tv",
+        )
+        .filter("setsar", 1)
+        .filter("format", "yuv420p")
+    )
+    cap = captions["v:0"].filter("scale", out_color_matrix="bt709", out_range="tv").filter("format", "yuva420p")
+    return graph.join([base, cap], "overlay", x=x, y=y, format="yuv420", eof_action="repeat", repeatlast=1).filter(
+        "format", "yuv420p"
     )
 
 
 def burn_argv(master: Path, audio_file: Path, out: Path, settings: dict, x: int, y: int) -> list[str]:
+    """ffmpeg arguments: the master, its language's audio and the drawn cues (a concat list) in, one MP4 out."""
     fps = Fraction(settings["fps"])
-    return [
-        "-i",
-        str(master),
-        "-i",
-        str(audio_file),
-        "-f",
-        "concat",
-        "-i",
-        CONCAT_NAME,
-        "-filter_complex",
-        filter_graph(fps, int(settings["width"]), int(settings["height"]), settings["matrix"], x, y),
-        "-map",
-        "[v]",
-        "-map",
-        "1:a:0",
-        *settings["x264"],
-        "-c:a",
-        "copy",
-        "-map_metadata",
-        "-1",
-        "-metadata:s:v:0",
-        "language=und",
-        "-metadata:s:a:0",
-        f"language={settings['iso639_2']}",
-        "-disposition:a:0",
-        "default",
-        "-movflags",
-        "+faststart",
-        str(out),
-    ]
+    video = composite(
+        graph.source(str(master)),
+        graph.source(CONCAT_NAME, f="concat"),
+        fps,
+        int(settings["width"]),
+        int(settings["height"]),
+        settings["matrix"],
+        x,
+        y,
+    )
+    sound = graph.source(str(audio_file))["a:0"]
+    opts = graph.options(
+        [
+            *settings["x264"],
+            "-c:a",
+            "copy",
+            "-map_metadata",
+            "-1",
+            "-metadata:s:v:0",
+            "language=und",
+            "-metadata:s:a:0",
+            f"language={settings['iso639_2']}",
+            "-disposition:a:0",
+            "default",
+            "-movflags",
+            "+faststart",
+        ]
+    )
+    return graph.compile_args(graph.output([video, sound], str(out), opts))
 
 
 def burn_captions(run: TaskRun) -> TaskOutput:

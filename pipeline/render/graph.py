@@ -40,6 +40,11 @@ def options(pairs: Sequence[str], *flags: str) -> dict[str, str | None]:
     return found
 
 
+def join(streams: Sequence[Stream], name: str, *args: Any, **kwargs: Any) -> Stream:
+    """A filter with several inputs (overlay, concat…), e.g. join([base, logo], "overlay", x=10, y=20)."""
+    return ffmpeg_python.filter(list(streams), name, *args, **kwargs)
+
+
 def output(stream: Stream | Sequence[Stream], path: str, opts: dict[str, str | None]) -> Stream:
     """One output file of `stream` (or of several streams: a video and an audio)."""
     streams = list(stream) if isinstance(stream, (list, tuple)) else [stream]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pipeline import ffmpeg
 from pipeline.engine.model import Artifact, PlanContext, Task, TaskOutput, TaskRun
+from pipeline.render import graph
 from pipeline.render.common import fmt_number, master_duration, master_fps, rung_width
 
 TASK_ID = "poster"
@@ -43,30 +44,21 @@ def plan_tasks(context: PlanContext) -> list[Task]:
 
 
 def poster_argv(master: str, time: float, sizes: list[list[int]]) -> list[str]:
-    n = len(sizes) * len(FORMATS)
-    labels = [f"p{i}" for i in range(n)]
-    graph = [f"[0:v:0]split={n}" + "".join(f"[{l}]" for l in labels)]
-    outputs: list[str] = []
+    """ffmpeg arguments: one decoded frame, `split` into every size and format (composed with ffmpeg-python)."""
+    frames = graph.source(master, ss=fmt_number(time))["v:0"].filter_multi_output("split", len(sizes) * len(FORMATS))
+    outputs = []
     i = 0
     for width, height in sizes:
         for ext, _ in FORMATS:
             pix = "yuvj420p" if ext == "jpg" else "yuv420p"
-            graph.append(f"[{labels[i]}]scale={width}:{height}:flags=lanczos,setsar=1,format={pix}[o{i}]")
+            picture = (
+                frames[i].filter("scale", width, height, flags="lanczos").filter("setsar", 1).filter("format", pix)
+            )
             codec = ["-c:v", "mjpeg", "-q:v", "3"] if ext == "jpg" else ["-c:v", "libwebp", "-quality", "82"]
-            outputs += [
-                "-map",
-                f"[o{i}]",
-                "-frames:v",
-                "1",
-                *codec,
-                "-f",
-                "image2",
-                "-update",
-                "1",
-                file_name(height, ext),
-            ]
+            opts = graph.options(["-frames:v", "1", *codec, "-f", "image2", "-update", "1"])
+            outputs.append(graph.output(picture, file_name(height, ext), opts))
             i += 1
-    return ["-ss", fmt_number(time), "-i", master, "-filter_complex", ";".join(graph), *outputs]
+    return graph.compile_args(*outputs)
 
 
 def make_posters(run: TaskRun) -> TaskOutput:

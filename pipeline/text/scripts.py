@@ -45,7 +45,6 @@ SCRIPTS: dict[str, str] = {
     "Khmr": "Khmer",
     "Laoo": "Lao",
     "Tibt": "Tibetan",
-    "Mong": "Mongolian",
     "Nkoo": "Nko",
     "Adlm": "Adlam",
     "Cher": "Cherokee",

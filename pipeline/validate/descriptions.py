@@ -75,10 +75,16 @@ def check_described_audio(project: Project, lang: LanguageConfig, m: Measure, ma
     assert lang.described_audio is not None
     shown = project.relative(lang.described_audio)
     as_dub = replace(lang, audio=lang.described_audio)
+    whose = f"the {lang.profile.name} described mix"
+
+    def renamed(message: str) -> str:
+        message = message.replace(f"the {lang.profile.name} dub", whose)
+        return message if whose in message else message.replace(shown, f"{whose} {shown}", 1)
+
     return [
         replace(
             f,
-            message=f.message.replace(f"the {lang.profile.name} dub", f"the {lang.profile.name} described mix"),
+            message=renamed(f.message),
             hint=f.hint.replace(f"'audio' in [languages.{lang.code}]", f"'described_audio' in [languages.{lang.code}]"),
         )
         for f in check_dub(as_dub, m, master, shown)
