@@ -309,3 +309,31 @@ def test_blurred_band_and_no_pack(tmp_path: Path, tiny_media: Path) -> None:
     assert not (off / "dist" / "social").exists()
     manifest = json.loads((off / "dist" / "manifest.json").read_text(encoding="utf-8"))
     assert all("social" not in lang for lang in manifest["languages"])
+
+
+@pytest.mark.browser
+def test_preview_plays_each_cut_of_the_picked_language(built) -> None:
+    """Chromium: picking Urdu shows Urdu's social cuts only, and each one loads and plays at its size."""
+    from browser import launch_browser, serve
+
+    dist, _ = built
+    with serve(dist) as base, launch_browser() as browser:
+        page = browser.new_page(viewport={"width": 1100, "height": 1400})
+        page.goto(base + "index.html")
+        page.wait_for_load_state("networkidle")
+        page.locator("input[name=language][value=ur]").check()
+        assert page.locator('.social-pack[data-lang="ur"]').is_visible()
+        assert not page.locator('.social-pack[data-lang="en"]').is_visible()
+        for shape, size in (("landscape", [320, 180]), ("vertical", [1080, 1920]), ("square", [1080, 1080])):
+            selector = f'video[src="social/ur/tiny-film-ur-{shape}.mp4"]'
+            page.evaluate(f"document.querySelector('{selector}').load()")
+            page.wait_for_function(f"document.querySelector('{selector}').readyState >= 2", timeout=15_000)
+            assert (
+                page.evaluate(
+                    f"[document.querySelector('{selector}').videoWidth, document.querySelector('{selector}').videoHeight]"
+                )
+                == size
+            )
+            page.evaluate(f"document.querySelector('{selector}').muted = true")
+            page.evaluate(f"document.querySelector('{selector}').play()")
+            page.wait_for_function(f"document.querySelector('{selector}').currentTime > 0.2", timeout=15_000)

@@ -249,3 +249,19 @@ def test_long_text_shrinks_into_its_band(code: str, shape: str) -> None:
         left, top, right, bottom = drawn.ink
         assert band.x <= left and right <= band.right and band.y <= top and bottom <= band.bottom, drawn.ink
         assert drawn.em > 20  # still readable on a phone
+
+
+def test_a_title_the_fonts_cannot_draw_is_an_error(tmp_path: Path) -> None:
+    root = project_with(tmp_path)
+    po = root / "locales" / "ur" / "LC_MESSAGES" / "film.po"
+    po.parent.mkdir(parents=True)
+    po.write_text(
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+        'msgid "Meet your team"\nmsgstr "اپنی ٹیم سے ملیے \U0001f46e"\n',
+        encoding="utf-8",
+    )
+    project = load_project(root)
+    found = [f for f in social_findings(project, project.language("ur"), 60.0) if f.code == "SOCIAL_TITLE_GLYPHS"]
+    assert len(found) == 1 and found[0].severity == "error"
+    assert "\U0001f46e" in found[0].message and found[0].file == "locales/ur/LC_MESSAGES/film.po"
+    assert not [f for f in social_findings(project, project.language("en"), 60.0) if f.code == "SOCIAL_TITLE_GLYPHS"]

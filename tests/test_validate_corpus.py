@@ -29,6 +29,7 @@ TRANSLATED_TITLE = {
     "bn": "আপনার পুলিশ দলকে জানুন",
     "gu": "તમારી પોલીસ ટીમને મળો",
     "hr": "Upoznajte svoj policijski tim",
+    "zh": "认识您的社区警务团队",
 }
 
 PO = """msgid ""

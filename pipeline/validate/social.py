@@ -5,11 +5,16 @@
   A warning, not an error: every other platform still takes the file.
 - SOCIAL_POST_TOO_LONG (warning): the post text is longer than a platform takes (X: 280,
   counted as X counts); names the language's post.txt.
+- SOCIAL_TITLE_GLYPHS (error): the translated title, drawn on every cut and cover, has a
+  character that no caption font of the language can draw (the build would stop there).
 """
 
 from __future__ import annotations
 
+from pipeline.captions.render import caption_fonts
 from pipeline.findings import Finding
+from pipeline.fonts import missing_in_chain
+from pipeline.locales import catalog_path
 from pipeline.project import LanguageConfig, Project
 from pipeline.social import post as posts
 from pipeline.social.platforms import PLATFORMS, clock
@@ -49,6 +54,23 @@ def social_findings(project: Project, lang: LanguageConfig, duration: float | No
                 )
             )
     post = posts.compose(project, lang.code)
+    try:
+        chain = caption_fonts(lang.profile)
+    except Exception:  # no font at all: doctor and the caption checks say so
+        chain = []
+    missing = missing_in_chain(chain, post.title) if chain else []
+    if missing:
+        found.append(
+            Finding(
+                "SOCIAL_TITLE_GLYPHS",
+                "error",
+                f"the {lang.profile.name} title '{post.title}' has {', '.join(repr(c) for c in missing[:5])}, "
+                f"which the caption fonts ({', '.join(f.family for f in chain)}) cannot draw on the social cuts and covers",
+                "replace or remove those characters in the title's translation",
+                language=lang.code,
+                file=project.relative(catalog_path(project, lang.code)),
+            )
+        )
     for p in PLATFORMS:
         length = posts.length_for(p, post)
         if length > p.post_chars:

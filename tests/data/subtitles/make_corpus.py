@@ -174,6 +174,8 @@ CORPUS: dict[str, str | bytes] = {
     + f"00:00.200 --> 00:01.400\n{EN[0]}\n\n00:01.600 --> 00:02.900\n{EN[1]}\n",
     "en__SUB_PARSE_webvtt_arrow_in_text.vtt": f"WEBVTT\n\n00:00.200 --> 00:01.400\nHello.\nGo --> Start\n\n00:01.600 --> 00:02.900\n{EN[1]}\n",
     "en__SUB_PARSE_webvtt_word_arrow_line.vtt": f"WEBVTT\n\nfoo-->\n{EN[0]}\n\n00:01.600 --> 00:02.900\n{EN[1]}\n",
+    # Simplified Chinese: CLDR says Hans, Unicode's Script property Han (Hani): the same letters.
+    "zh__ok_simplified_chinese_is_han.srt": two(("这是你的社区。", "认识你的警察团队。")),
     # Croatian shares č š with Czech: not "looks like Czech".
     "hr__ok_croatian_is_not_czech.srt": two(("Ovo je vaša četvrt.", "Čuvamo vašu ulicu.")),
     # ---------------------------------------------------------------- the translator's craft
