@@ -27,10 +27,13 @@ def audit(built: Built) -> list[str]:
     if not AXE.is_file():
         pytest.skip("axe-core is not installed (run scripts/bootstrap.sh)")
     problems: list[str] = []
-    with launch_browser() as browser, serve(built.dist) as base:
+    qc = built.dist.parent / f"{built.dist.name}-qc"  # the QC report sits beside dist/
+    names = pages(built.dist) + ([f"../{qc.name}/report.html"] if (qc / "report.html").is_file() else [])
+    with launch_browser() as browser, serve(built.dist.parent) as root:
+        base = root + built.dist.name + "/"
         for width in WIDTHS:
             page = browser.new_page(viewport={"width": width, "height": 900})
-            for name in pages(built.dist):
+            for name in names:
                 page.goto(base + name)
                 page.wait_for_load_state("load")
                 page.add_script_tag(path=str(AXE))
