@@ -44,7 +44,7 @@ class DaskExecutor:
                     threads_per_worker=1,
                     processes=True,
                     dashboard_address=None,
-                    silence_logs=40,  # logging.ERROR: keep the terminal for filmpipe's own lines
+                    silence_logs=50,  # logging.CRITICAL: a worker lost under load is retried; keep the terminal for filmpipe
                 )
                 self._client = Client(self._cluster)
         except (OSError, TimeoutError) as err:

@@ -62,6 +62,11 @@ def x264_args(height: int, fps: Fraction | float, draft: bool) -> list[str]:
     return [
         "-c:v",
         "libx264",
+        # One encoder thread: x264's rate control under a VBV cap (-maxrate) with frame threads
+        # depends on thread timing, so the same inputs gave different bytes from run to run.
+        # Builds run rungs and languages side by side, which keeps the cores busy instead.
+        "-threads",
+        "1",
         "-profile:v",
         "high",
         "-pix_fmt",
