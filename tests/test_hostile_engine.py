@@ -506,7 +506,8 @@ def test_an_output_folder_that_is_a_symlink_is_published_where_it_points(built, 
     assert build(built, "-o", str(link)) == 0  # and again, with nothing left behind by the first
     assert link.is_symlink() and link.resolve() == web.resolve()
     assert "Do widzenia." in (web / "subtitles" / "pl.vtt").read_text(encoding="utf-8")
-    assert sorted(p.name for p in web.parent.iterdir()) == ["film"]
+    # nothing left behind (no film.old, no staging): only the site and its QC folder beside it
+    assert sorted(p.name for p in web.parent.iterdir()) == ["film", "film-qc"]
     capsys.readouterr()
     assert cli_run("verify", str(link)) == 0, capsys.readouterr().out
 
