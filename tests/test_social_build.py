@@ -18,6 +18,7 @@ from PIL import Image
 from pipeline import ffmpeg
 from pipeline.cli import cli
 from pipeline.cli.common import run_guarded
+from pipeline.engine.publish import qc_dir
 from pipeline.publish.manifest import schema
 from pipeline.publish.verify import verify_dist
 
@@ -279,12 +280,14 @@ def test_verify_checks_the_pack(built, tmp_path: Path) -> None:
 
 def test_report_and_preview_show_the_pack(built) -> None:
     dist, _ = built
-    report = (dist / "report.html").read_text(encoding="utf-8")
+    qc = qc_dir(dist)  # the QC report and its frames live beside dist/, not in what is uploaded
+    report = (qc / "report.html").read_text(encoding="utf-8")
     assert 'id="social-fit"' in report and "Instagram Reels" in report and "fits" in report
+    assert not (dist / "report.html").exists() and not (dist / "qc").exists()
     for lang in LANGS:
         for shape in ("landscape", "vertical", "square"):
             assert f"qc/{lang}-social-{shape}.png" in report
-            with Image.open(dist / "qc" / f"{lang}-social-{shape}.png") as im:
+            with Image.open(qc / "qc" / f"{lang}-social-{shape}.png") as im:
                 assert im.size[0] > 100
     index = (dist / "index.html").read_text(encoding="utf-8")
     assert 'id="social-heading"' in index
