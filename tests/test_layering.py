@@ -23,7 +23,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("pipeline.languages", "pipeline.findings", "pipeline.accessibility", "pipeline.social.locale"),
     ("pipeline.text",),
     ("pipeline.captions.style",),
-    ("pipeline.ffmpeg", "pipeline.probe", "pipeline.fonts", "pipeline.project", "pipeline.locales"),
+    ("pipeline.ffmpeg", "pipeline.probe", "pipeline.fonts", "pipeline.project", "pipeline.locales", "pipeline.rungs"),
     ("pipeline.subtitles", "pipeline.captions"),
     ("pipeline.social",),
     ("pipeline.validate",),

@@ -34,14 +34,14 @@ from typing import Any
 from PIL import Image
 
 from pipeline import codecs, ffmpeg
-from pipeline.captions import render as caption_render
 from pipeline.captions.render import CaptionImage, CaptionStyle, MissingGlyphs, caption_fonts
 from pipeline.engine.model import Artifact, PlanContext, Task, TaskOutput, TaskRun
 from pipeline.errors import ValidationFailed
 from pipeline.locales import catalog_path, translator
 from pipeline.project import LanguageConfig, Project
 from pipeline.render import audio, captions, graph, ladder, poster
-from pipeline.render.common import fmt_number, master_duration, master_fps, rung_width, safe_component
+from pipeline.render.common import fmt_number, master_duration, master_fps, safe_component
+from pipeline.social import fit as social_fit
 from pipeline.social import layout as geometry
 from pipeline.social import post as posts
 from pipeline.social import srt
@@ -57,7 +57,7 @@ CRF = 19
 PRESET = "veryfast"
 DRAFT_CRF = 23
 DRAFT_PRESET = "ultrafast"
-LANDSCAPE_HEIGHT = 720  # the 16:9 cut when [output] open_captions is empty (X recommends 1280x720)
+LANDSCAPE_HEIGHT = geometry.LANDSCAPE_HEIGHT
 BLUR_DOWNSCALE = 8  # the blurred background is made at 1/8 size: the blur costs nothing
 BLUR_DARKEN = 0.45  # luma kept (the picture stays the brightest thing)
 BLUR_SATURATION = 0.6  # colour kept
@@ -95,16 +95,13 @@ def qc_name(lang: str, shape: str) -> str:
 
 def master_aspect(context: PlanContext) -> Fraction:
     """The master's display aspect (width / height), from the rung-width rule every output uses."""
-    height = context.master.video.height if context.master.video else 1080
-    return Fraction(rung_width(context.master, height), height)
+    return geometry.display_aspect(context.master)
 
 
 def landscape_height(context: PlanContext) -> int:
     """The 16:9 cut's height: the burned-in caption video's ([output] open_captions, 720 by default),
     never above the master's."""
-    top = context.open_captions[0] if context.open_captions else LANDSCAPE_HEIGHT
-    master_h = context.master.video.height if context.master.video and context.master.video.height else top
-    return min(top, master_h - master_h % 2)
+    return geometry.landscape_height(context.open_captions, context.master)
 
 
 def shapes(context: PlanContext) -> tuple[str, ...]:
@@ -114,8 +111,8 @@ def shapes(context: PlanContext) -> tuple[str, ...]:
 
 
 def layouts(context: PlanContext) -> dict[str, ShapeLayout]:
-    aspect = master_aspect(context)
-    return {s: geometry.layout_for(s, aspect, landscape_height(context)) for s in shapes(context)}
+    """Every cut's layout, by the function validation checks the cues against (SOCIAL_CUE_FITS)."""
+    return geometry.layouts_for(shapes(context), context.master, context.open_captions)
 
 
 def x264_social(fps: Fraction, draft: bool) -> list[str]:
@@ -301,7 +298,7 @@ def draw_title(
         raise _glyph_error(err, "the film's title", lang.profile.name) from None
     except TextDoesNotFit:
         raise ValidationFailed(
-            f"the {lang.profile.name} title does not fit the {layout.shape} cut's title band even at half size",
+            f"the {lang.profile.name} title does not fit the {layout.shape} cut's title band even drawn at {geometry.SMALLEST}",
             "shorten the title's translation in the language's catalog",
         ) from None
     return _save_cropped(drawn, layout, work, name)
@@ -321,9 +318,8 @@ def _save_cropped(drawn: CaptionImage, layout: ShapeLayout, work: Path, name: st
 
 
 def cue_text_for_band(cue: Cue, language: str) -> str:
-    """A cue's text for the social bands: its lines joined, so the renderer wraps them to the band."""
-    lines = [line.strip() for line in caption_render.visible_lines(cue.text, language)]
-    return " ".join(line for line in lines if line)
+    """A cue's text for the vertical and square bands: its lines joined, so the renderer wraps them."""
+    return social_fit.band_text(cue, language, geometry.VERTICAL)
 
 
 def draw_captions(
@@ -338,20 +334,16 @@ def draw_captions(
     """Every cue drawn for one cut, cropped to the union of what is drawn, and a concat list timing them
     (the captions task's list: each cue's image for its time, a blank image between cues)."""
     drawn: list[tuple[Cue, CaptionImage]] = []
-    for cue in cues:
-        if cue.end <= cue.start:
-            continue
-        text = cue_text_for_band(cue, lang.code) if layout.shape != LANDSCAPE else cue.text
-        if not text.strip():
-            continue
+    for cue, text in social_fit.drawn_cues(cues, lang.code, layout.shape):
         try:
             image = draw_in_band(text, lang.profile, layout, layout.captions, "bottom", style)
         except MissingGlyphs as err:
             raise _glyph_error(err, f"cue {cue.index}", lang.profile.name) from None
-        except TextDoesNotFit:
+        except TextDoesNotFit:  # validation reports it first (SOCIAL_CUE_FITS); kept for a changed file
             raise ValidationFailed(
-                f"{lang.profile.name} cue {cue.index} does not fit the {layout.shape} cut's caption band even at half size",
-                f"split cue {cue.index} into two shorter cues",
+                f"SOCIAL_CUE_FITS: {lang.profile.name} cue {cue.index} does not fit the caption band of the "
+                f"{layout.shape} social cut, even drawn at {geometry.SMALLEST}",
+                "split the cue or shorten it; run 'filmpipe validate'",
             ) from None
         if image.ink is not None:
             drawn.append((cue, image))
@@ -642,7 +634,7 @@ def _landscape_title(
         raise _glyph_error(err, "the film's title", lang.profile.name) from None
     except TextDoesNotFit:
         raise ValidationFailed(
-            f"the {lang.profile.name} title does not fit the 16:9 cover even at half size",
+            f"the {lang.profile.name} title does not fit the 16:9 cover even drawn at {geometry.SMALLEST}",
             "shorten the title's translation in the language's catalog",
         ) from None
     return _save_cropped(drawn, layout, work, "title-cover-landscape.png")
