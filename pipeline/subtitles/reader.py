@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline.errors import ValidationFailed
+from pipeline.filekind import not_regular
 from pipeline.findings import Finding
 from pipeline.subtitles import webvtt_parser
 from pipeline.subtitles.model import Cue, SubtitleDoc, clock
@@ -394,6 +395,18 @@ def read_subtitles(path: Path, language: str, display: str | None = None) -> tup
     path itself. None comes back only when nothing can be read, always with a finding.
     """
     shown = display or str(path)
+    special = not_regular(path)
+    if special is not None:  # a FIFO would block the read, /dev/zero would never end it
+        return None, [
+            Finding(
+                "INPUT_MISSING",
+                "error",
+                f"{shown} is {special}, not a regular file",
+                "save the subtitles as a file of their own and name that file",
+                language=language,
+                file=shown,
+            )
+        ]
     try:
         data = path.read_bytes()
     except OSError as exc:

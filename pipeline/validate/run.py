@@ -15,6 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from pipeline.errors import ConfigError
+from pipeline.filekind import not_regular
 from pipeline.findings import Finding, Report
 from pipeline.locales import catalog_path, missing_film_texts
 from pipeline.project import LanguageConfig, Project
@@ -38,8 +39,19 @@ MAX_WORKERS = max(1, min(4, os.cpu_count() or 1))
 
 
 def _missing(project: Project, path: Path, key: str, language: str | None) -> Finding | None:
-    """INPUT_MISSING for a file film.toml names that is not there (or not a readable file)."""
+    """INPUT_MISSING for a file film.toml names that is not there (or not a readable file).
+    A FIFO or a device is named as such and never opened: reading one would wait or run forever."""
     shown = project.relative(path)
+    special = not_regular(path)
+    if special is not None and special != "a folder":
+        return Finding(
+            "INPUT_MISSING",
+            "error",
+            f"{shown} ({key} in film.toml) is {special}, not a regular file",
+            f"save the file itself at {shown} (not a pipe or a device), or fix {key} in film.toml",
+            language=language,
+            file=shown,
+        )
     if path.is_file() and os.access(path, os.R_OK):
         return None
     what = "is a folder, not a file" if path.is_dir() else ("cannot be read" if path.exists() else "does not exist")
