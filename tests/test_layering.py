@@ -30,6 +30,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "pipeline.fonts",
         "pipeline.project",
         "pipeline.locales",
+        "pipeline.rungs",
     ),
     ("pipeline.subtitles", "pipeline.captions"),
     ("pipeline.social",),

@@ -351,6 +351,19 @@ _OTHER_TEXT_FORMATS: tuple[tuple[str, str, str], ...] = (
 )
 
 
+def _not_subtitles(shown: str, other: tuple[str, str], language: str | None) -> Finding:
+    """SUB_PARSE for a file that is something else (a video, a word-processor file…): what it is and the fix."""
+    return Finding(
+        "SUB_PARSE",
+        "error",
+        f"{shown} is {other[0]}, not an SRT or WebVTT file",
+        other[1],
+        language=language,
+        file=shown,
+        line=1,
+    )
+
+
 def _other_format(data: bytes, text: str | None) -> tuple[str, str] | None:
     for magic, what, hint in _OTHER_FORMATS:
         if data.startswith(magic):
@@ -410,17 +423,7 @@ def read_subtitles(path: Path, language: str, display: str | None = None) -> tup
         ]
     other = _other_format(data, None)
     if other:
-        return None, [
-            Finding(
-                "SUB_PARSE",
-                "error",
-                f"{shown} is {other[0]}, not an SRT or WebVTT file",
-                other[1],
-                language=language,
-                file=shown,
-                line=1,
-            )
-        ]
+        return None, [_not_subtitles(shown, other, language)]
     try:
         decoded = decode(data, language)
     except Undecodable as exc:
@@ -466,17 +469,7 @@ def read_subtitles(path: Path, language: str, display: str | None = None) -> tup
     text = decoded.text.replace("\ufeff", "")
     other = _other_format(b"", text)
     if other:
-        return None, findings + [
-            Finding(
-                "SUB_PARSE",
-                "error",
-                f"{shown} is {other[0]}, not an SRT or WebVTT file",
-                other[1],
-                language=language,
-                file=shown,
-                line=1,
-            )
-        ]
+        return None, findings + [_not_subtitles(shown, other, language)]
     fmt = _format_of(path, text)
     state = _Parse(path, shown, language, fmt)
     if fmt == "vtt":
