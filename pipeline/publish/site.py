@@ -25,6 +25,7 @@ from pipeline.publish.manifest import (
     locale_findings,
     manifest_errors,
     schema_text,
+    with_caching,
 )
 from pipeline.publish.preview import render_index
 from pipeline.publish.report import render_report
@@ -77,7 +78,7 @@ def write_site(
     qc = qc_staging if qc_staging is not None else staging.with_name(f"{staging.name}-qc")
     qc.mkdir(parents=True, exist_ok=True)
     _write(staging / INDEX_NAME, render_index(manifest, context.project, staging))
-    manifest = add_pages(manifest, staging, INDEX_NAME)
+    manifest = with_caching(add_pages(manifest, staging, INDEX_NAME))
     full_report = with_locale_findings(report, context)
     href = dist_href if dist_href is not None else f"../{staging.name}/"
     standing = accessibility_standing(staging, manifest, full_report, has_audio=context.master.audio is not None)
