@@ -68,7 +68,8 @@ def contract_errors(manifest: Any) -> list[str]:
     Needs no files: unique language codes (BCP 47 ignores case), film.sourceLanguage is the
     code of the one isSource language, every rendition lasts the film to within one frame, its
     bitrate agrees with its size and duration, one URL is never two files, the poster is one of
-    the posters. `filmpipe verify` adds what needs the files (sizes, hashes, probes).
+    the posters, each `immutable` flag agrees with its name and no entry point carries a content
+    hash. `filmpipe verify` adds what needs the files (sizes, hashes, hashed names, probes).
     Assumes the manifest passed the schema (call schema_errors first).
     """
     problems: list[str] = []
