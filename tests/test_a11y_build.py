@@ -75,7 +75,7 @@ def test_the_manifest_says_which_languages_have_audio_description(a11y_site: Bui
     kinds = [r["kind"] for r in en["renditions"]]
     assert kinds == ["progressive", "open-captions", "audio-description"]
     described = en["renditions"][2]
-    assert described["url"].endswith("-described.mp4") and (a11y_site.dist / described["url"]).is_file()
+    assert logical_name(described["url"]).endswith("-described.mp4") and (a11y_site.dist / described["url"]).is_file()
     index = (a11y_site.dist / "index.html").read_text(encoding="utf-8")
     assert '<track kind="descriptions" srclang="en"' in index
 
