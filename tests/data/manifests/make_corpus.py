@@ -306,7 +306,7 @@ CASES: dict[str, tuple[str, str, list[dict]]] = {
     "file-not-uploaded": (
         "verify",
         "a listed file that is not there",
-        [{"op": "replace", "path": R0 + "/url", "value": "video/pl/pl-1080.mp4"}],
+        [{"op": "replace", "path": R0 + "/url", "value": "video/pl/pl-1080.0123456789ab.mp4"}],
     ),
     "wrong-size-in-pixels": (
         "verify",
