@@ -266,6 +266,8 @@ def run_graph(
                         "build again once the file is no longer being written",
                     )
                 entry = node.cache.commit(task.id, node.key, work, handle.result())
+                if not pending and not running:  # the last result: the executor may wind down while we publish
+                    pool.drained()
                 seconds = time.monotonic() - started_at[node.uid]
                 fractions[node.uid] = 1.0
                 done, eta = overall()
@@ -293,7 +295,7 @@ def _stop(stopping: threading.Event, running: dict[Any, tuple[Node, Path]], pool
         for handle in finished:
             node, work = running.pop(handle)
             node.cache.discard(work)
-        if not pool.live_progress:  # remote workers cannot be waited for here: leave their folders
+        if not pool.in_process:  # remote workers cannot be waited for here: leave their folders
             break
     pool.stop(handles)
     for node, work in running.values():
