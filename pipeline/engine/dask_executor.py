@@ -1,11 +1,15 @@
 """Run tasks on a Dask cluster (`filmpipe build --executor dask [--scheduler ADDRESS]`).
 
 Each task is submitted under its cache key (`filmpipe-<sha256>`), so the scheduler knows a
-task by what it makes, not by which film asked for it; its dependencies' futures go with it,
-so the cluster sees the graph. The action runs in a worker process, reading inputs from the
-project folders and writing its output folder inside the cache directory: both must be on a
-path every worker sees (a shared file system; see docs/scale.md). The runner, here, renames
-finished folders into the cache, so two workers racing on one key leave one good copy.
+task by what it makes, not by which film asked for it (two runs sharing a cluster that ask for
+the same key get one computation). The runner submits a task only once its dependencies are
+finished and renamed into the cache, and the task reads them from there (`TaskRun.dep_dirs`,
+`dep_meta`): their Dask futures are not passed along, because Dask would then place the task
+on the worker holding those (tiny) results, busy or not, and recompute them if that worker
+died. The action runs in a worker process, reading inputs from the project folders and
+writing its output folder inside the cache directory: both must be on a path every worker
+sees (a shared file system; see docs/scale.md). The runner, here, renames finished folders
+into the cache, so two workers racing on one key leave one good copy.
 
 A worker that dies mid-task is replaced and the task is retried elsewhere (Dask's
 `allowed-failures`); the retry empties the output folder first, so nothing half-written
@@ -34,7 +38,7 @@ import threading
 import time
 import uuid
 import warnings
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED
 from concurrent.futures import Future as LocalFuture
 from concurrent.futures import wait as local_wait
@@ -48,6 +52,21 @@ from pipeline.engine.executors import run_in_worker
 from pipeline.engine.model import Action, TaskRun
 from pipeline.errors import EnvironmentProblem
 
+# Dask's defaults suit workers that compute in Python and hold data; ours each wait on one
+# ffmpeg child. Measured on 2 cores (bench/dask_overhead.py), an idle LocalCluster of two
+# workers used 12 % of a core with the defaults and under 2 % with these: a cost paid for the
+# whole build, on the cores ffmpeg needs.
+LOCAL_CLUSTER_CONFIG: dict[str, Any] = {
+    # no OMP_NUM_THREADS=1 or malloc trim threshold (for numeric libraries) in the workers'
+    # environment: their ffmpeg children (which link libgomp) get this process's, as with the thread pool
+    "distributed.nanny.pre-spawn-environ": {},
+    "distributed.admin.tick.interval": "1s",  # the event-loop watchdog ticks every 20 ms by default
+    "distributed.worker.profile.enabled": False,  # the dashboard's profiler samples every 10 ms
+    # the runner never submits more tasks than there are workers, and each to any idle one
+    "distributed.scheduler.work-stealing": False,
+    "distributed.scheduler.worker-saturation": 1.0,
+    "distributed.admin.system-monitor.interval": "5s",  # the dashboard's CPU/memory plots
+}
 PROGRESS_EVERY = 0.25  # seconds between two progress messages of one task, at least
 
 
@@ -101,14 +120,12 @@ class DaskExecutor:
                 self._client = Client(address, timeout="20s")
             else:
                 warnings.filterwarnings("ignore", message="Port .* is already in use", category=UserWarning)
-                # Dask sets OMP_NUM_THREADS=1 and a malloc trim threshold for its workers'
-                # numeric libraries; ffmpeg links libgomp, so give the workers (and their ffmpeg
-                # children) this process's environment, as the thread pool does.
-                with dask.config.set({"distributed.nanny.pre-spawn-environ": {}}):
+                with dask.config.set(LOCAL_CLUSTER_CONFIG):  # read by the scheduler and nannies as they start
                     self._cluster = LocalCluster(
                         n_workers=max(1, workers),
                         threads_per_worker=1,
                         processes=True,
+                        memory_limit=0,  # no memory monitor: a worker holds no data, its ffmpeg child the frames
                         dashboard_address=None,
                         silence_logs=50,  # logging.CRITICAL: a worker lost under load is retried; keep the terminal for filmpipe
                     )
@@ -142,12 +159,11 @@ class DaskExecutor:
             except Exception:  # noqa: BLE001 - the run is stopping (the runner's callback says so)
                 pass
 
-    def submit(self, key: str, action: Action, run: TaskRun, deps: Iterable[Any] = ()) -> LocalFuture:
+    def submit(self, key: str, action: Action, run: TaskRun) -> LocalFuture:
         dask_key = f"filmpipe-{key}"
         self._progress[dask_key] = run.progress
         remote_run = replace(run, progress=WorkerProgress(self._topic, dask_key))
-        remote_deps = [self._remote[d] for d in deps if d in self._remote]
-        future = self._client.submit(run_in_worker, action, remote_run, *remote_deps, key=dask_key, pure=False)
+        future = self._client.submit(run_in_worker, action, remote_run, key=dask_key, pure=False)
         local: LocalFuture = LocalFuture()
         local.set_running_or_notify_cancel()
         self._remote[local] = future
@@ -156,12 +172,15 @@ class DaskExecutor:
 
     def _settle(self, local: LocalFuture, future: Future) -> None:
         """Runs in Dask's callback thread once the task is done: fetch its result here, so the
-        runner finds it ready."""
+        runner finds it ready, then let Dask forget the task (its output is in the cache now;
+        a result kept in a worker's memory would be computed again if that worker died)."""
         try:
             local.set_result(future.result())
         except BaseException as err:  # noqa: BLE001 - the task's own error, a cancellation, a lost client
             if not local.done():
                 local.set_exception(err)
+        self._remote.pop(local, None)
+        self._progress.pop(str(future.key), None)
 
     def wait(self, handles: list[Any], timeout: float) -> set[Any]:
         if self._stopped:  # cancelled: nothing more will come back from them
@@ -180,7 +199,8 @@ class DaskExecutor:
             return
         self._stopped = True
         try:
-            self._client.cancel([self._remote[h] for h in handles if h in self._remote], force=True)
+            remote = [self._remote[h] for h in handles if h in self._remote]
+            self._client.cancel(remote, force=True)
         except Exception:  # noqa: BLE001 - the client may already be gone; we are stopping anyway
             pass
         if self._cluster is not None:  # our own workers: end them and their ffmpeg children now

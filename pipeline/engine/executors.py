@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 import shutil
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from typing import Any, Protocol
 
@@ -35,7 +35,8 @@ class Executor(Protocol):
     workers: int
     in_process: bool  # True: tasks run in this process, so stopping can wait for them to give up
 
-    def submit(self, key: str, action: Action, run: TaskRun, deps: Iterable[Any] = ()) -> Any: ...
+    def submit(self, key: str, action: Action, run: TaskRun) -> Any:
+        """Run one ready task (its dependencies are finished and in the cache) under its cache key."""
 
     def wait(self, handles: list[Any], timeout: float) -> set[Any]: ...
 
@@ -56,7 +57,7 @@ class ThreadExecutor:
         self.workers = max(1, workers)
         self._pool = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="filmpipe-task")
 
-    def submit(self, key: str, action: Action, run: TaskRun, deps: Iterable[Any] = ()) -> Future:
+    def submit(self, key: str, action: Action, run: TaskRun) -> Future:
         return self._pool.submit(action, run)
 
     def wait(self, handles: list[Any], timeout: float) -> set[Any]:
@@ -73,12 +74,11 @@ class ThreadExecutor:
         self._pool.shutdown(wait=True, cancel_futures=True)
 
 
-def run_in_worker(action: Callable[[TaskRun], TaskOutput], run: TaskRun, *deps: Any) -> TaskOutput:
+def run_in_worker(action: Callable[[TaskRun], TaskOutput], run: TaskRun) -> TaskOutput:
     """A task's action as a worker process runs it.
 
-    `deps` are the dependencies' results, passed only so the scheduler sees the graph. The
-    output folder is emptied first: a worker that died mid-task may have left part of it, and
-    the retry must start clean.
+    The output folder is emptied first: a worker that died mid-task may have left part of it,
+    and the retry must start clean.
     """
     if run.out.exists():
         shutil.rmtree(run.out)

@@ -169,7 +169,6 @@ def run_graph(
     stopping = threading.Event()
     pending = list(to_run)
     running: dict[Any, tuple[Node, Path]] = {}
-    handles: dict[str, Any] = {}
     own_executor = executor is None
     pool: Executor = executor if executor is not None else ThreadExecutor(max(1, jobs or default_jobs()))
     workers = pool.workers
@@ -231,9 +230,7 @@ def run_graph(
                 emit(
                     Event("start", node.task, overall=done, eta_seconds=eta, reason=node.status.reason, film=node.film)
                 )
-                deps = [handles[uid] for uid in node.deps.values() if uid in handles]
-                handle = pool.submit(node.key.key, node.task.action, run, deps)
-                handles[node.uid] = handle
+                handle = pool.submit(node.key.key, node.task.action, run)
                 running[handle] = (node, work)
             if not running:
                 missing = {uid for n in pending for uid in n.deps.values() if uid not in by_uid}
