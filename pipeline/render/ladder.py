@@ -77,6 +77,13 @@ def force_key_frames() -> str:
     )
 
 
+def idr_seconds(duration: float) -> list[float]:
+    """Where the IDR frames (and so the HLS video segments) start in a rung of `duration` seconds."""
+    grid = [float(t) for t in range(GOP_SECONDS, math.ceil(duration), GOP_SECONDS)]
+    first = [float(FIRST_GOP_SECONDS)] if FIRST_GOP_SECONDS else []
+    return [t for t in [0.0, *first, *grid] if t < duration]
+
+
 def keyint(fps: Fraction | float) -> int:
     """Frames between IDR frames: 2 s at the master's frame rate (rounded up for 29.97 etc.)."""
     return max(1, math.ceil(GOP_SECONDS * float(fps) - 1e-6))
