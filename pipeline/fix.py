@@ -31,6 +31,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipeline.filekind import not_regular
 from pipeline.findings import Finding
 from pipeline.project import LanguageConfig, Project
 from pipeline.subtitles import text as cuetext
@@ -285,16 +286,20 @@ def plan(project: Project, langs: tuple[str, ...] | None = None) -> list[FileFix
     """The fix of every language's subtitle file (only `langs` when given), source first."""
     source_lang = project.source
     source_doc, _ = (
-        read_subtitles(source_lang.subtitles, source_lang.code) if source_lang.subtitles.is_file() else (None, [])
+        read_subtitles(source_lang.subtitles, source_lang.code)
+        if source_lang.subtitles.is_file() and not not_regular(source_lang.subtitles)
+        else (None, [])
     )
     wanted = {c.lower() for c in langs} if langs else None
     fixes = []
     for lang in project.languages:
         if wanted is not None and lang.code.lower() not in wanted:
             continue
-        if not lang.subtitles.is_file():
+        if not lang.subtitles.is_file() or not_regular(lang.subtitles):
             shown = project.relative(lang.subtitles)
-            fixes.append(FileFix(lang.code, lang.subtitles, shown, "", "", refused=f"{shown} does not exist"))
+            special = not_regular(lang.subtitles)
+            why = f"is {special}, not a regular file" if special else "does not exist"
+            fixes.append(FileFix(lang.code, lang.subtitles, shown, "", "", refused=f"{shown} {why}"))
             continue
         fixes.append(plan_file(lang, project, source_doc))
     return fixes

@@ -30,13 +30,11 @@ def fontconfig_available() -> bool:
     return shutil.which("fc-list") is not None
 
 
-@cache
-def find_font(family: str) -> FontFile | None:
-    """The Regular (or first) face of exactly this family, or None when fontconfig lacks it."""
-    if not fontconfig_available():
-        return None
+def _faces(family: str, pattern: str) -> list[FontFile]:
+    """The faces fontconfig lists for the fc-list `pattern`, of exactly `family` (fc-list also
+    matches aliases)."""
     out = subprocess.run(
-        ["fc-list", "--format", "%{family[0]}\t%{style[0]}\t%{file}\t%{index}\n", f":family={family}"],
+        ["fc-list", "--format", "%{family[0]}\t%{style[0]}\t%{file}\t%{index}\n", pattern],
         capture_output=True,
         text=True,
         check=False,
@@ -47,10 +45,16 @@ def find_font(family: str) -> FontFile | None:
         if len(parts) == 4 and parts[0] == family:
             index = int(parts[3]) if parts[3].isdigit() else 0
             faces.append(FontFile(family=parts[0], style=parts[1], path=Path(parts[2]), index=index))
-    if not faces:
+    return faces
+
+
+@cache
+def find_font(family: str) -> FontFile | None:
+    """The Regular (or first) face of exactly this family, or None when fontconfig lacks it."""
+    if not fontconfig_available():
         return None
-    faces.sort(key=lambda f: (f.style != "Regular", f.style, str(f.path)))
-    return faces[0]
+    faces = sorted(_faces(family, f":family={family}"), key=lambda f: (f.style != "Regular", f.style, str(f.path)))
+    return faces[0] if faces else None
 
 
 @cache
@@ -58,20 +62,8 @@ def find_face(family: str, style: str) -> FontFile | None:
     """The face of this family in exactly this style ("Bold", "Italic", "Bold Italic"), or None."""
     if not fontconfig_available():
         return None
-    out = subprocess.run(
-        ["fc-list", "--format", "%{family[0]}\t%{style[0]}\t%{file}\t%{index}\n", f":family={family}:style={style}"],
-        capture_output=True,
-        text=True,
-        check=False,
-    ).stdout
-    faces = sorted(
-        (
-            FontFile(family=parts[0], style=parts[1], path=Path(parts[2]), index=int(parts[3] or 0))
-            for parts in (line.split("\t") for line in out.splitlines())
-            if len(parts) == 4 and parts[0] == family and parts[1] == style
-        ),
-        key=lambda f: str(f.path),
-    )
+    faces = [f for f in _faces(family, f":family={family}:style={style}") if f.style == style]
+    faces.sort(key=lambda f: str(f.path))
     return faces[0] if faces else None
 
 

@@ -16,6 +16,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 
 from pipeline.errors import ConfigError
+from pipeline.filekind import not_regular
 from pipeline.project import Project, inside_project
 
 PAGE_LABELS = (
@@ -35,6 +36,7 @@ PAGE_LABELS = (
     "Pause",
     "Transcript",
     "audio description",
+    "Audio description",  # the preview page's switch to the described version
 )
 
 
@@ -56,6 +58,12 @@ def _read(path: Path, mtime_ns: int) -> Catalog:
 
 def load_catalog(project: Project, language: str) -> Catalog | None:
     path = catalog_path(project, language)
+    special = not_regular(path)
+    if special is not None and special != "a folder":  # a FIFO would block the read
+        raise ConfigError(
+            f"{project.relative(path)} is {special}, not a regular file",
+            "save the catalog as a file of its own (e.g. with msgcat), or remove it",
+        )
     if not path.is_file():
         return None
     if not project.allow_outside and not inside_project(path, project.root):

@@ -130,6 +130,25 @@ def test_long_line_wraps_in_a_narrow_box_and_a_long_word_shrinks() -> None:
     assert ink(url.image)[2] <= 360 - box.side + 1
 
 
+@pytest.mark.parametrize(
+    "language, text",
+    [
+        ("en", "They meet residents and listen to what matters to you most."),
+        ("ur", "تاکہ اُن مسائل کو حل کیا جا سکے جو آپ کے لیے سب سے اہم ہیں،"),
+    ],
+)
+def test_a_wrapped_line_is_balanced_not_left_with_a_lone_last_word(language: str, text: str) -> None:
+    # Filling the first line greedily leaves one word (en) or three (ur) on the second line here.
+    box = CaptionBox(600, 400)
+    drawn = render_cue(text, profile_for(language), box)
+    assert len(drawn.lines) == 2
+    counts = [len(line.split()) for line in drawn.lines]
+    assert min(counts) >= 5, drawn.lines
+    assert " ".join(drawn.lines) == text
+    left, _, right, _ = ink(drawn.image)
+    assert left >= box.side - 1 and right <= box.width - box.side + 1
+
+
 def test_anchor_top_and_middle() -> None:
     top = ink(render_cue("Title", profile_for("en"), CaptionBox(640, 360, anchor="top")).image)
     mid = ink(render_cue("Title", profile_for("en"), CaptionBox(640, 360, anchor="middle")).image)

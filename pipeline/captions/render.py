@@ -215,7 +215,7 @@ def _face(font: FontFile, bold: bool, italic: bool) -> FontFile:
     return find_face(font.family, wanted) or (find_face(font.family, "Bold") if bold else None) or font
 
 
-def _font_of_chars(chain: Sequence[FontFile], text: str) -> list[int]:
+def font_of_chars(chain: Sequence[FontFile], text: str) -> list[int]:
     """Which font of the chain draws each character: the first that covers it; spaces and
     punctuation stay with the font before them, so a font changes only at a letter or digit."""
     out: list[int] = []
@@ -249,7 +249,7 @@ class _Layout:
         if not text:
             return []
         levels = bidi.embedding_levels(text, self.profile.is_rtl)
-        fonts = _font_of_chars(self.chain, text)
+        fonts = font_of_chars(self.chain, text)
         italics_ok = self.look.italics
         groups: list[tuple[tuple[int, int, bool, bool, bool], list[str]]] = []
         for c, level, font in zip(chars, levels, fonts, strict=True):
@@ -279,22 +279,24 @@ class _Layout:
         return _Run(run.text, run.font, run.size, run.rtl, run.language, run.underline, width)
 
 
-def _wrap(chars: list[_Char], fits: Callable[[list[_Char]], bool]) -> list[list[_Char]]:
-    """Break a line at spaces so that each piece fits; greedy, in logical order."""
-    if fits(chars):
-        return [chars]
+def _words(chars: list[_Char]) -> list[list[_Char]]:
     words: list[list[_Char]] = [[]]
     for c in chars:
         if c.ch == " ":
             words.append([])
         else:
             words[-1].append(c)
-    words = [w for w in words if w]
+    return [w for w in words if w]
+
+
+_SPACE = [_Char(" ", False, False, False)]
+
+
+def _greedy(words: list[list[_Char]], fits: Callable[[list[_Char]], bool]) -> list[list[_Char]]:
     lines: list[list[_Char]] = []
     current: list[_Char] = []
-    space = [_Char(" ", False, False, False)]
     for word in words:
-        trial = current + space + word if current else word
+        trial = current + _SPACE + word if current else word
         if current and not fits(trial):
             lines.append(current)
             current = word
@@ -303,6 +305,38 @@ def _wrap(chars: list[_Char], fits: Callable[[list[_Char]], bool]) -> list[list[
     if current:
         lines.append(current)
     return lines
+
+
+def _wrap(chars: list[_Char], width_of: Callable[[list[_Char]], float], avail: float) -> list[list[_Char]]:
+    """Break a line at spaces so that each piece fits, in logical order, into balanced lines.
+
+    Greedy filling finds how many lines are needed; the narrowest limit that still needs no more
+    lines is then searched for, so a wrapped cue reads as two (or more) lines of similar length
+    rather than a full line and a lone last word (a widow, which subtitlers avoid).
+    """
+    if width_of(chars) <= avail:
+        return [chars]
+    words = _words(chars)
+    greedy = _greedy(words, lambda trial: width_of(trial) <= avail)
+    if len(greedy) < 2:
+        return greedy
+    widest_word = max(width_of(word) for word in words)
+    low, high = max(widest_word, width_of(chars) / len(greedy)) - 1.0, avail
+    best = greedy
+    for _ in range(12):  # bisection on the limit, to well under a pixel at caption sizes
+        if high - low < 0.5:
+            break
+        limit = (low + high) / 2
+
+        def within(t: list[_Char], limit: float = limit) -> bool:
+            return width_of(t) <= limit
+
+        trial = _greedy(words, within)
+        if len(trial) <= len(greedy):
+            best, high = trial, limit
+        else:
+            low = limit
+    return best
 
 
 # ------------------------------------------------------------------ the one public entry point
@@ -340,10 +374,10 @@ def render_cue(
     for _attempt in range(8):
         layout = _Layout(profile, chain, look, look.em * box.reference * scale, LATIN_LOOK.em * box.reference * scale)
 
-        def fits(chars: list[_Char], layout: _Layout = layout) -> bool:
-            return sum(r.width for r in layout.runs(chars)) <= avail
+        def width_of(chars: list[_Char], layout: _Layout = layout) -> float:
+            return sum(r.width for r in layout.runs(chars))
 
-        wrapped = [piece for chars in styled for piece in _wrap(chars, fits)]
+        wrapped = [piece for chars in styled for piece in _wrap(chars, width_of, avail)]
         widths = [sum(r.width for r in layout.runs(chars)) for chars in wrapped]
         widest = max(widths)
         tall = _block_height(len(wrapped), look, look.em * box.reference * scale, style)

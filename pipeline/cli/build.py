@@ -15,6 +15,7 @@ from pipeline.engine.runner import default_jobs
 from pipeline.errors import ConfigError, EnvironmentProblem, FilmpipeError, ValidationFailed
 from pipeline.findings import Report
 from pipeline.project import Project, load_project
+from pipeline.publish.shapes import shape_results, summary_sentence
 
 
 def _validate(project: Project, langs: tuple[str, ...] | None) -> Report:
@@ -222,13 +223,17 @@ def build(
         for note in outcome.notes:
             click.echo(f"Note: {note}.")
         out = outcome.out_dir
-        warnings = report.count("warning")
+        shapes = shape_results({task: result.output for task, result in outcome.results.items()})
+        warnings = report.count("warning") + sum(int(r.get("below") or 0) for r in shapes.values())
         status = "published" if outcome.published else "already up to date, left as it was"
         click.echo(
             f"Done in {duration_text(outcome.seconds)}: {out} {status}"
             + (f"; {warnings} warning(s), see the QC report" if warnings else "")
             + "."
         )
+        shapes_line = summary_sentence(shapes)
+        if shapes_line:
+            click.echo(shapes_line + ".")
         click.echo(f"Preview page: {out / 'index.html'}")
         click.echo(f"Manifest:     {out / 'manifest.json'}")
         click.echo(f"QC report:    {qc_dir(out) / 'report.html'} (not for the website: upload {out.name}/ only)")

@@ -161,35 +161,20 @@ def plan_tasks(context: PlanContext) -> list[Task]:
             source, inputs = "master", (context.master.path,)
         else:
             source, inputs = "silent", ()
-        tasks.append(
-            Task(
-                id=task_id(code),
-                title=f"Normalise {lang.profile.name} audio ({source})",
-                action=make_audio,
-                inputs=inputs,
-                settings={
-                    "recipe": RECIPE,
-                    "language": code,
-                    "source": source,
-                    "duration": round(duration, 6),
-                    "loudness_lufs": project.output.loudness_lufs,
-                    "true_peak_dbtp": project.output.true_peak_dbtp,
-                    "codec": ["aac", BITRATE, SAMPLE_RATE, 2, LOW_BITRATE],
-                },
-                weight=duration * 0.08,
-            )
-        )
+        variants = [(task_id(code), f"audio ({source})", source, inputs)]
         if lang.described_audio is not None:
+            variants.append((described_task_id(code), "described audio", "described", (lang.described_audio,)))
+        for id_, what, kind, files in variants:
             tasks.append(
                 Task(
-                    id=described_task_id(code),
-                    title=f"Normalise {lang.profile.name} described audio",
+                    id=id_,
+                    title=f"Normalise {lang.profile.name} {what}",
                     action=make_audio,
-                    inputs=(lang.described_audio,),
+                    inputs=files,
                     settings={
                         "recipe": RECIPE,
                         "language": code,
-                        "source": "described",
+                        "source": kind,
                         "duration": round(duration, 6),
                         "loudness_lufs": project.output.loudness_lufs,
                         "true_peak_dbtp": project.output.true_peak_dbtp,

@@ -34,7 +34,7 @@ from pathlib import Path
 
 from PIL import Image, features
 
-from pipeline import codecs, ffmpeg
+from pipeline import ffmpeg
 from pipeline.captions import render as caption_render
 from pipeline.captions.render import CaptionBox, CaptionImage, caption_fonts, render_cue, visible_lines
 from pipeline.captions.style import CaptionStyle, contrast
@@ -48,6 +48,8 @@ from pipeline.render.common import (
     fmt_number,
     master_duration,
     master_fps,
+    mp4_tags,
+    probe_video,
     rung_width,
     safe_component,
     seconds_progress,
@@ -193,12 +195,17 @@ def plan_tasks(context: PlanContext) -> list[Task]:
 # ------------------------------------------------------------------ drawing the cues, compositing them
 
 
-def _even_box(ink: tuple[int, int, int, int], width: int, height: int) -> tuple[int, int, int, int]:
+def even_box(ink: tuple[int, int, int, int], width: int, height: int) -> tuple[int, int, int, int]:
     """The band (left, top, right, bottom) on even pixels, so chroma lines up in yuv420p."""
     left, top, right, bottom = ink
     left, top = left - left % 2, top - top % 2
     right, bottom = min(width, right + right % 2), min(height, bottom + bottom % 2)
     return left, top, max(right, left + 2), max(bottom, top + 2)
+
+
+def union(inks: list[tuple[int, int, int, int]]) -> tuple[int, int, int, int]:
+    """The smallest box holding every ink box (left, top, right, bottom): the band all cues share."""
+    return min(i[0] for i in inks), min(i[1] for i in inks), max(i[2] for i in inks), max(i[3] for i in inks)
 
 
 def draw_cues(
@@ -221,15 +228,7 @@ def draw_cues(
         if image.ink is not None:
             drawn.append((cue, image))
     inks = [d.ink for _, d in drawn if d.ink]
-    band = (
-        _even_box(
-            (min(i[0] for i in inks), min(i[1] for i in inks), max(i[2] for i in inks), max(i[3] for i in inks)),
-            box.width,
-            box.height,
-        )
-        if inks
-        else (0, 0, 2, 2)
-    )
+    band = even_box(union(inks), box.width, box.height) if inks else (0, 0, 2, 2)
     size = (band[2] - band[0], band[3] - band[1])
     Image.new("RGBA", size, (0, 0, 0, 0)).save(folder / BLANK_NAME)
     timeline: list[tuple[float, float, str]] = []
@@ -273,25 +272,8 @@ def composite(
     Composed with ffmpeg-python (pipeline/render/graph.py): labels and escaping are its job;
     the graph holds only numbers and fixed names anyway.
     """
-    base = (
-        master["v:0"]
-        .filter("fps", fps=f"{fps.numerator}/{fps.denominator}")
-        .filter(
-            "scale",
-            width,
-            height,
-            flags="lanczos",
-            in_color_matrix=matrix,
-            out_color_matrix="bt709",
-            out_range="tv",
-        )
-        .filter("setsar", 1)
-        .filter("format", "yuv420p")
-    )
-    cap = captions["v:0"].filter("scale", out_color_matrix="bt709", out_range="tv").filter("format", "yuva420p")
-    return graph.join([base, cap], "overlay", x=x, y=y, format="yuv420", eof_action="repeat", repeatlast=1).filter(
-        "format", "yuv420p"
-    )
+    base = graph.to_bt709(graph.at_frame_rate(master["v:0"], fps), width, height, matrix)
+    return graph.lay_over(base, [(captions["v:0"], x, y)])
 
 
 def burn_argv(master: Path, audio_file: Path, out: Path, settings: dict, x: int, y: int) -> list[str]:
@@ -313,17 +295,7 @@ def burn_argv(master: Path, audio_file: Path, out: Path, settings: dict, x: int,
             *settings["x264"],
             "-c:a",
             "copy",
-            "-map_metadata",
-            "-1",
-            *(["-metadata", f"title={settings['title']}"] if settings.get("title") else []),
-            "-metadata:s:v:0",
-            "language=und",
-            "-metadata:s:a:0",
-            f"language={settings['iso639_2']}",
-            "-disposition:a:0",
-            "default",
-            "-movflags",
-            "+faststart",
+            *mp4_tags(settings["iso639_2"], settings.get("title") or ""),
         ]
     )
     return graph.compile_args(graph.output([video, sound], str(out), opts))
@@ -354,12 +326,7 @@ def burn_captions(run: TaskRun) -> TaskOutput:
             on_progress=seconds_progress(run.progress, duration, 0.05, 0.97),
             cwd=work,
         )
-    facts = ffmpeg.probe(run.out / name)
-    streams = facts.get("streams", [])
-    video = next(x for x in streams if x.get("codec_type") == "video")
-    sound = next(x for x in streams if x.get("codec_type") == "audio")
-    seconds = float(facts["format"].get("duration") or duration)
-    size = (run.out / name).stat().st_size
+    made = probe_video(run.out / name, duration)
     run.progress(1.0)
     check = contrast(style)
     artifact = Artifact(
@@ -367,11 +334,11 @@ def burn_captions(run: TaskRun) -> TaskOutput:
         path=f"video/{code}/{name}",
         mime_type="video/mp4",
         language=code,
-        width=int(video["width"]),
-        height=int(video["height"]),
-        codecs=codecs.join(codecs.from_stream(video), codecs.from_stream(sound)),
-        bitrate_kbps=round(size * 8 / seconds / 1000) if seconds else None,
-        duration_seconds=round(seconds, 3),
+        width=made.width,
+        height=made.height,
+        codecs=made.codecs,
+        bitrate_kbps=made.bitrate_kbps,
+        duration_seconds=round(made.seconds, 3),
         extra={
             "font": chain[0].family,
             "cues": len(doc.cues),

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from fractions import Fraction
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
+from pipeline import codecs, ffmpeg
 from pipeline.errors import ConfigError
 from pipeline.probe import MediaFacts
 
@@ -38,10 +41,7 @@ def master_duration(master: MediaFacts) -> float:
 
 def rung_width(master: MediaFacts, height: int) -> int:
     """Even width that keeps the master's display aspect (display matrix and SAR applied) at `height`."""
-    v = master.video
-    if v is None or not v.height or not v.width:
-        return round(height * 16 / 9 / 2) * 2
-    return max(2, round(height * v.width * v.sar / v.height / 2) * 2)
+    return master.display_width(height)
 
 
 def safe_component(text: str, what: str) -> str:
@@ -75,3 +75,51 @@ def film_title(context: PlanContext, code: str) -> str:
 
     project = context.project
     return translator(project, code)(project.film.title)
+
+
+@dataclass(frozen=True)
+class EncodedVideo:
+    """What the manifest says of an MP4 a task wrote, as ffprobe reads it back."""
+
+    width: int
+    height: int
+    codecs: str  # RFC 6381, video then audio, e.g. "avc1.64001f,mp4a.40.2"
+    seconds: float
+    bitrate_kbps: int | None
+
+
+def probe_video(path: Path, fallback_seconds: float) -> EncodedVideo:
+    """Read back an MP4 just written: its picture size, codec strings, duration (the container's,
+    else `fallback_seconds`) and average bitrate."""
+    facts = ffmpeg.probe(path)
+    streams = facts.get("streams", [])
+    video = next(x for x in streams if x.get("codec_type") == "video")
+    sound: dict[str, Any] = next((x for x in streams if x.get("codec_type") == "audio"), {})
+    seconds = float(facts["format"].get("duration") or fallback_seconds)
+    size = path.stat().st_size
+    return EncodedVideo(
+        width=int(video["width"]),
+        height=int(video["height"]),
+        codecs=codecs.join(codecs.from_stream(video), codecs.from_stream(sound)),
+        seconds=seconds,
+        bitrate_kbps=round(size * 8 / seconds / 1000) if seconds else None,
+    )
+
+
+def mp4_tags(iso639_2: str, title: str = "", *, default_audio: bool = True) -> list[str]:
+    """The output options of every published MP4 that say what is in it: nothing copied from the
+    inputs' metadata, the film's title when given, the picture language-neutral ("und"), the
+    sound in the language (ISO 639-2), the sound marked default, and the index at the front
+    (+faststart) so playback starts before the download ends."""
+    return [
+        "-map_metadata",
+        "-1",
+        *(["-metadata", f"title={title}"] if title else []),
+        "-metadata:s:v:0",
+        "language=und",
+        "-metadata:s:a:0",
+        f"language={iso639_2}",
+        *(["-disposition:a:0", "default"] if default_audio else []),
+        "-movflags",
+        "+faststart",
+    ]

@@ -11,6 +11,7 @@ ladder's `split`, caption compositing, social shapes) builds it here this way.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from fractions import Fraction
 from typing import Any
 
 import ffmpeg as ffmpeg_python
@@ -43,6 +44,39 @@ def options(pairs: Sequence[str], *flags: str) -> dict[str, str | None]:
 def join(streams: Sequence[Stream], name: str, *args: Any, **kwargs: Any) -> Stream:
     """A filter with several inputs (overlay, concat…), e.g. join([base, logo], "overlay", x=10, y=20)."""
     return ffmpeg_python.filter(list(streams), name, *args, **kwargs)
+
+
+def at_frame_rate(stream: Stream, fps: Fraction) -> Stream:
+    """The decoded picture at a constant frame rate (the master's), as every video output has it."""
+    return stream.filter("fps", fps=f"{fps.numerator}/{fps.denominator}")
+
+
+def to_bt709(stream: Stream, width: int, height: int, matrix: str) -> Stream:
+    """The picture scaled to width x height (lanczos) from the master's colour `matrix` to BT.709
+    limited range, with square pixels: the ladder's rungs, the caption videos and the social cuts."""
+    return stream.filter(
+        "scale",
+        width,
+        height,
+        flags="lanczos",
+        in_color_matrix=matrix,
+        out_color_matrix="bt709",
+        out_range="tv",
+    ).filter("setsar", 1)
+
+
+def lay_over(picture: Stream, drawn: Sequence[tuple[Stream, int, int]]) -> Stream:
+    """Drawn text (transparent images: a still title, or the captions' concat stream of cue images)
+    laid over the picture, each with its top-left corner at (x, y); yuv420p out.
+
+    The drawn RGBA images are converted to BT.709 limited-range YUV with alpha first, so the
+    text keeps its colour on the BT.709 picture; a stream that ends (a still) stays on screen.
+    """
+    stream = picture.filter("format", "yuv420p")
+    for image, x, y in drawn:
+        layer = image.filter("scale", out_color_matrix="bt709", out_range="tv").filter("format", "yuva420p")
+        stream = join([stream, layer], "overlay", x=x, y=y, format="yuv420", eof_action="repeat", repeatlast=1)
+    return stream.filter("format", "yuv420p")
 
 
 def output(stream: Stream | Sequence[Stream], path: str, opts: dict[str, str | None]) -> Stream:

@@ -54,6 +54,10 @@ MAXRATE_KBPS: dict[int, int] = {
 BUFSIZE_SECONDS: dict[int, float] = {240: 1.0}
 
 
+# The colour tags of every H.264 encode (ladder, caption videos, social cuts): what the scaler made.
+BT709_TAGS = ("-colorspace", "bt709", "-color_primaries", "bt709", "-color_trc", "bt709", "-color_range", "tv")
+
+
 def maxrate_kbps(height: int) -> int:
     """The cap for a rung: from the table, else scaled by pixel count from the nearest row."""
     if height in MAXRATE_KBPS:
@@ -125,14 +129,7 @@ def x264_args(height: int, fps: Fraction | float, draft: bool) -> list[str]:
         f"keyint={k}:min-keyint={k}:scenecut=0:open-gop=0",
         "-force_key_frames",
         force_key_frames(),
-        "-colorspace",
-        "bt709",
-        "-color_primaries",
-        "bt709",
-        "-color_trc",
-        "bt709",
-        "-color_range",
-        "tv",
+        *BT709_TAGS,
     ]
 
 
@@ -159,23 +156,12 @@ def ladder_argv(context: PlanContext, heights: tuple[int, ...]) -> list[str]:
     """
     fps = _master_fps(context)
     matrix = input_matrix(context)
-    decoded = graph.source(str(context.master.path))["v:0"].filter("fps", fps=f"{fps.numerator}/{fps.denominator}")
+    decoded = graph.at_frame_rate(graph.source(str(context.master.path))["v:0"], fps)
     branches = decoded.filter_multi_output("split", len(heights))
     outputs = []
     for i, height in enumerate(heights):
-        scaled = (
-            branches[i]
-            .filter(
-                "scale",
-                rung_width(context.master, height),
-                height,
-                flags="lanczos",
-                in_color_matrix=matrix,
-                out_color_matrix="bt709",
-                out_range="tv",
-            )
-            .filter("setsar", 1)
-            .filter("format", "yuv420p")
+        scaled = graph.to_bt709(branches[i], rung_width(context.master, height), height, matrix).filter(
+            "format", "yuv420p"
         )
         opts = graph.options(
             [*x264_args(height, fps, context.draft), "-map_metadata", "-1", "-movflags", "+faststart"], "an", "sn", "dn"

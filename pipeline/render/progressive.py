@@ -5,10 +5,10 @@ Both streams are copied, never re-encoded: this is the "encode once, copy many t
 
 from __future__ import annotations
 
-from pipeline import codecs, ffmpeg
+from pipeline import ffmpeg
 from pipeline.engine.model import Artifact, PlanContext, Task, TaskOutput, TaskRun
 from pipeline.render import audio, ladder
-from pipeline.render.common import film_title, master_duration, safe_component
+from pipeline.render.common import film_title, master_duration, mp4_tags, probe_video, safe_component
 
 RECIPE = 3  # title tag; mobile MP4s (<= MOBILE_MAX_HEIGHT) with the low-bitrate audio
 
@@ -34,39 +34,24 @@ def plan_tasks(context: PlanContext) -> list[Task]:
     for lang in context.project.languages:
         code = safe_component(lang.code, "language code")
         for height in context.progressive:
-            tasks.append(
-                Task(
-                    id=task_id(code, height),
-                    title=f"Join {lang.profile.name} audio to the {height}p video",
-                    action=join_streams,
-                    settings={
-                        "recipe": RECIPE,
-                        "language": code,
-                        "height": height,
-                        "iso639_2": lang.profile.iso639_2,
-                        "title": film_title(context, lang.code),
-                        "mobile": height <= MOBILE_MAX_HEIGHT,
-                    },
-                    deps=(ladder.TASK_ID, audio.task_id(code)),
-                    publish_to=f"video/{code}/",
-                    weight=duration * 0.01,
-                )
-            )
+            settings = {
+                "recipe": RECIPE,
+                "language": code,
+                "height": height,
+                "iso639_2": lang.profile.iso639_2,
+                "title": film_title(context, lang.code),
+            }
+            variants = [("", "audio", {"mobile": height <= MOBILE_MAX_HEIGHT}, audio.task_id(code))]
             if lang.described_audio is not None:
+                variants.append(("/described", "described audio", {"described": True}, audio.described_task_id(code)))
+            for suffix, what, own, audio_id in variants:
                 tasks.append(
                     Task(
-                        id=task_id(code, height) + "/described",
-                        title=f"Join {lang.profile.name} described audio to the {height}p video",
+                        id=task_id(code, height) + suffix,
+                        title=f"Join {lang.profile.name} {what} to the {height}p video",
                         action=join_streams,
-                        settings={
-                            "recipe": RECIPE,
-                            "language": code,
-                            "height": height,
-                            "iso639_2": lang.profile.iso639_2,
-                            "title": film_title(context, lang.code),
-                            "described": True,
-                        },
-                        deps=(ladder.TASK_ID, audio.described_task_id(code)),
+                        settings={**settings, **own},
+                        deps=(ladder.TASK_ID, audio_id),
                         publish_to=f"video/{code}/",
                         weight=duration * 0.01,
                     )
@@ -86,17 +71,7 @@ def join_argv(video: str, audio_file: str, iso639_2: str, out: str, title: str =
         "1:a:0",
         "-c",
         "copy",
-        "-map_metadata",
-        "-1",
-        *(["-metadata", f"title={title}"] if title else []),
-        "-metadata:s:v:0",
-        "language=und",
-        "-metadata:s:a:0",
-        f"language={iso639_2}",
-        "-disposition:a:0",
-        "default",
-        "-movflags",
-        "+faststart",
+        *mp4_tags(iso639_2, title),
         out,
     ]
 
@@ -118,22 +93,17 @@ def join_streams(run: TaskRun) -> TaskOutput:
         what=f"joining {lang} audio to the {height}p video",
         cwd=run.out,
     )
-    facts = ffmpeg.probe(run.out / name)
-    streams = facts.get("streams", [])
-    video = next(x for x in streams if x.get("codec_type") == "video")
-    sound = next(x for x in streams if x.get("codec_type") == "audio")
-    seconds = float(facts["format"].get("duration") or master_duration(run.context.master))
-    size = (run.out / name).stat().st_size
+    made = probe_video(run.out / name, master_duration(run.context.master))
     run.progress(1.0)
     artifact = Artifact(
         kind=DESCRIBED_KIND if described else "progressive",
         path=f"video/{lang}/{name}",
         mime_type="video/mp4",
         language=lang,
-        width=int(video["width"]),
-        height=int(video["height"]),
-        codecs=codecs.join(codecs.from_stream(video), codecs.from_stream(sound)),
-        bitrate_kbps=round(size * 8 / seconds / 1000) if seconds else None,
-        duration_seconds=round(seconds, 3),
+        width=made.width,
+        height=made.height,
+        codecs=made.codecs,
+        bitrate_kbps=made.bitrate_kbps,
+        duration_seconds=round(made.seconds, 3),
     )
     return TaskOutput(artifacts=(artifact,), meta={"file": name})

@@ -33,15 +33,22 @@ from typing import Any
 
 from PIL import Image
 
-from pipeline import codecs, ffmpeg
-from pipeline.captions import render as caption_render
+from pipeline import ffmpeg
 from pipeline.captions.render import CaptionImage, CaptionStyle, MissingGlyphs, caption_fonts
 from pipeline.engine.model import Artifact, PlanContext, Task, TaskOutput, TaskRun
 from pipeline.errors import ValidationFailed
 from pipeline.locales import catalog_path, translator
 from pipeline.project import LanguageConfig, Project
 from pipeline.render import audio, captions, graph, ladder, poster
-from pipeline.render.common import fmt_number, master_duration, master_fps, rung_width, safe_component
+from pipeline.render.common import (
+    fmt_number,
+    master_duration,
+    master_fps,
+    mp4_tags,
+    probe_video,
+    safe_component,
+)
+from pipeline.social import fit as social_fit
 from pipeline.social import layout as geometry
 from pipeline.social import post as posts
 from pipeline.social import srt
@@ -57,7 +64,7 @@ CRF = 19
 PRESET = "veryfast"
 DRAFT_CRF = 23
 DRAFT_PRESET = "ultrafast"
-LANDSCAPE_HEIGHT = 720  # the 16:9 cut when [output] open_captions is empty (X recommends 1280x720)
+LANDSCAPE_HEIGHT = geometry.LANDSCAPE_HEIGHT
 BLUR_DOWNSCALE = 8  # the blurred background is made at 1/8 size: the blur costs nothing
 BLUR_DARKEN = 0.45  # luma kept (the picture stays the brightest thing)
 BLUR_SATURATION = 0.6  # colour kept
@@ -95,16 +102,13 @@ def qc_name(lang: str, shape: str) -> str:
 
 def master_aspect(context: PlanContext) -> Fraction:
     """The master's display aspect (width / height), from the rung-width rule every output uses."""
-    height = context.master.video.height if context.master.video else 1080
-    return Fraction(rung_width(context.master, height), height)
+    return geometry.display_aspect(context.master)
 
 
 def landscape_height(context: PlanContext) -> int:
     """The 16:9 cut's height: the burned-in caption video's ([output] open_captions, 720 by default),
     never above the master's."""
-    top = context.open_captions[0] if context.open_captions else LANDSCAPE_HEIGHT
-    master_h = context.master.video.height if context.master.video and context.master.video.height else top
-    return min(top, master_h - master_h % 2)
+    return geometry.landscape_height(context.open_captions, context.master)
 
 
 def shapes(context: PlanContext) -> tuple[str, ...]:
@@ -114,8 +118,8 @@ def shapes(context: PlanContext) -> tuple[str, ...]:
 
 
 def layouts(context: PlanContext) -> dict[str, ShapeLayout]:
-    aspect = master_aspect(context)
-    return {s: geometry.layout_for(s, aspect, landscape_height(context)) for s in shapes(context)}
+    """Every cut's layout, by the function validation checks the cues against (SOCIAL_CUE_FITS)."""
+    return geometry.layouts_for(shapes(context), context.master, context.open_captions)
 
 
 def x264_social(fps: Fraction, draft: bool) -> list[str]:
@@ -134,14 +138,7 @@ def x264_social(fps: Fraction, draft: bool) -> list[str]:
         str(DRAFT_CRF if draft else CRF),
         "-g",
         str(keyint),
-        "-colorspace",
-        "bt709",
-        "-color_primaries",
-        "bt709",
-        "-color_trc",
-        "bt709",
-        "-color_range",
-        "tv",
+        *ladder.BT709_TAGS,
     ]
 
 
@@ -274,18 +271,36 @@ class CaptionTrack:
     y: int
 
 
-def _even_box(ink: tuple[int, int, int, int], width: int, height: int) -> tuple[int, int, int, int]:
-    left, top, right, bottom = ink
-    left, top = left - left % 2, top - top % 2
-    right, bottom = min(width, right + right % 2), min(height, bottom + bottom % 2)
-    return left, top, right, bottom
-
-
 def _glyph_error(err: MissingGlyphs, what: str, profile_name: str) -> ValidationFailed:
     return ValidationFailed(
         f"SUB_GLYPHS: {what}: the {profile_name} fonts cannot draw {', '.join(repr(c) for c in err.chars[:5])}",
         "replace those characters with ones of the language's script, or remove them; run 'filmpipe validate'",
     )
+
+
+SHORTEN_TITLE = "shorten the title's translation in the language's catalog"
+
+
+def _draw_fitting(
+    text: str,
+    lang: LanguageConfig,
+    layout: ShapeLayout,
+    placing: tuple[geometry.Box, str, CaptionStyle, float],
+    *,
+    what: str,
+    subject: str,
+    where: str,
+    fix: str,
+) -> CaptionImage:
+    """`text` drawn in a band (band, anchor, style, scale) of the cut; a missing glyph or text that
+    does not fit even at geometry.MIN_SIZE stops the build with one sentence naming `what` and the fix."""
+    band, anchor, style, scale = placing
+    try:
+        return draw_in_band(text, lang.profile, layout, band, anchor, style, scale)
+    except MissingGlyphs as err:
+        raise _glyph_error(err, what, lang.profile.name) from None
+    except TextDoesNotFit:
+        raise ValidationFailed(f"{subject} does not fit {where}, even drawn at {geometry.SMALLEST}", fix) from None
 
 
 def draw_title(
@@ -295,15 +310,16 @@ def draw_title(
     band = layout.title
     if band is None:
         return None
-    try:
-        drawn = draw_in_band(f"<b>{_escape(text)}</b>", lang.profile, layout, band, "top", style, geometry.TITLE_SCALE)
-    except MissingGlyphs as err:
-        raise _glyph_error(err, "the film's title", lang.profile.name) from None
-    except TextDoesNotFit:
-        raise ValidationFailed(
-            f"the {lang.profile.name} title does not fit the {layout.shape} cut's title band even at half size",
-            "shorten the title's translation in the language's catalog",
-        ) from None
+    drawn = _draw_fitting(
+        f"<b>{_escape(text)}</b>",
+        lang,
+        layout,
+        (band, "top", style, geometry.TITLE_SCALE),
+        what="the film's title",
+        subject=f"the {lang.profile.name} title",
+        where=f"the {layout.shape} cut's title band",
+        fix=SHORTEN_TITLE,
+    )
     return _save_cropped(drawn, layout, work, name)
 
 
@@ -315,15 +331,14 @@ def _escape(text: str) -> str:
 def _save_cropped(drawn: CaptionImage, layout: ShapeLayout, work: Path, name: str) -> Still | None:
     if drawn.ink is None:
         return None
-    left, top, right, bottom = _even_box(drawn.ink, layout.width, layout.height)
+    left, top, right, bottom = captions.even_box(drawn.ink, layout.width, layout.height)
     drawn.image.crop((left, top, right, bottom)).save(work / name)
     return Still(name, left, top)
 
 
 def cue_text_for_band(cue: Cue, language: str) -> str:
-    """A cue's text for the social bands: its lines joined, so the renderer wraps them to the band."""
-    lines = [line.strip() for line in caption_render.visible_lines(cue.text, language)]
-    return " ".join(line for line in lines if line)
+    """A cue's text for the vertical and square bands: its lines joined, so the renderer wraps them."""
+    return social_fit.band_text(cue, language, geometry.VERTICAL)
 
 
 def draw_captions(
@@ -338,28 +353,23 @@ def draw_captions(
     """Every cue drawn for one cut, cropped to the union of what is drawn, and a concat list timing them
     (the captions task's list: each cue's image for its time, a blank image between cues)."""
     drawn: list[tuple[Cue, CaptionImage]] = []
-    for cue in cues:
-        if cue.end <= cue.start:
-            continue
-        text = cue_text_for_band(cue, lang.code) if layout.shape != LANDSCAPE else cue.text
-        if not text.strip():
-            continue
-        try:
-            image = draw_in_band(text, lang.profile, layout, layout.captions, "bottom", style)
-        except MissingGlyphs as err:
-            raise _glyph_error(err, f"cue {cue.index}", lang.profile.name) from None
-        except TextDoesNotFit:
-            raise ValidationFailed(
-                f"{lang.profile.name} cue {cue.index} does not fit the {layout.shape} cut's caption band even at half size",
-                f"split cue {cue.index} into two shorter cues",
-            ) from None
+    for cue, text in social_fit.drawn_cues(cues, lang.code, layout.shape):
+        image = _draw_fitting(  # validation reports a cue that does not fit first (SOCIAL_CUE_FITS)
+            text,
+            lang,
+            layout,
+            (layout.captions, "bottom", style, 1.0),
+            what=f"cue {cue.index}",
+            subject=f"SOCIAL_CUE_FITS: {lang.profile.name} cue {cue.index}",
+            where=f"the caption band of the {layout.shape} social cut",
+            fix="split the cue or shorten it; run 'filmpipe validate'",
+        )
         if image.ink is not None:
             drawn.append((cue, image))
     if not drawn:
         return None
     inks = [image.ink for _, image in drawn if image.ink is not None]
-    union = (min(i[0] for i in inks), min(i[1] for i in inks), max(i[2] for i in inks), max(i[3] for i in inks))
-    left, top, right, bottom = _even_box(union, layout.width, layout.height)
+    left, top, right, bottom = captions.even_box(captions.union(inks), layout.width, layout.height)
     folder = work / prefix  # one folder per cut: the concat list names its images relative to itself
     folder.mkdir()
     Image.new("RGBA", (right - left, bottom - top), (0, 0, 0, 0)).save(folder / captions.BLANK_NAME)
@@ -388,15 +398,7 @@ def _cut_stream(
     """One cut: the picture scaled to the canvas width on its background band, then title and captions."""
     matrix = settings["matrix"]
     pic = layout.picture
-    stream = picture.filter(
-        "scale",
-        pic.width,
-        pic.height,
-        flags="lanczos",
-        in_color_matrix=matrix,
-        out_color_matrix="bt709",
-        out_range="tv",
-    ).filter("setsar", 1)
+    stream = graph.to_bt709(picture, pic.width, pic.height, matrix)
     if layout.shape != LANDSCAPE:
         if background is None:  # a colour band: pad the picture
             colour = "0x" + settings["background"].lstrip("#")
@@ -418,16 +420,8 @@ def _cut_stream(
                 .filter("setsar", 1)
             )
             stream = back.overlay(stream, x=pic.x, y=pic.y)
-    stream = stream.filter("format", "yuv420p")
-    for still in (title, track):
-        if still is not None:  # as the captions task lays its stream over the picture
-            drawn = (
-                inputs[still.name]
-                .filter("scale", out_color_matrix="bt709", out_range="tv")
-                .filter("format", "yuva420p")
-            )
-            stream = stream.overlay(drawn, x=still.x, y=still.y, format="yuv420", eof_action="repeat", repeatlast=1)
-    return stream.filter("format", "yuv420p")
+    # as the captions task lays its cue stream over the picture
+    return graph.lay_over(stream, [(inputs[d.name], d.x, d.y) for d in (title, track) if d is not None])
 
 
 def graph_args(
@@ -455,7 +449,7 @@ def graph_args(
             inputs[track.name] = graph.source(track.name, f="concat")
     blur = settings["background"] == "blur"
     branches = sum(2 if blur and layout.shape != LANDSCAPE else 1 for layout, *_ in cuts)
-    video = source["v:0"].filter("fps", fps=f"{fps.numerator}/{fps.denominator}")
+    video = graph.at_frame_rate(source["v:0"], fps)
     split = video.filter_multi_output("split", branches) if branches > 1 else None
     taken = 0
 
@@ -482,14 +476,7 @@ def _video_output_args(settings: dict[str, Any], duration: float) -> dict[str, s
             "copy",
             "-t",
             fmt_number(duration),
-            "-map_metadata",
-            "-1",
-            "-metadata:s:v:0",
-            "language=und",
-            "-metadata:s:a:0",
-            f"language={settings['iso639_2']}",
-            "-movflags",
-            "+faststart",
+            *mp4_tags(settings["iso639_2"], default_audio=False),
         ]
     )
 
@@ -542,21 +529,17 @@ def make_cuts(run: TaskRun) -> TaskOutput:
     artifacts = []
     for layout, _, _ in prepared:
         name = video_name(film_id, code, layout.shape)
-        facts = ffmpeg.probe(run.out / name)
-        streams = facts.get("streams", [])
-        video = next(x for x in streams if x.get("codec_type") == "video")
-        sound: dict[str, Any] = next((x for x in streams if x.get("codec_type") == "audio"), {})
-        seconds = float(facts["format"].get("duration") or duration)
+        made = probe_video(run.out / name, duration)
         artifacts.append(
             Artifact(
                 kind=KIND,
                 path=PUBLISH.format(lang=code) + name,
                 mime_type="video/mp4",
                 language=code,
-                width=int(video["width"]),
-                height=int(video["height"]),
-                codecs=codecs.join(codecs.from_stream(video), codecs.from_stream(sound)),
-                duration_seconds=round(seconds, 3),
+                width=made.width,
+                height=made.height,
+                codecs=made.codecs,
+                duration_seconds=round(made.seconds, 3),
                 extra={"socialKind": layout.shape, "fonts": list(lang_fonts(lang))},
             )
         )
@@ -636,15 +619,16 @@ def _landscape_title(
         box_colour=style.box_colour,
         box_opacity=max(style.box_opacity, 0.75),
     )
-    try:
-        drawn = draw_in_band(f"<b>{_escape(text)}</b>", lang.profile, layout, band, "bottom", boxed, 1.6)
-    except MissingGlyphs as err:
-        raise _glyph_error(err, "the film's title", lang.profile.name) from None
-    except TextDoesNotFit:
-        raise ValidationFailed(
-            f"the {lang.profile.name} title does not fit the 16:9 cover even at half size",
-            "shorten the title's translation in the language's catalog",
-        ) from None
+    drawn = _draw_fitting(
+        f"<b>{_escape(text)}</b>",
+        lang,
+        layout,
+        (band, "bottom", boxed, 1.6),
+        what="the film's title",
+        subject=f"the {lang.profile.name} title",
+        where="the 16:9 cover",
+        fix=SHORTEN_TITLE,
+    )
     return _save_cropped(drawn, layout, work, "title-cover-landscape.png")
 
 

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline.errors import ValidationFailed
+from pipeline.filekind import not_regular
 from pipeline.findings import Finding
 from pipeline.subtitles import webvtt_parser
 from pipeline.subtitles.model import Cue, SubtitleDoc, clock
@@ -350,6 +351,19 @@ _OTHER_TEXT_FORMATS: tuple[tuple[str, str, str], ...] = (
 )
 
 
+def _not_subtitles(shown: str, other: tuple[str, str], language: str | None) -> Finding:
+    """SUB_PARSE for a file that is something else (a video, a word-processor file…): what it is and the fix."""
+    return Finding(
+        "SUB_PARSE",
+        "error",
+        f"{shown} is {other[0]}, not an SRT or WebVTT file",
+        other[1],
+        language=language,
+        file=shown,
+        line=1,
+    )
+
+
 def _other_format(data: bytes, text: str | None) -> tuple[str, str] | None:
     for magic, what, hint in _OTHER_FORMATS:
         if data.startswith(magic):
@@ -381,6 +395,18 @@ def read_subtitles(path: Path, language: str, display: str | None = None) -> tup
     path itself. None comes back only when nothing can be read, always with a finding.
     """
     shown = display or str(path)
+    special = not_regular(path)
+    if special is not None:  # a FIFO would block the read, /dev/zero would never end it
+        return None, [
+            Finding(
+                "INPUT_MISSING",
+                "error",
+                f"{shown} is {special}, not a regular file",
+                "save the subtitles as a file of their own and name that file",
+                language=language,
+                file=shown,
+            )
+        ]
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -397,17 +423,7 @@ def read_subtitles(path: Path, language: str, display: str | None = None) -> tup
         ]
     other = _other_format(data, None)
     if other:
-        return None, [
-            Finding(
-                "SUB_PARSE",
-                "error",
-                f"{shown} is {other[0]}, not an SRT or WebVTT file",
-                other[1],
-                language=language,
-                file=shown,
-                line=1,
-            )
-        ]
+        return None, [_not_subtitles(shown, other, language)]
     try:
         decoded = decode(data, language)
     except Undecodable as exc:
@@ -453,17 +469,7 @@ def read_subtitles(path: Path, language: str, display: str | None = None) -> tup
     text = decoded.text.replace("\ufeff", "")
     other = _other_format(b"", text)
     if other:
-        return None, findings + [
-            Finding(
-                "SUB_PARSE",
-                "error",
-                f"{shown} is {other[0]}, not an SRT or WebVTT file",
-                other[1],
-                language=language,
-                file=shown,
-                line=1,
-            )
-        ]
+        return None, findings + [_not_subtitles(shown, other, language)]
     fmt = _format_of(path, text)
     state = _Parse(path, shown, language, fmt)
     if fmt == "vtt":

@@ -15,6 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from pipeline.errors import ConfigError
+from pipeline.filekind import not_regular
 from pipeline.findings import Finding, Report
 from pipeline.locales import catalog_path, missing_film_texts
 from pipeline.project import LanguageConfig, Project
@@ -32,14 +33,25 @@ from pipeline.validate.media import (
     measure,
 )
 from pipeline.validate.rules import Context, check_subtitles
-from pipeline.validate.social import social_findings
+from pipeline.validate.social import cue_fit_findings, social_findings
 
 MAX_WORKERS = max(1, min(4, os.cpu_count() or 1))
 
 
 def _missing(project: Project, path: Path, key: str, language: str | None) -> Finding | None:
-    """INPUT_MISSING for a file film.toml names that is not there (or not a readable file)."""
+    """INPUT_MISSING for a file film.toml names that is not there (or not a readable file).
+    A FIFO or a device is named as such and never opened: reading one would wait or run forever."""
     shown = project.relative(path)
+    special = not_regular(path)
+    if special is not None and special != "a folder":
+        return Finding(
+            "INPUT_MISSING",
+            "error",
+            f"{shown} ({key} in film.toml) is {special}, not a regular file",
+            f"save the file itself at {shown} (not a pipe or a device), or fix {key} in film.toml",
+            language=language,
+            file=shown,
+        )
     if path.is_file() and os.access(path, os.R_OK):
         return None
     what = "is a folder, not a file" if path.is_dir() else ("cannot be read" if path.exists() else "does not exist")
@@ -164,11 +176,13 @@ def validate_project(
     cache.flush()
 
     master = MasterFacts(FALLBACK_FPS, None, False)
+    master_facts = None
     if project.film.master in measures:
         m = measures[project.film.master]
         found, master = check_master(project, m)
         top += found
         facts = m.facts(project.film.master)
+        master_facts = facts
         source = project.source
         if master.readable and facts is not None:
             shown = project.relative(project.film.master)
@@ -221,6 +235,8 @@ def validate_project(
                 )
                 found = check_subtitles(ctx)
                 findings += found
+                if master_facts is not None and master.readable:
+                    findings += cue_fit_findings(project, lang, doc, shown, master_facts, cache)
                 if is_source and any(f.code in ("SUB_SCRIPT", "SUB_LANGUAGE") and f.cue is None for f in found):
                     source_complete = False  # another language's file: comparing with it says nothing
         if lang.descriptions is not None:
