@@ -12,7 +12,18 @@ from pipeline.engine.model import PlanContext, Task
 from pipeline.errors import FfmpegError, ValidationFailed
 from pipeline.probe import probe_media
 from pipeline.project import Project
-from pipeline.render import audio, captions, descriptions, hls, ladder, poster, progressive, social, subtitles
+from pipeline.render import (
+    audio,
+    captions,
+    descriptions,
+    hls,
+    ladder,
+    poster,
+    progressive,
+    shape_check,
+    social,
+    subtitles,
+)
 from pipeline.rungs import fit_heights, rendered_rungs
 
 Factory = Callable[[PlanContext], list[Task]]
@@ -28,6 +39,7 @@ FACTORIES: list[Factory] = [
     captions.plan_tasks,
     hls.plan_tasks,
     social.plan_tasks,
+    shape_check.plan_tasks,
 ]
 
 
