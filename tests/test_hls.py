@@ -8,6 +8,7 @@ The ladder and audio tasks run for real (draft settings), then the hls task on t
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 import shutil
@@ -20,6 +21,7 @@ from browser import launch_browser, serve
 from conftest import LANGS, make_srt
 
 from pipeline import ffmpeg
+from pipeline.content_names import folder_hash_claim
 from pipeline.engine.model import TaskRun
 from pipeline.engine.plan import make_context
 from pipeline.languages import profile_for
@@ -136,6 +138,26 @@ def packaged(tmp_path_factory: pytest.TempPathFactory):
     }
 
 
+def rendition(root: Path, name: str) -> Path:
+    """A rendition folder by its name before its content hash: video/180 -> video/180.<hash>."""
+    (folder,) = [p for p in root.glob(name + ".*") if p.is_dir() and folder_hash_claim(p.name)]
+    return folder
+
+
+def test_rendition_folders_are_named_by_their_content(packaged) -> None:
+    root: Path = packaged["root"]
+    folders = sorted(p for p in root.rglob("*") if p.is_dir() and p.parent != root)
+    assert len(folders) == 2 + 2 * len(LANGS)  # two rungs; each language's audio and subtitles
+    for folder in folders:
+        files = {f.name: hashlib.sha256(f.read_bytes()).hexdigest() for f in folder.iterdir()}
+        lines = "".join(f"{files[n]}  {n}\n" for n in sorted(files))
+        assert folder.name == f"{folder_hash_claim(folder.name)[0]}.{hashlib.sha256(lines.encode()).hexdigest()[:12]}"
+    text = (root / "master.m3u8").read_text(encoding="utf-8")
+    assert {f.relative_to(root).as_posix() for f in folders} == set(
+        re.findall(r"([a-z-]+/[^/\s\"]+)/[a-z]+\.m3u8", text)
+    )
+
+
 def load(path: Path) -> m3u8.M3U8:
     return m3u8.loads(path.read_text(encoding="utf-8"), uri=str(path))
 
@@ -230,7 +252,7 @@ def test_bandwidth_is_measured_from_segments(packaged) -> None:
     root: Path = packaged["root"]
     master = load(root / "master.m3u8")
     audio_peak = max(
-        size * 8 / d for lang in LANGS for _, d, size in segment_sizes_and_durations(root / "audio" / lang)
+        size * 8 / d for lang in LANGS for _, d, size in segment_sizes_and_durations(rendition(root, f"audio/{lang}"))
     )
     for p in master.playlists:
         segs = segment_sizes_and_durations(root / Path(p.uri).parent)
@@ -245,7 +267,7 @@ def test_bandwidth_is_measured_from_segments(packaged) -> None:
     "kind", ["video/180", "video/120", *(f"{k}/{lang}" for k in ("audio", "subs") for lang in LANGS)]
 )
 def test_media_playlists(packaged, kind: str) -> None:
-    folder = packaged["root"] / kind
+    folder = rendition(packaged["root"], kind)
     text = (folder / "index.m3u8").read_text(encoding="utf-8")
     playlist = load(folder / "index.m3u8")
     assert playlist.playlist_type == "vod"
@@ -255,7 +277,11 @@ def test_media_playlists(packaged, kind: str) -> None:
     # playlist that is not I-frames only needs 6; WebVTT playlists only need decimal EXTINF (3).
     assert playlist.version == (3 if kind.startswith("subs") else 6)
     durations = [s.duration for s in playlist.segments]
-    assert len(durations) == math.ceil(DURATION / hls.SEGMENT_SECONDS)
+    if kind.startswith("audio"):
+        assert len(durations) == math.ceil(DURATION / hls.SEGMENT_SECONDS)
+    else:  # video and subtitles: a segment per GOP, the first ones short (1 s, 1 s, then 2 s)
+        assert len(durations) == len(ladder.idr_seconds(DURATION))
+        assert durations[0] == pytest.approx(ladder.FIRST_GOP_SECONDS, abs=0.05)
     assert playlist.target_duration == max(round(d) for d in durations) == hls.SEGMENT_SECONDS
     assert sum(durations) == pytest.approx(DURATION, abs=0.05)
     if kind.startswith("subs"):
@@ -280,7 +306,7 @@ def test_segments_align_across_rungs_and_start_with_keyframes(packaged) -> None:
     root: Path = packaged["root"]
     starts = {}
     for h in (180, 120):
-        folder = root / "video" / str(h)
+        folder = rendition(root, f"video/{h}")
         playlist = load(folder / "index.m3u8")
         starts[h] = [first_pts(folder, s.uri, "v:0") for s in playlist.segments]
         for s, _t in zip(playlist.segments, starts[h], strict=False):
@@ -290,17 +316,17 @@ def test_segments_align_across_rungs_and_start_with_keyframes(packaged) -> None:
             joined.unlink()
             assert "K" in packets[0]["flags"], f"{h}p {s.uri} does not start with a keyframe"
     assert starts[180] == pytest.approx(starts[120], abs=1e-6)
-    expected = [float(t) for t in range(0, math.ceil(DURATION), hls.SEGMENT_SECONDS)]
-    assert starts[180] == pytest.approx(expected, abs=0.05)
+    assert starts[180] == pytest.approx(ladder.idr_seconds(DURATION), abs=0.05)
 
 
 def test_x_timestamp_map_matches_video_timestamps(packaged) -> None:
     root: Path = packaged["root"]
-    video_first = first_pts(root / "video" / "180", load(root / "video" / "180" / "index.m3u8").segments[0].uri, "v:0")
+    video = rendition(root, "video/180")
+    video_first = first_pts(video, load(video / "index.m3u8").segments[0].uri, "v:0")
     expected = round(video_first * 90000)
     for lang in LANGS:
-        for seg in load(root / "subs" / lang / "index.m3u8").segments:
-            text = (root / "subs" / lang / seg.uri).read_text(encoding="utf-8")
+        for seg in load(rendition(root, f"subs/{lang}") / "index.m3u8").segments:
+            text = (rendition(root, f"subs/{lang}") / seg.uri).read_text(encoding="utf-8")
             header = text.split("\n\n", 1)[0].split("\n")
             assert header[0] == "WEBVTT"
             assert header[1] == f"X-TIMESTAMP-MAP=MPEGTS:{expected},LOCAL:00:00:00.000"
@@ -309,12 +335,12 @@ def test_x_timestamp_map_matches_video_timestamps(packaged) -> None:
 def test_subtitle_segments_hold_the_cues_of_their_time(packaged) -> None:
     root: Path = packaged["root"]
     segs = [
-        (root / "subs" / "pl" / s.uri).read_text(encoding="utf-8")
-        for s in load(root / "subs" / "pl" / "index.m3u8").segments
+        (rendition(root, "subs/pl") / s.uri).read_text(encoding="utf-8")
+        for s in load(rendition(root, "subs/pl") / "index.m3u8").segments
     ]
 
-    def at(t: float) -> int:
-        return int(t // hls.SEGMENT_SECONDS)
+    def at(t: float) -> int:  # the index of the segment playing at t (subtitles follow the video's)
+        return max(i for i, start in enumerate(ladder.idr_seconds(DURATION)) if start <= t)
 
     assert "Cześć, sąsiedzi!" in segs[at(0.5)] and "Cześć, sąsiedzi!" not in segs[at(5.0)]
     for t in (5.0, 7.4):  # the second cue spans the boundary at 6 s: in both segments, whole
@@ -322,22 +348,22 @@ def test_subtitle_segments_hold_the_cues_of_their_time(packaged) -> None:
     assert at(5.0) != at(7.4)
     assert "Zażółć" in segs[at(8.0)] and "Zażółć" not in segs[at(12.0)]
     assert "Do widzenia." in segs[at(12.0)]
-    ro = (root / "subs" / "ro" / f"seg-{at(5.0) + 1:05d}.vtt").read_text(encoding="utf-8")
+    ro = (rendition(root, "subs/ro") / f"seg-{at(5.0) + 1:05d}.vtt").read_text(encoding="utf-8")
     assert "Cunoaște-ți" in ro  # comma below, like the standalone WebVTT
-    ur = (root / "subs" / "ur" / f"seg-{at(8.0) + 1:05d}.vtt").read_text(encoding="utf-8")
+    ur = (rendition(root, "subs/ur") / f"seg-{at(8.0) + 1:05d}.vtt").read_text(encoding="utf-8")
     assert "\u200f2024 میں yourcounty.police.uk" in ur
 
 
 def test_iframe_playlists_address_keyframes(packaged) -> None:
     root: Path = packaged["root"]
     for h in (180, 120):
-        folder = root / "video" / str(h)
+        folder = rendition(root, f"video/{h}")
         text = (folder / "iframes.m3u8").read_text(encoding="utf-8")
         playlist = load(folder / "iframes.m3u8")
         assert "#EXT-X-I-FRAMES-ONLY" in text and playlist.is_i_frames_only
         assert playlist.version == 5  # EXT-X-MAP (5), EXT-X-BYTERANGE and EXT-X-I-FRAMES-ONLY (4)
         assert playlist.segment_map[0].uri == "init.mp4"
-        assert len(playlist.segments) == math.ceil(DURATION / 2)  # an IDR every 2 s
+        assert len(playlist.segments) == len(ladder.idr_seconds(DURATION))  # at 0, 1, then every 2 s
         assert sum(s.duration for s in playlist.segments) == pytest.approx(DURATION, abs=0.05)
         init = (folder / "init.mp4").read_bytes()
         for s in playlist.segments:
@@ -421,10 +447,10 @@ def test_hls_js_switches_every_audio_and_subtitle_language(packaged) -> None:
             # X-TIMESTAMP-MAP: the cue is neither early nor late against the media timeline
             assert start == pytest.approx(TIMES[1][0], abs=0.02) and end == pytest.approx(TIMES[1][1], abs=0.02)
             page.wait_for_function(
-                f"() => performance.getEntriesByType('resource').some(e => e.name.includes('/audio/{lang}/seg-'))",
+                f"() => performance.getEntriesByType('resource').some(e => e.name.includes('/audio/{lang}.') && e.name.includes('/seg-'))",
                 timeout=30000,
             )
-        assert all(any(r.startswith(f"hls/subs/{lang}/seg-") for r in requested) for lang in LANGS)
+        assert all(any(re.match(rf"hls/subs/{lang}\.[0-9a-f]{{12}}/seg-", r) for r in requested) for lang in LANGS)
 
 
 @pytest.mark.browser
@@ -452,7 +478,7 @@ def test_chromium_native_hls_plays_and_switches_audio(packaged) -> None:
                 for (let k = 0; k < v.audioTracks.length; k++) v.audioTracks[k].enabled = (k === {i});
                 v.currentTime = {1 + i}; v.play(); }}""")
             page.wait_for_function(
-                f"() => performance.getEntriesByType('resource').some(e => e.name.includes('/audio/{lang}/'))",
+                f"() => performance.getEntriesByType('resource').some(e => e.name.includes('/audio/{lang}.'))",
                 timeout=30000,
             )
             page.wait_for_function(

@@ -9,8 +9,11 @@ of ink pixels that have ink of the other drawing within one pixel) by at least T
 compact blob of ink may be in one drawing alone (`unmatched`). A lost or moved dot, a broken
 join, or a vowel sign on the wrong side of its consonant is ink without a partner.
 
-The threshold is the tests' calibration (tests/test_captions_shapes.py): right drawings score
-0.98-1.00 in 27 scripts; an unshaped drawing scores 0.12-0.83, libass's broken Urdu 0.30-0.76.
+Calibration: the 605 words of the demo's six languages score 0.95-1.00 (the lowest are short
+words ending in a full stop, where the stop's pixel place weighs most) with no unmatched ink;
+in tests/test_captions_shapes.py an unshaped drawing scores 0.12-0.83 and Debian's libass on
+the Urdu words it mis-draws 0.30-0.76. THRESHOLD sits between; `unmatched` catches the smaller
+faults (a dot) that the overlap score alone lets through.
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ from pipeline.captions.style import LATIN_LOOK, CaptionStyle, look_of
 from pipeline.fonts import FontFile
 from pipeline.languages import LanguageProfile
 
-THRESHOLD = 0.95
+THRESHOLD = 0.90
 WIDTH_TOLERANCE = 0.08  # a word's ink width against Chromium's: pixel rounding of short words
 WIDTH_SLACK_PX = 3.0  # ... and of very short ones ("it", "z")
 GREY = 128
