@@ -90,6 +90,17 @@ def _forget(proc: subprocess.Popen) -> None:
         _children.discard(proc)
 
 
+def spawn_tracked(argv: list[str], **kwargs) -> subprocess.Popen:
+    """Start another tool's process (Chromium for the caption check) under the same tracking as
+    ffmpeg's: `stop_all` ends it on Ctrl-C and the parent-death signal ends it if filmpipe dies."""
+    return _spawn(argv, **kwargs)
+
+
+def forget(proc: subprocess.Popen) -> None:
+    """A process from `spawn_tracked` that has ended."""
+    _forget(proc)
+
+
 def stop_all() -> None:
     """Terminate every ffmpeg/ffprobe child still running (used on Ctrl-C and on failure)."""
     with _children_lock:

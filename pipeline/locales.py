@@ -36,6 +36,7 @@ PAGE_LABELS = (
     "Pause",
     "Transcript",
     "audio description",
+    "Audio description",  # the preview page's switch to the described version
 )
 
 

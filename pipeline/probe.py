@@ -61,6 +61,14 @@ class MediaFacts:
     audio: AudioStream | None
     raw: dict
 
+    def display_width(self, height: int) -> int:
+        """Even width that keeps the display aspect (display matrix and SAR applied) at `height`;
+        16:9 when the picture's size is unknown. Every output planned from the master uses it."""
+        v = self.video
+        if v is None or not v.height or not v.width:
+            return round(height * 16 / 9 / 2) * 2
+        return max(2, round(height * v.width * v.sar / v.height / 2) * 2)
+
 
 def _fraction(text: Any) -> Fraction:
     try:

@@ -58,7 +58,11 @@ def write_a11y_project(root: Path, tiny_media: Path, described_mix: Path) -> Pat
     return project
 
 
-PL_LABELS = {"Play": "Odtwórz", "audio description": "audiodeskrypcja"}  # "Pause" left untranslated
+PL_LABELS = {
+    "Play": "Odtwórz",
+    "audio description": "audiodeskrypcja",
+    "Audio description": "Audiodeskrypcja",
+}  # "Pause" left untranslated
 
 
 def add_labels(project: Path, code: str, labels: dict[str, str]) -> None:

@@ -26,7 +26,8 @@ CHROMIUM_ARGS = ["--autoplay-policy=no-user-gesture-required", "--no-sandbox", "
 def chromium_path() -> str | None:
     """Debian's Chromium (or FILMPIPE_CHROMIUM), or None when the machine has none."""
     explicit = os.environ.get("FILMPIPE_CHROMIUM")
-    if explicit:
+    # "none" turns off the build's own Chromium check (tests/conftest.py), not the browser tests
+    if explicit and explicit.lower() != "none":
         return explicit
     for name in CHROMIUM_CANDIDATES:
         found = shutil.which(name)

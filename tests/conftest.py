@@ -14,6 +14,9 @@ import pytest
 
 # Hypothesis keeps caches in ./.hypothesis unless told otherwise: keep them out of the checkout.
 os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY", "/tmp/filmpipe-hypothesis")
+# The build's check of burned-in text against Chromium (render/shape_check.py) starts a browser
+# per language: off for the many test builds, on in tests/test_shape_check.py (and in make demo).
+os.environ.setdefault("FILMPIPE_CHROMIUM", "none")
 from hypothesis import settings  # noqa: E402
 from media_factory import MediaFactory, run_ffmpeg  # noqa: E402
 

@@ -5,6 +5,7 @@ Zero violations; no horizontal scrolling at 390 pixels; the Play button says wha
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -85,3 +86,67 @@ def test_cues_are_sized_per_script(a11y_site: Built) -> None:
                 if f'data-cue-lang="{code}"' in rule:
                     sizes[code] = rule
         assert "max(24px, 1.5rem)" in sizes["ur"] and "max(16px, 1rem)" in sizes["en"], sizes
+
+
+# Plays the player for 1.2 s through Web Audio and returns the loudest frequency (Hz) it heard.
+LOUDEST_HZ = """async () => {
+  const v = document.getElementById('player');
+  const ctx = window.__ctx || (window.__ctx = new AudioContext());
+  if (!window.__analyser) {
+    const analyser = ctx.createAnalyser();
+    analyser.fftSize = 8192;
+    ctx.createMediaElementSource(v).connect(analyser);
+    analyser.connect(ctx.destination);
+    window.__analyser = analyser;
+  }
+  await ctx.resume();
+  v.currentTime = 0;
+  await v.play();
+  await new Promise(r => setTimeout(r, 1200));
+  const a = window.__analyser, d = new Float32Array(a.frequencyBinCount);
+  a.getFloatFrequencyData(d);
+  v.pause();
+  let best = 1;
+  for (let i = 1; i < d.length; i++) { if (d[i] > d[best]) { best = i; } }
+  return best * ctx.sampleRate / a.fftSize;
+}"""
+
+
+def test_the_described_version_plays_from_a_keyboard_switch(a11y_site: Built) -> None:
+    """Issue 13: the page plays the audio-described MP4 when its switch is turned on, by keyboard;
+    the switch is labelled in the page's language and off (disabled) where there is no described mix."""
+    with launch_browser() as browser, serve(a11y_site.dist) as base:
+        page = browser.new_page()
+        page.goto(base + "index.html#en")
+        switch = page.get_by_role("switch", name="Audio description")
+        assert switch.is_enabled() and not switch.is_checked()
+        assert abs(page.evaluate(LOUDEST_HZ) - 440) < 15
+        player = "document.getElementById('player')"
+        plain = page.evaluate(f"{player}.getAttribute('src')")
+        assert plain.endswith(".mp4") and "described" not in plain
+        page.focus("#play")
+        page.keyboard.press("Tab")
+        page.keyboard.press("Tab")  # Play, the burned-in captions switch, then this one
+        assert page.evaluate("document.activeElement.id") == "described-audio"
+        page.keyboard.press("Space")
+        assert switch.is_checked()
+        page.wait_for_function(f"{player}.currentSrc.endsWith('-described.mp4') && {player}.readyState >= 1")
+        described = page.evaluate(f"{player}.getAttribute('src')")
+        manifest = json.loads((a11y_site.dist / "manifest.json").read_text(encoding="utf-8"))
+        en = next(l for l in manifest["languages"] if l["code"] == "en")
+        assert described in [r["url"] for r in en["renditions"] if r["kind"] == "audio-description"]
+        # What Chromium now plays is the described mix: the test's is a 660 Hz tone, the film's 440 Hz.
+        assert abs(page.evaluate(LOUDEST_HZ) - 660) < 15
+        # Burning captions in plays another file: the described switch turns itself off.
+        page.get_by_role("switch", name="Captions burned in").check()
+        assert not switch.is_checked()
+        page.wait_for_function(f"!{player}.getAttribute('src').endsWith('-described.mp4')")
+        switch.check()
+        page.wait_for_function(f"{player}.getAttribute('src') === {json.dumps(described)}")
+        # Polish has no described mix here: the switch is off and disabled, and labelled in Polish.
+        page.goto(base + "index.html#pl")
+        page.wait_for_function("document.documentElement.lang === 'pl'")
+        polish = page.locator("#described-audio")
+        assert polish.is_disabled() and not polish.is_checked()
+        assert page.locator("[data-label='Audio description']").text_content() == "Audiodeskrypcja"
+        assert "described" not in page.evaluate(f"{player}.getAttribute('src')")

@@ -25,7 +25,35 @@ def test_an_idr_every_two_seconds_and_no_scene_cuts(fps, frames):
     params = value_after(argv, "-x264-params").split(":")
     assert f"keyint={frames}" in params and "scenecut=0" in params and "open-gop=0" in params
     assert value_after(argv, "-flags") == "+cgop"
-    assert value_after(argv, "-force_key_frames") == "expr:gte(t,n_forced*2)"
+    assert value_after(argv, "-force_key_frames") == ladder.force_key_frames()
+
+
+@pytest.mark.parametrize("fps", [25, Fraction(30000, 1001), Fraction(24000, 1001), 50])
+def test_idrs_fall_at_0_1_2_4_6_seconds_whatever_the_frame_rate(fps, tmp_path):
+    """The encoder's own keyframes (ffprobe), from the build's x264 arguments on 7 s of tiny video."""
+    import subprocess
+
+    out = tmp_path / "k.mp4"
+    rate = f"{fps.numerator}/{fps.denominator}" if isinstance(fps, Fraction) else str(fps)
+    args = ladder.x264_args(36, fps, draft=True)
+    subprocess.run(
+        ["ffmpeg", "-nostdin", "-v", "error", "-f", "lavfi", "-i", f"testsrc2=size=64x36:rate={rate}:duration=7"]
+        + args
+        + [str(out)],
+        check=True,
+    )
+    probed = subprocess.run(
+        ["ffprobe", "-v", "error", "-select_streams", "v", "-show_entries", "packet=pts_time,flags"]
+        + ["-of", "csv=p=0", str(out)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    keys = [float(line.split(",")[0]) for line in probed.stdout.split() if "K" in line.split(",")[1]]
+    frame = 1 / float(fps)
+    assert len(keys) == 5, keys
+    for got, want in zip(keys, (0, 1, 2, 4, 6), strict=True):
+        assert want <= got < want + frame + 1e-6, keys
 
 
 def test_h264_high_yuv420p_bt709_and_a_capped_crf():
@@ -39,6 +67,8 @@ def test_h264_high_yuv420p_bt709_and_a_capped_crf():
     maxrate = int(value_after(argv, "-maxrate").rstrip("k"))
     assert maxrate == ladder.MAXRATE_KBPS[1080]
     assert int(value_after(argv, "-bufsize").rstrip("k")) == 2 * maxrate
+    low = ladder.x264_args(240, 25, draft=False)  # the slow-phone rung: a 1 s buffer
+    assert int(value_after(low, "-bufsize").rstrip("k")) == int(value_after(low, "-maxrate").rstrip("k"))
     assert value_after(argv, "-preset") == "medium"
     assert value_after(ladder.x264_args(1080, 25, draft=True), "-preset") == "veryfast"
 

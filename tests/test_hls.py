@@ -219,7 +219,11 @@ def test_media_playlists(packaged, kind: str) -> None:
     # playlist that is not I-frames only needs 6; WebVTT playlists only need decimal EXTINF (3).
     assert playlist.version == (3 if kind.startswith("subs") else 6)
     durations = [s.duration for s in playlist.segments]
-    assert len(durations) == math.ceil(DURATION / hls.SEGMENT_SECONDS)
+    if kind.startswith("audio"):
+        assert len(durations) == math.ceil(DURATION / hls.SEGMENT_SECONDS)
+    else:  # video and subtitles: a segment per GOP, the first ones short (1 s, 1 s, then 2 s)
+        assert len(durations) == len(ladder.idr_seconds(DURATION))
+        assert durations[0] == pytest.approx(ladder.FIRST_GOP_SECONDS, abs=0.05)
     assert playlist.target_duration == max(round(d) for d in durations) == hls.SEGMENT_SECONDS
     assert sum(durations) == pytest.approx(DURATION, abs=0.05)
     if kind.startswith("subs"):
@@ -254,8 +258,7 @@ def test_segments_align_across_rungs_and_start_with_keyframes(packaged) -> None:
             joined.unlink()
             assert "K" in packets[0]["flags"], f"{h}p {s.uri} does not start with a keyframe"
     assert starts[180] == pytest.approx(starts[120], abs=1e-6)
-    expected = [float(t) for t in range(0, math.ceil(DURATION), hls.SEGMENT_SECONDS)]
-    assert starts[180] == pytest.approx(expected, abs=0.05)
+    assert starts[180] == pytest.approx(ladder.idr_seconds(DURATION), abs=0.05)
 
 
 def test_x_timestamp_map_matches_video_timestamps(packaged) -> None:
@@ -277,8 +280,8 @@ def test_subtitle_segments_hold_the_cues_of_their_time(packaged) -> None:
         for s in load(root / "subs" / "pl" / "index.m3u8").segments
     ]
 
-    def at(t: float) -> int:
-        return int(t // hls.SEGMENT_SECONDS)
+    def at(t: float) -> int:  # the index of the segment playing at t (subtitles follow the video's)
+        return max(i for i, start in enumerate(ladder.idr_seconds(DURATION)) if start <= t)
 
     assert "Cześć, sąsiedzi!" in segs[at(0.5)] and "Cześć, sąsiedzi!" not in segs[at(5.0)]
     for t in (5.0, 7.4):  # the second cue spans the boundary at 6 s: in both segments, whole
@@ -301,7 +304,7 @@ def test_iframe_playlists_address_keyframes(packaged) -> None:
         assert "#EXT-X-I-FRAMES-ONLY" in text and playlist.is_i_frames_only
         assert playlist.version == 5  # EXT-X-MAP (5), EXT-X-BYTERANGE and EXT-X-I-FRAMES-ONLY (4)
         assert playlist.segment_map[0].uri == "init.mp4"
-        assert len(playlist.segments) == math.ceil(DURATION / 2)  # an IDR every 2 s
+        assert len(playlist.segments) == len(ladder.idr_seconds(DURATION))  # at 0, 1, then every 2 s
         assert sum(s.duration for s in playlist.segments) == pytest.approx(DURATION, abs=0.05)
         init = (folder / "init.mp4").read_bytes()
         for s in playlist.segments:

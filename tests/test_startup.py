@@ -1,4 +1,4 @@
-"""Starting fast on a slow phone: the 240p rung, the 64 kbit/s audio group, the start-up order,
+"""Starting fast on a slow phone: the 240p rung, the low-bitrate (48 kbit/s) audio group, the start-up order,
 the small MP4 for mobile data, and the per-rung sizes and translated labels in the manifest.
 
 The master playlist is written from synthetic segment facts here (no encode needed); the
@@ -17,7 +17,7 @@ from site_staging import LABELS, built_site, fabricated_site  # noqa: F401 (fixt
 from pipeline import ffmpeg
 from pipeline.locales import PAGE_LABELS
 from pipeline.project import OutputSettings
-from pipeline.render import hls, ladder
+from pipeline.render import audio, hls, ladder
 from pipeline.render.hls import Rung, Segment, Stream
 
 VIDEO = {"codec_name": "h264", "profile": "High", "level": 31}
@@ -47,7 +47,10 @@ def test_the_default_ladder_has_a_slow_phone_rung_and_a_mobile_mp4():
     defaults = OutputSettings()
     low = min(defaults.ladder)
     assert low <= 270 and low in defaults.ladder
-    assert 250 <= ladder.maxrate_kbps(low) <= 300
+    # video cap + low audio within 85 % of a 300 kbit/s link (bench/README.md: why not 250-300)
+    low_audio = int(audio.LOW_BITRATE.rstrip("k"))
+    assert 150 <= ladder.maxrate_kbps(low) and ladder.maxrate_kbps(low) + low_audio <= 0.85 * 300
+    assert ladder.bufsize_kbps(low) <= ladder.maxrate_kbps(low)  # a 1 s buffer: segments near the cap
     assert min(defaults.progressive) <= 360
 
 
@@ -85,11 +88,11 @@ def test_variants_list_their_bytes_in_playlist_order():
     assert low["videoBytes"] == 5 * int(280 * 1000 / 8 * 2) and low["audioBytes"] == 5 * int(64 * 1000 / 8 * 2)
 
 
-def test_the_mobile_mp4_carries_64k_audio(built_site):
-    """The tiny build's only MP4 rung is 180p (a mobile rung): its audio is the 64 kbit/s twin."""
+def test_the_mobile_mp4_carries_the_low_bitrate_audio(built_site):
+    """The tiny build's only MP4 rung is 180p (a mobile rung): its audio is the 48 kbit/s twin."""
     data = ffmpeg.probe(built_site.dist / "video" / "pl" / "pl-180.mp4")
-    audio = next(s for s in data["streams"] if s["codec_type"] == "audio")
-    assert int(audio["bit_rate"]) < 80_000, audio["bit_rate"]
+    track = next(s for s in data["streams"] if s["codec_type"] == "audio")
+    assert int(track["bit_rate"]) < 60_000, track["bit_rate"]
 
 
 def test_the_manifest_lists_per_rung_sizes_and_translated_labels(built_site):
@@ -117,3 +120,4 @@ def test_hls_segments_are_short_enough_to_start_fast(built_site):
     playlist = m3u8.load(str(built_site.dist / "hls" / "video" / "180" / "index.m3u8"))
     assert playlist.target_duration <= 2
     assert all(s.duration <= 2.0 + 1e-3 for s in playlist.segments)
+    assert playlist.segments[0].duration <= 1.0 + 1e-3  # the first frame needs only the first second

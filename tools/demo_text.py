@@ -301,16 +301,23 @@ MESSAGES: list[tuple[str, str]] = [
     ("Pause", "Preview page: the play button while the video plays"),
     ("Transcript", "Preview page and transcript: the film as text"),
     ("audio description", "Name of the version with the descriptions voiced, e.g. 'English (audio description)'"),
+    ("Audio description", "Preview page: switch to the version with the descriptions voiced (audio description)"),
 ]
+
+# Polish and Romanian address the viewer politely, as their subtitles do: the title speaks to
+# "Państwo" / "dumneavoastră". Romanian interface labels are nouns (Redare, Copiere), as
+# Romanian software writes commands; Polish buttons keep the imperative that Polish software
+# uses for commands (Odtwórz, Kopiuj), which is not a familiar form of address, and the Polish
+# heading is a noun (Odtwarzanie) rather than "Obejrzyj" ("watch!", said to one friend).
 
 CATALOGS: dict[str, dict[str, str]] = {
     "en": {msgid: msgid for msgid, _ in MESSAGES},
     "pl": {
-        TITLE: "Poznaj swój lokalny zespół policji",
+        TITLE: "Przedstawiamy Państwu lokalny zespół policji",
         DESCRIPTION: ("Kim są Państwa dzielnicowi, co robią na Państwa ulicach i jak się z nimi skontaktować."),
         CALL_TO_ACTION: f"Lokalny zespół znajdą Państwo na stronie {WEBSITE}",
         "Language": "Język",
-        "Watch": "Obejrzyj",
+        "Watch": "Odtwarzanie",
         "Subtitles": "Napisy",
         "Captions burned in": "Napisy wtopione w obraz",
         "Downloads": "Pliki do pobrania",
@@ -325,29 +332,31 @@ CATALOGS: dict[str, dict[str, str]] = {
         "Pause": "Wstrzymaj",
         "Transcript": "Transkrypcja",
         "audio description": "audiodeskrypcja",
+        "Audio description": "Audiodeskrypcja",
     },
     "ro": {
-        TITLE: "Cunoaște echipa de poliție din cartierul tău",
+        TITLE: "Cunoașteți echipa de poliție din cartierul dumneavoastră",
         DESCRIPTION: (
             "Cine sunt polițiștii de proximitate, ce fac pe străzile dumneavoastră și cum îi puteți contacta."
         ),
         CALL_TO_ACTION: f"Găsiți-vă echipa locală pe {WEBSITE}",
         "Language": "Limbă",
-        "Watch": "Vizionează",
+        "Watch": "Vizionare",
         "Subtitles": "Subtitrări",
         "Captions burned in": "Subtitrări încorporate în imagine",
         "Downloads": "Descărcări",
-        "Play": "Redă",
+        "Play": "Redare",
         "Poster": "Imagine de previzualizare",
         "For web teams": "Pentru echipele web",
         "Embed code": "Cod de încorporare",
-        "Copy": "Copiază",
+        "Copy": "Copiere",
         "Copied": "Copiat",
         "Size": "Dimensiune",
         "Duration": "Durată",
         "Pause": "Pauză",
         "Transcript": "Transcriere",
         "audio description": "audiodescriere",
+        "Audio description": "Audiodescriere",
     },
     "ur": {
         TITLE: "اپنے محلے کی پولیس ٹیم سے ملیے",
@@ -371,6 +380,7 @@ CATALOGS: dict[str, dict[str, str]] = {
         "Pause": "روکیے",
         "Transcript": "تحریری متن",
         "audio description": "آڈیو وضاحت",
+        "Audio description": "آڈیو وضاحت",
     },
     "bn": {
         TITLE: "আপনার পাড়ার পুলিশ দলের সঙ্গে পরিচিত হোন",
@@ -392,6 +402,7 @@ CATALOGS: dict[str, dict[str, str]] = {
         "Pause": "বিরতি",
         "Transcript": "প্রতিলিপি",
         "audio description": "অডিও বর্ণনা",
+        "Audio description": "অডিও বর্ণনা",
     },
     "gu": {
         TITLE: "તમારી પડોશની પોલીસ ટીમને મળો",
@@ -413,5 +424,6 @@ CATALOGS: dict[str, dict[str, str]] = {
         "Pause": "થોભાવો",
         "Transcript": "લેખિત પાઠ",
         "audio description": "ઑડિયો વર્ણન",
+        "Audio description": "ઑડિયો વર્ણન",
     },
 }

@@ -17,6 +17,7 @@ How to run (from the repository root, takes about 3-5 minutes on 2 cores)::
     .venv/bin/python tools/make_demo.py                           # everything
     .venv/bin/python tools/make_demo.py --only text               # just .srt and .po files
     .venv/bin/python tools/make_demo.py --only audio              # .srt/.po + dubs (no video)
+    .venv/bin/python tools/make_demo.py --only audio --langs pl,ro  # .srt/.po + the Polish and Romanian dubs
 
 It is run by hand, not by make or CI; its outputs are committed.  Re-runs on the
 same machine (same ffmpeg/x264/espeak-ng builds) produce byte-identical files:
@@ -2234,6 +2235,10 @@ def main(argv=None) -> int:
         help="text: .srt/.po/.vtt only; audio: text + dubbed mixes; described: text + the described mix "
         "(from the committed master); video: text + master; all (default)",
     )
+    ap.add_argument(
+        "--langs",
+        help="with --only audio: remake only these dubs (comma-separated, e.g. pl,ro); the others stay as committed",
+    )
     ap.add_argument("--frames", help="debug: write PNGs of these times (comma-separated seconds) to /tmp")
     ap.add_argument("--keep", action="store_true", help="keep the temporary work folder")
     args = ap.parse_args(argv)
@@ -2264,6 +2269,12 @@ def main(argv=None) -> int:
         langs = {"audio": LANGS, "video": [T.SOURCE_LANGUAGE], "all": LANGS}[args.only]
         if args.only == "audio":
             langs = DUB_LANGS
+            if args.langs:
+                wanted = [code.strip() for code in args.langs.split(",") if code.strip()]
+                unknown = [code for code in wanted if code not in DUB_LANGS]
+                if unknown:
+                    raise SystemExit(f"--langs: {', '.join(unknown)} has no dub; choose from {', '.join(DUB_LANGS)}")
+                langs = wanted
         make_audio(work, langs)
         if args.only in ("video", "all"):
             scenes = build_scenes()

@@ -215,7 +215,7 @@ def _face(font: FontFile, bold: bool, italic: bool) -> FontFile:
     return find_face(font.family, wanted) or (find_face(font.family, "Bold") if bold else None) or font
 
 
-def _font_of_chars(chain: Sequence[FontFile], text: str) -> list[int]:
+def font_of_chars(chain: Sequence[FontFile], text: str) -> list[int]:
     """Which font of the chain draws each character: the first that covers it; spaces and
     punctuation stay with the font before them, so a font changes only at a letter or digit."""
     out: list[int] = []
@@ -249,7 +249,7 @@ class _Layout:
         if not text:
             return []
         levels = bidi.embedding_levels(text, self.profile.is_rtl)
-        fonts = _font_of_chars(self.chain, text)
+        fonts = font_of_chars(self.chain, text)
         italics_ok = self.look.italics
         groups: list[tuple[tuple[int, int, bool, bool, bool], list[str]]] = []
         for c, level, font in zip(chars, levels, fonts, strict=True):

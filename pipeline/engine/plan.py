@@ -12,7 +12,19 @@ from pipeline.engine.model import PlanContext, Task
 from pipeline.errors import FfmpegError, ValidationFailed
 from pipeline.probe import probe_media
 from pipeline.project import Project
-from pipeline.render import audio, captions, descriptions, hls, ladder, poster, progressive, social, subtitles
+from pipeline.render import (
+    audio,
+    captions,
+    descriptions,
+    hls,
+    ladder,
+    poster,
+    progressive,
+    shape_check,
+    social,
+    subtitles,
+)
+from pipeline.rungs import fit_heights, rendered_rungs
 
 Factory = Callable[[PlanContext], list[Task]]
 
@@ -27,20 +39,8 @@ FACTORIES: list[Factory] = [
     captions.plan_tasks,
     hls.plan_tasks,
     social.plan_tasks,
+    shape_check.plan_tasks,
 ]
-
-DRAFT_RUNGS = 2
-
-
-def _fit(heights: tuple[int, ...], ladder_heights: tuple[int, ...]) -> tuple[int, ...]:
-    """Map wanted heights onto rendered rungs: the rung itself, else the next one below, else the lowest."""
-    fitted: list[int] = []
-    for h in heights:
-        below = [r for r in ladder_heights if r <= h]
-        choice = max(below) if below else min(ladder_heights)
-        if choice not in fitted:
-            fitted.append(choice)
-    return tuple(fitted)
 
 
 def make_context(project: Project, draft: bool = False) -> PlanContext:
@@ -57,18 +57,13 @@ def make_context(project: Project, draft: bool = False) -> PlanContext:
             f"the master {project.relative(project.film.master)} has no video stream",
             "point [film] master at the film's video file",
         )
-    wanted = project.output.ladder
-    rungs = tuple(h for h in wanted if h <= master.video.height)
-    if not rungs:
-        rungs = (master.video.height - master.video.height % 2,)
-    if draft:
-        rungs = rungs[:DRAFT_RUNGS]
+    rungs = rendered_rungs(project.output.ladder, master.video.height, draft)
     return PlanContext(
         project=project,
         master=master,
         ladder=rungs,
-        progressive=_fit(project.output.progressive, rungs),
-        open_captions=_fit(project.output.open_captions, rungs),
+        progressive=fit_heights(project.output.progressive, rungs),
+        open_captions=fit_heights(project.output.open_captions, rungs),
         draft=draft,
     )
 

@@ -237,6 +237,11 @@ def page_context(manifest: dict[str, Any], project: Project, staging: Path) -> d
             ),
             next((r for r in lang["renditions"] if r["kind"] == "open-captions"), None),
         )
+        described = [r for r in lang["renditions"] if r["kind"] == "audio-description"]
+        described_mp4 = next(
+            (r for r in described if progressive is None or r["height"] == progressive["height"]),
+            described[0] if described else None,
+        )
         sub = lang.get("subtitles")
         vtt = (staging / sub["url"]).read_text(encoding="utf-8") if sub and (staging / sub["url"]).is_file() else ""
         font = profile_for(lang["code"]).font_family
@@ -255,6 +260,7 @@ def page_context(manifest: dict[str, Any], project: Project, staging: Path) -> d
                 "titleDir": title_lang[1],
                 "progressive": progressive["url"] if progressive else None,
                 "openCaptions": captioned["url"] if captioned else None,
+                "described": described_mp4["url"] if described_mp4 else None,
                 "poster": _nearest_poster(manifest, progressive["height"] if progressive else None),
                 "subtitles": sub["url"] if sub else None,
                 "vtt": vtt,
@@ -293,6 +299,7 @@ def page_context(manifest: dict[str, Any], project: Project, staging: Path) -> d
                         "fallbackLabels",
                         "progressive",
                         "openCaptions",
+                        "described",
                         "poster",
                         "subtitles",
                         "vtt",

@@ -116,6 +116,9 @@ def render_report(
     qc_frames: list[Artifact],
     accessibility: list[LanguageStanding] | None = None,
     dist_href: str = "",
+    *,
+    shapes: dict[str, dict[str, Any]] | None = None,
+    shape_pictures: list[Artifact] | None = None,
 ) -> str:
     """report.html (in the QC folder beside dist/, `dist-qc/`) as text.
 
@@ -123,4 +126,17 @@ def render_report(
     from the report to dist/, e.g. "../dist/".
     """
     context = report_context(manifest, report, project, qc_frames, dist_href)
-    return environment().get_template("report.html").render(**context, accessibility=accessibility or [])
+    pictures: dict[str, list[Artifact]] = {}
+    for picture in shape_pictures or []:
+        pictures.setdefault(picture.language or "", []).append(picture)
+    return (
+        environment()
+        .get_template("report.html")
+        .render(
+            **context,
+            accessibility=accessibility or [],
+            shapes=shapes or {},
+            shape_pictures=pictures,
+            shapes_unchecked=not shapes and any(not a.extra.get("social") for a in qc_frames),
+        )
+    )

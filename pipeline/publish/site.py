@@ -28,8 +28,10 @@ from pipeline.publish.manifest import (
 )
 from pipeline.publish.preview import render_index
 from pipeline.publish.report import render_report
+from pipeline.publish.shapes import shape_findings, shape_results
 from pipeline.publish.structured import with_video_objects
 from pipeline.publish.transcripts import write_transcripts
+from pipeline.render import shape_check
 
 INDEX_NAME = "index.html"
 REPORT_NAME = "report.html"
@@ -79,9 +81,19 @@ def write_site(
     _write(staging / INDEX_NAME, render_index(manifest, context.project, staging))
     manifest = add_pages(manifest, staging, INDEX_NAME)
     full_report = with_locale_findings(report, context)
+    shapes = shape_results(outputs)
+    full_report = replace(full_report, findings=full_report.findings + shape_findings(shapes))
+    pictures = sorted(
+        (a for out in outputs.values() for a in out.artifacts if a.kind == shape_check.KIND), key=lambda a: a.path
+    )
     href = dist_href if dist_href is not None else f"../{staging.name}/"
     standing = accessibility_standing(staging, manifest, full_report, has_audio=context.master.audio is not None)
-    _write(qc / REPORT_NAME, render_report(manifest, full_report, context.project, frames, standing, href))
+    _write(
+        qc / REPORT_NAME,
+        render_report(
+            manifest, full_report, context.project, frames, standing, href, shapes=shapes, shape_pictures=pictures
+        ),
+    )
     problems = manifest_errors(manifest)
     if problems:
         raise PublishError(

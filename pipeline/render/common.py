@@ -41,10 +41,7 @@ def master_duration(master: MediaFacts) -> float:
 
 def rung_width(master: MediaFacts, height: int) -> int:
     """Even width that keeps the master's display aspect (display matrix and SAR applied) at `height`."""
-    v = master.video
-    if v is None or not v.height or not v.width:
-        return round(height * 16 / 9 / 2) * 2
-    return max(2, round(height * v.width * v.sar / v.height / 2) * 2)
+    return master.display_width(height)
 
 
 def safe_component(text: str, what: str) -> str:

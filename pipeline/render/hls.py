@@ -2,8 +2,10 @@
 WebVTT subtitles (task "hls", published under hls/).
 
 ffmpeg only cuts the streams, by stream copy, into fragmented MP4 (its `dash` muxer: an
-init.mp4 plus 2 s media segments, SEGMENT_SECONDS; video segments hold one movie fragment per 2 s GOP, so each
-fragment starts with an IDR frame and I-frame playlists can address it). Every playlist is
+init.mp4 plus media segments; a video segment is one GOP in one movie fragment, so each
+fragment starts with an IDR frame and I-frame playlists can address it: 1 s, 1 s, then 2 s each
+(ladder.FIRST_GOP_SECONDS: a short first segment for a fast start); audio segments last 2 s,
+SEGMENT_SECONDS). Every playlist is
 written here, from what the segments really hold (probed): ffmpeg's own HLS playlists carry
 generic rendition names, duplicate the video per subtitle language and lack X-TIMESTAMP-MAP.
 
@@ -12,7 +14,7 @@ Layout (all URIs relative):
     hls/master.m3u8
     hls/video/<h>/init.mp4, seg-NNNNN.m4s, index.m3u8, iframes.m3u8
     hls/audio/<lang>/init.mp4, seg-NNNNN.m4s, index.m3u8
-    hls/audio-low/<lang>/…     the same at 64 kbit/s, for rungs of 270 lines or fewer (group "aud-low")
+    hls/audio-low/<lang>/…     the same at 48 kbit/s, for rungs of 270 lines or fewer (group "aud-low")
     hls/subs/<lang>/seg-NNNNN.vtt, index.m3u8
 
 Following Apple's HLS authoring specification: EXT-X-VERSION as each playlist's features need
@@ -51,8 +53,9 @@ from pipeline.subtitles import webvtt
 from pipeline.subtitles.reader import load_cues
 
 TASK_ID = "hls"
-RECIPE = 5  # 2: EXT-X-VERSION per playlist, as its features need; 3: EXTINF within the film;
-# 4: audio init segments carry the language; 5: 2 s segments, a 64 kbit/s audio group, start-up order
+RECIPE = 6  # 2: EXT-X-VERSION per playlist, as its features need; 3: EXTINF within the film;
+# 4: audio init segments carry the language; 5: 2 s segments, a 64 kbit/s audio group, start-up order;
+# 6: video cut at every IDR (a 1 s first segment, ladder.FIRST_GOP_SECONDS)
 PUBLISH_TO = "hls/"
 MASTER = "master.m3u8"
 MIME = "application/vnd.apple.mpegurl"
@@ -73,7 +76,7 @@ IFRAME_PLAYLIST = "iframes.m3u8"
 # when its default estimate fits no rung): list first the best rung that a slow phone's link
 # (START_BANDWIDTH) carries, then the rest from the top down.
 START_BANDWIDTH = 600_000  # bits/s
-# Rungs this high or lower take the 64 kbit/s audio group: 128 kbit/s would be a third of a
+# Rungs this high or lower take the 48 kbit/s audio group: 128 kbit/s would be a third of a
 # 300 kbit/s link.
 LOW_AUDIO_MAX_HEIGHT = 270
 AUDIO_LOW_GROUP = "aud-low"
@@ -216,6 +219,7 @@ def segment_stream(
     fragment_seconds: float | None,
     what: str,
     language: str | None = None,
+    segment_seconds: float = SEGMENT_SECONDS,
 ) -> list[Path]:
     """Cut one stream of `source` into init.mp4 + fMP4 media segments in `folder`, by stream copy.
 
@@ -238,7 +242,7 @@ def segment_stream(
             "-f",
             "dash",
             "-seg_duration",
-            str(SEGMENT_SECONDS),
+            f"{segment_seconds:g}",
             *frag,
             "-use_template",
             "1",
@@ -631,7 +635,14 @@ def package_hls(run: TaskRun) -> TaskOutput:
     project = context.project
     ladder_meta = run.dep_meta[ladder.TASK_ID]
     gop = float(ladder_meta.get("gopSeconds") or ladder.GOP_SECONDS)
-    fragment = gop if SEGMENT_SECONDS % gop == 0 else None  # a fragment per GOP when they nest
+    first_gop = float(ladder_meta.get("firstGopSeconds") or 0)
+    if first_gop:
+        # IDRs at 0, first_gop, then every gop: cutting at every IDR (the dash muxer cuts at the
+        # first IDR at least segment_index x seg_duration in) gives a short first segment, then
+        # one segment (and one fragment) per GOP, on the same grid in every rung.
+        video_cut: dict = {"segment_seconds": first_gop, "fragment_seconds": None}
+    else:  # a ladder of plain GOPs (cached before ladder recipe 3)
+        video_cut = {"fragment_seconds": gop if SEGMENT_SECONDS % gop == 0 else None}  # a fragment per GOP
     languages = s["languages"]
     steps = len(ladder_meta["rungs"]) + 2 * len(languages)
     done = 0
@@ -652,7 +663,7 @@ def package_hls(run: TaskRun) -> TaskOutput:
                 run.dep_dirs[ladder.TASK_ID] / entry["file"],
                 run.out / rel,
                 "v:0",
-                fragment_seconds=fragment,
+                **video_cut,
                 what=f"segmenting the {entry['height']}p video for HLS",
             )
             stream = _in_film(analyse(run.out / rel, rel, "v:0", scratch), run.out / rel, film_seconds)

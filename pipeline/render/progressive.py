@@ -10,10 +10,10 @@ from pipeline.engine.model import Artifact, PlanContext, Task, TaskOutput, TaskR
 from pipeline.render import audio, ladder
 from pipeline.render.common import film_title, master_duration, mp4_tags, probe_video, safe_component
 
-RECIPE = 3  # title tag; mobile MP4s (<= MOBILE_MAX_HEIGHT) with the 64 kbit/s audio
+RECIPE = 3  # title tag; mobile MP4s (<= MOBILE_MAX_HEIGHT) with the low-bitrate audio
 
 
-# Progressive MP4s this small are for mobile data: they carry the 64 kbit/s audio.
+# Progressive MP4s this small are for mobile data: they carry the 48 kbit/s audio.
 MOBILE_MAX_HEIGHT = 360
 
 
@@ -84,7 +84,7 @@ def join_streams(run: TaskRun) -> TaskOutput:
     audio_id = audio.described_task_id(lang) if described else audio.task_id(lang)
     video_path = run.dep_dirs[ladder.TASK_ID] / rung["file"]
     meta = run.dep_meta[audio_id]
-    # the mobile MP4 takes the 64 kbit/s twin of the same mix (when the audio task made one)
+    # the mobile MP4 takes the 48 kbit/s twin of the same mix (when the audio task made one)
     low: str | None = meta.get("lowFile")
     audio_path = run.dep_dirs[audio_id] / (low if s.get("mobile") and low else meta["file"])
     name = file_name(lang, height, described)

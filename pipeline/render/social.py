@@ -34,7 +34,6 @@ from typing import Any
 from PIL import Image
 
 from pipeline import ffmpeg
-from pipeline.captions import render as caption_render
 from pipeline.captions.render import CaptionImage, CaptionStyle, MissingGlyphs, caption_fonts
 from pipeline.engine.model import Artifact, PlanContext, Task, TaskOutput, TaskRun
 from pipeline.errors import ValidationFailed
@@ -48,9 +47,9 @@ from pipeline.render.common import (
     mp4_tags,
     png_frame,
     probe_video,
-    rung_width,
     safe_component,
 )
+from pipeline.social import fit as social_fit
 from pipeline.social import layout as geometry
 from pipeline.social import post as posts
 from pipeline.social import srt
@@ -66,7 +65,7 @@ CRF = 19
 PRESET = "veryfast"
 DRAFT_CRF = 23
 DRAFT_PRESET = "ultrafast"
-LANDSCAPE_HEIGHT = 720  # the 16:9 cut when [output] open_captions is empty (X recommends 1280x720)
+LANDSCAPE_HEIGHT = geometry.LANDSCAPE_HEIGHT
 BLUR_DOWNSCALE = 8  # the blurred background is made at 1/8 size: the blur costs nothing
 BLUR_DARKEN = 0.45  # luma kept (the picture stays the brightest thing)
 BLUR_SATURATION = 0.6  # colour kept
@@ -104,16 +103,13 @@ def qc_name(lang: str, shape: str) -> str:
 
 def master_aspect(context: PlanContext) -> Fraction:
     """The master's display aspect (width / height), from the rung-width rule every output uses."""
-    height = context.master.video.height if context.master.video else 1080
-    return Fraction(rung_width(context.master, height), height)
+    return geometry.display_aspect(context.master)
 
 
 def landscape_height(context: PlanContext) -> int:
     """The 16:9 cut's height: the burned-in caption video's ([output] open_captions, 720 by default),
     never above the master's."""
-    top = context.open_captions[0] if context.open_captions else LANDSCAPE_HEIGHT
-    master_h = context.master.video.height if context.master.video and context.master.video.height else top
-    return min(top, master_h - master_h % 2)
+    return geometry.landscape_height(context.open_captions, context.master)
 
 
 def shapes(context: PlanContext) -> tuple[str, ...]:
@@ -123,8 +119,8 @@ def shapes(context: PlanContext) -> tuple[str, ...]:
 
 
 def layouts(context: PlanContext) -> dict[str, ShapeLayout]:
-    aspect = master_aspect(context)
-    return {s: geometry.layout_for(s, aspect, landscape_height(context)) for s in shapes(context)}
+    """Every cut's layout, by the function validation checks the cues against (SOCIAL_CUE_FITS)."""
+    return geometry.layouts_for(shapes(context), context.master, context.open_captions)
 
 
 def x264_social(fps: Fraction, draft: bool) -> list[str]:
@@ -298,14 +294,14 @@ def _draw_fitting(
     fix: str,
 ) -> CaptionImage:
     """`text` drawn in a band (band, anchor, style, scale) of the cut; a missing glyph or text that
-    does not fit even at half size stops the build with one sentence naming `what` and the fix."""
+    does not fit even at geometry.MIN_SIZE stops the build with one sentence naming `what` and the fix."""
     band, anchor, style, scale = placing
     try:
         return draw_in_band(text, lang.profile, layout, band, anchor, style, scale)
     except MissingGlyphs as err:
         raise _glyph_error(err, what, lang.profile.name) from None
     except TextDoesNotFit:
-        raise ValidationFailed(f"{subject} does not fit {where} even at half size", fix) from None
+        raise ValidationFailed(f"{subject} does not fit {where}, even drawn at {geometry.SMALLEST}", fix) from None
 
 
 def draw_title(
@@ -342,9 +338,8 @@ def _save_cropped(drawn: CaptionImage, layout: ShapeLayout, work: Path, name: st
 
 
 def cue_text_for_band(cue: Cue, language: str) -> str:
-    """A cue's text for the social bands: its lines joined, so the renderer wraps them to the band."""
-    lines = [line.strip() for line in caption_render.visible_lines(cue.text, language)]
-    return " ".join(line for line in lines if line)
+    """A cue's text for the vertical and square bands: its lines joined, so the renderer wraps them."""
+    return social_fit.band_text(cue, language, geometry.VERTICAL)
 
 
 def draw_captions(
@@ -359,21 +354,16 @@ def draw_captions(
     """Every cue drawn for one cut, cropped to the union of what is drawn, and a concat list timing them
     (the captions task's list: each cue's image for its time, a blank image between cues)."""
     drawn: list[tuple[Cue, CaptionImage]] = []
-    for cue in cues:
-        if cue.end <= cue.start:
-            continue
-        text = cue_text_for_band(cue, lang.code) if layout.shape != LANDSCAPE else cue.text
-        if not text.strip():
-            continue
-        image = _draw_fitting(
+    for cue, text in social_fit.drawn_cues(cues, lang.code, layout.shape):
+        image = _draw_fitting(  # validation reports a cue that does not fit first (SOCIAL_CUE_FITS)
             text,
             lang,
             layout,
             (layout.captions, "bottom", style, 1.0),
             what=f"cue {cue.index}",
-            subject=f"{lang.profile.name} cue {cue.index}",
-            where=f"the {layout.shape} cut's caption band",
-            fix=f"split cue {cue.index} into two shorter cues",
+            subject=f"SOCIAL_CUE_FITS: {lang.profile.name} cue {cue.index}",
+            where=f"the caption band of the {layout.shape} social cut",
+            fix="split the cue or shorten it; run 'filmpipe validate'",
         )
         if image.ink is not None:
             drawn.append((cue, image))

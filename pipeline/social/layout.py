@@ -21,7 +21,11 @@ safe zone, the part of the frame that no platform covers with its buttons, names
 Text is drawn by the one caption renderer (pipeline/captions.render_cue) on the whole canvas,
 anchored to the band's outer edge, and made smaller until everything drawn (outline and
 shadow included) lies inside its band: long titles and long cues wrap and shrink rather
-than spill into the picture or the platforms' buttons.
+than spill into the picture or the platforms' buttons. Never below 40 % of their size
+(MIN_SIZE): smaller letters are not readable on a phone, so a cue that needs less is
+TextDoesNotFit, which validation reports as SOCIAL_CUE_FITS before anything is encoded. The
+demo's two-line Urdu cues are drawn at 47.5 % in the vertical cut (Nastaliq is tall, and
+its caption size is set for the 16:9 picture); Latin and Indic cues at 69 % or more.
 """
 
 from __future__ import annotations
@@ -31,11 +35,16 @@ from dataclasses import dataclass, replace
 from fractions import Fraction
 
 from pipeline.captions.render import CaptionBox, CaptionImage, CaptionStyle, render_cue
+from pipeline.captions.style import look_of
 from pipeline.languages import LanguageProfile
+from pipeline.probe import MediaFacts
 
 VERTICAL, SQUARE, LANDSCAPE = "vertical", "square", "landscape"
 VIDEO_KINDS = (LANDSCAPE, VERTICAL, SQUARE)  # also their order in the manifest
 GAP = 16  # pixels between the picture and a text band
+MIN_SIZE = 0.4  # text in a band is drawn at least at 40 % of its size, or not at all
+SMALLEST = f"{round(MIN_SIZE * 100)} % of its size"  # how findings and errors say it
+LANDSCAPE_HEIGHT = 720  # the 16:9 cut when [output] open_captions is empty (X recommends 1280x720)
 TITLE_SCALE = 1.15  # titles are drawn a little larger than captions
 FIT_ATTEMPTS = 8
 
@@ -147,7 +156,8 @@ def draw_in_band(
     style: CaptionStyle,
     scale: float = 1.0,
 ) -> CaptionImage:
-    """The text drawn on the whole canvas, anchored to the band's outer edge, shrunk until it fits the band."""
+    """The text drawn on the whole canvas, anchored to the band's outer edge, shrunk until it fits
+    the band; TextDoesNotFit when it would have to be drawn below MIN_SIZE of its size."""
     box = CaptionBox(
         layout.width,
         layout.height,
@@ -155,18 +165,45 @@ def draw_in_band(
         margin_x=band.x / layout.width,
         margin_y=(band.y if anchor == "top" else layout.height - band.bottom) / layout.height,
     )
-    size = style.size * scale
+    full = style.size * scale
+    smallest = full * MIN_SIZE
+    size = full
     drawn = render_cue(text, profile, box, replace(style, size=size))
+    # The renderer itself shrinks a word wider than the box: the em it drew at is what counts.
+    least_em = look_of(profile).em * box.reference * smallest * (1 - 1e-9)
     for _ in range(FIT_ATTEMPTS):
         if drawn.ink is None or band.holds(drawn.ink):
-            return drawn
+            break
+        if size <= smallest:
+            break
         left, top, right, bottom = drawn.ink
         ratio = min(band.height / max(1, bottom - top), band.width / max(1, right - left), 1.0)
-        size *= max(0.5, min(ratio, 0.97) * 0.98)
+        size = max(smallest, size * max(0.5, min(ratio, 0.97) * 0.98))
         drawn = render_cue(text, profile, box, replace(style, size=size))
-    if drawn.ink is not None and not band.holds(drawn.ink):
+    if drawn.ink is not None and (not band.holds(drawn.ink) or drawn.em < least_em):
         raise TextDoesNotFit(text, layout.shape, band)
     return drawn
+
+
+def display_aspect(master: MediaFacts) -> Fraction:
+    """The master's display aspect (width / height), from the rung-width rule every output uses."""
+    height = master.video.height if master.video and master.video.height else 1080
+    return Fraction(master.display_width(height), height)
+
+
+def landscape_height(open_captions: tuple[int, ...], master: MediaFacts) -> int:
+    """The 16:9 cut's height: the burned-in caption video's (the first of [output] open_captions as
+    rendered, 720 without one), never above the master's."""
+    top = open_captions[0] if open_captions else LANDSCAPE_HEIGHT
+    master_h = master.video.height if master.video and master.video.height else top
+    return min(top, master_h - master_h % 2)
+
+
+def layouts_for(shapes: tuple[str, ...], master: MediaFacts, open_captions: tuple[int, ...]) -> dict[str, ShapeLayout]:
+    """The layout of every cut of the pack, by shape: what the build draws in and what validation checks."""
+    aspect = display_aspect(master)
+    high = landscape_height(open_captions, master)
+    return {shape: layout_for(shape, aspect, high) for shape in shapes}
 
 
 class TextDoesNotFit(ValueError):

@@ -33,7 +33,7 @@ from pipeline.validate.media import (
     measure,
 )
 from pipeline.validate.rules import Context, check_subtitles
-from pipeline.validate.social import social_findings
+from pipeline.validate.social import cue_fit_findings, social_findings
 
 MAX_WORKERS = max(1, min(4, os.cpu_count() or 1))
 
@@ -176,11 +176,13 @@ def validate_project(
     cache.flush()
 
     master = MasterFacts(FALLBACK_FPS, None, False)
+    master_facts = None
     if project.film.master in measures:
         m = measures[project.film.master]
         found, master = check_master(project, m)
         top += found
         facts = m.facts(project.film.master)
+        master_facts = facts
         source = project.source
         if master.readable and facts is not None:
             shown = project.relative(project.film.master)
@@ -233,6 +235,8 @@ def validate_project(
                 )
                 found = check_subtitles(ctx)
                 findings += found
+                if master_facts is not None and master.readable:
+                    findings += cue_fit_findings(project, lang, doc, shown, master_facts, cache)
                 if is_source and any(f.code in ("SUB_SCRIPT", "SUB_LANGUAGE") and f.cue is None for f in found):
                     source_complete = False  # another language's file: comparing with it says nothing
         if lang.descriptions is not None:

@@ -7,6 +7,8 @@
   counted as X counts); names the language's post.txt.
 - SOCIAL_TITLE_GLYPHS (error): the translated title, drawn on every cut and cover, has a
   character that no caption font of the language can draw (the build would stop there).
+- SOCIAL_CUE_FITS (error): a cue does not fit a cut's caption band even drawn at 40 % of its
+  size (layout.MIN_SIZE; the build would stop there); names the file, line, cue and cuts.
 """
 
 from __future__ import annotations
@@ -15,9 +17,17 @@ from pipeline.captions.render import caption_fonts
 from pipeline.findings import Finding
 from pipeline.fonts import missing_in_chain
 from pipeline.locales import catalog_path
+from pipeline.probe import MediaFacts
 from pipeline.project import LanguageConfig, Project
+from pipeline.rungs import fit_heights, rendered_rungs
+from pipeline.social import fit
 from pipeline.social import post as posts
+from pipeline.social.layout import LANDSCAPE, SMALLEST, SQUARE, VERTICAL, layouts_for
 from pipeline.social.platforms import PLATFORMS, clock
+from pipeline.subtitles.model import SubtitleDoc
+from pipeline.validate.cache import MeasureCache
+
+CUT_NAMES = {LANDSCAPE: "16:9", VERTICAL: "vertical (9:16)", SQUARE: "square (1:1)"}
 
 
 def social_findings(project: Project, lang: LanguageConfig, duration: float | None) -> list[Finding]:
@@ -87,4 +97,46 @@ def social_findings(project: Project, lang: LanguageConfig, duration: float | No
                     file=f"{folder}post.txt",
                 )
             )
+    return found
+
+
+def cue_fit_findings(
+    project: Project, lang: LanguageConfig, doc: SubtitleDoc, shown: str, master: MediaFacts, cache: MeasureCache
+) -> list[Finding]:
+    """SOCIAL_CUE_FITS: every cue drawn into every cut's caption band as the build will draw it."""
+    if not project.social.enabled or master.video is None or not master.video.height:
+        return []
+    shapes = (LANDSCAPE, *project.social.shapes)
+    rungs = rendered_rungs(project.output.ladder, master.video.height)
+    layouts = layouts_for(shapes, master, fit_heights(project.output.open_captions, rungs))
+    style = project.captions
+    misfits: dict[int, list[str]] = {}  # cue index -> the cuts it does not fit
+    by_index = {cue.index: cue for cue in doc.cues}
+    for shape, layout in layouts.items():
+        drawn = fit.drawn_cues(doc.cues, lang.code, shape)
+        key = fit.fit_key([text for _, text in drawn], lang.profile, layout, style)
+        known = cache.get("socialfit", key)
+        bad = known.get("misfits") if isinstance(known, dict) else None
+        if not (isinstance(bad, list) and all(isinstance(i, int) and i in by_index for i in bad)):
+            bad = [cue.index for cue, text in drawn if not fit.fits(text, lang.profile, layout, style)]
+            cache.put("socialfit", key, {"misfits": bad})
+        for index in bad:
+            misfits.setdefault(index, []).append(CUT_NAMES.get(shape, shape))
+    found = []
+    for index, cuts in sorted(misfits.items()):
+        cue = by_index[index]
+        found.append(
+            Finding(
+                "SOCIAL_CUE_FITS",
+                "error",
+                f"cue {index} does not fit the caption band of the {' and '.join(cuts)} social "
+                f"cut{'s' if len(cuts) > 1 else ''}, even drawn at {SMALLEST}",
+                "split the cue or shorten it",
+                language=lang.code,
+                file=shown,
+                line=cue.line,
+                cue=index,
+                time=cue.start,
+            )
+        )
     return found

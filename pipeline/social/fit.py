@@ -1,0 +1,75 @@
+"""Whether each cue fits the social cuts' caption bands: the build's own drawing, asked early.
+
+The build draws every cue into every cut's caption band with `draw_in_band`, shrinking it down
+to 40 % of its size at most (layout.MIN_SIZE). A cue that would need less stops the build; this
+module asks the same question of the same function before anything is encoded, so validation
+can name the cue (SOCIAL_CUE_FITS). Drawing is the only exact answer (the ink of a Nastaliq
+line is not its advance widths), and it costs tens of milliseconds a cue and cut, so answers
+are kept by content in validation's cache.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import asdict
+
+from pipeline.captions import render as caption_render
+from pipeline.captions.render import CaptionStyle, MissingGlyphs, caption_fonts
+from pipeline.languages import LanguageProfile
+from pipeline.social.layout import LANDSCAPE, MIN_SIZE, ShapeLayout, TextDoesNotFit, draw_in_band
+from pipeline.subtitles.model import Cue
+
+RECIPE = 1  # bump when the fitting rule changes: cached answers are then asked again
+
+
+def band_text(cue: Cue, language: str, shape: str) -> str:
+    """A cue's text as a cut draws it: the 16:9 cut keeps its lines; the vertical and square
+    cuts join them, so the renderer wraps them to the narrower band."""
+    if shape == LANDSCAPE:
+        return cue.text
+    lines = [line.strip() for line in caption_render.visible_lines(cue.text, language)]
+    return " ".join(line for line in lines if line)
+
+
+def drawn_cues(cues: Sequence[Cue], language: str, shape: str) -> list[tuple[Cue, str]]:
+    """The cues a cut draws, with their text: a cue without time or without visible text is not drawn."""
+    found = []
+    for cue in cues:
+        if cue.end <= cue.start:
+            continue
+        text = band_text(cue, language, shape)
+        if text.strip():
+            found.append((cue, text))
+    return found
+
+
+def fits(text: str, profile: LanguageProfile, layout: ShapeLayout, style: CaptionStyle) -> bool:
+    """Whether the build can draw this cue text in the layout's caption band (a character no font
+    draws counts as fitting: SUB_GLYPHS reports it)."""
+    try:
+        draw_in_band(text, profile, layout, layout.captions, "bottom", style)
+    except TextDoesNotFit:
+        return False
+    except MissingGlyphs:
+        return True
+    return True
+
+
+def fit_key(texts: Sequence[str], profile: LanguageProfile, layout: ShapeLayout, style: CaptionStyle) -> str:
+    """What the answers for these texts depend on: the texts, the language's look and fonts, the
+    band, the caption style and the drawing's recipe."""
+    try:
+        fonts = [[str(f.path), f.path.stat().st_size] for f in caption_fonts(profile)]
+    except Exception:  # no font at all: SUB_GLYPHS says so; the answer is then never reused
+        fonts = None
+    identity = {
+        "recipe": [RECIPE, caption_render.RECIPE, MIN_SIZE],
+        "texts": list(texts),
+        "profile": repr(profile),
+        "fonts": fonts,
+        "layout": repr(layout),
+        "style": asdict(style),
+    }
+    return hashlib.sha256(json.dumps(identity, sort_keys=True, default=str).encode()).hexdigest()

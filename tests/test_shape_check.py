@@ -1,0 +1,108 @@
+"""The build's check of burned-in text against Chromium: it passes right drawings, catches lost dots, never stops a build.
+
+The check compares each caption line as our renderer draws it with Chromium's drawing of the
+same text and font files (pipeline/captions/compare.py). A renderer that loses the three dots
+of پ (drawing ب instead, as a broken shaper would) must be caught; a missing or failing
+Chromium must leave the build published with the report saying the check was not made.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from pipeline import chromium
+from pipeline.captions import compare
+from pipeline.captions.render import caption_fonts
+from pipeline.cli import cli
+from pipeline.cli.common import run_guarded
+from pipeline.languages import profile_for
+
+pytestmark = [pytest.mark.browser]
+
+# Words of the demo's Urdu, and the web address (Noto Sans inside a Nastaliq cue).
+URDU = ("پی", "ایس", "مدد", "کرتی", "خدمت", "حاضر", "yourcounty.police.uk", "پر", "آپ", "پولیس", "سپورٹ")
+
+
+@pytest.fixture
+def with_chromium(monkeypatch: pytest.MonkeyPatch) -> str:
+    monkeypatch.delenv("FILMPIPE_CHROMIUM", raising=False)
+    found = chromium.executable()
+    if found is None:
+        pytest.skip("no Chromium (apt-get install chromium)")
+    return found
+
+
+def losing_dots(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Our renderer, broken: پ (three dots below) comes out as ب (one dot), as a broken shaper would draw it."""
+    real = compare.render_cue
+    monkeypatch.setattr(compare, "render_cue", lambda text, *a, **k: real(text.replace("پ", "ب"), *a, **k))
+
+
+def test_right_drawings_pass_and_lost_dots_fail(with_chromium: str, tmp_path: Path, monkeypatch) -> None:
+    profile = profile_for("ur")
+    items = [(k, text) for k, text in enumerate(URDU, 1)]
+    checks, _ = compare.check_words(items, profile, caption_fonts(profile), with_chromium, tmp_path)
+    assert [c.ok for c in checks] == [True] * len(URDU), checks
+    assert min(c.similarity for c in checks) >= compare.THRESHOLD
+    losing_dots(monkeypatch)
+    broken, _ = compare.check_words(items, profile, caption_fonts(profile), with_chromium, tmp_path)
+    assert [c.ok for c in broken] == ["پ" not in text for text in URDU], broken
+
+
+def build(root: Path) -> int:
+    return run_guarded(cli, ["build", "-p", str(root), "--draft"])
+
+
+def report_of(root: Path) -> str:
+    return (root / "dist-qc" / "report.html").read_text(encoding="utf-8")
+
+
+def test_a_build_checks_every_burned_in_line(with_chromium: str, make_project, capsys) -> None:
+    root = make_project(languages=("en", "ur"))
+    assert build(root) == 0
+    out = capsys.readouterr().out
+    assert "Caption shapes: 11 words in 2 languages drawn as Chromium" in out, out
+    report = report_of(root)
+    assert report.count("all drawn alike") == 2
+    pictures = sorted(p.name for p in (root / "dist-qc" / "qc").glob("*-shapes-*.png"))
+    assert pictures and {p.split("-")[0] for p in pictures} == {"en", "ur"}
+    assert not list((root / "dist").rglob("*-shapes-*"))  # QC material never goes to the website
+
+
+def test_a_misdrawn_line_is_a_warning_in_the_report_and_the_last_lines(
+    with_chromium: str, make_project, capsys, monkeypatch
+) -> None:
+    root = make_project(
+        languages=("en", "ur"),
+        subtitles={
+            "ur": "1\n00:00:00,200 --> 00:00:01,400\nپی سی ایس او\n\n2\n00:00:01,600 --> 00:00:02,900\nمدد کرتی ہے\n"
+        },
+    )
+    losing_dots(monkeypatch)
+    assert build(root) == 0  # published, but not silently
+    out = capsys.readouterr().out
+    assert "Warning: 1 burned-in caption word(s) in ur are drawn differently" in out, out
+    assert re.search(r"published; [1-9]\d* warning\(s\), see the QC report", out), out
+    report = report_of(root)
+    assert "CAPTION_SHAPES" in report and "&#39;پی&#39; in cue 1 is burned in differently" in report, report
+    assert "1 drawn differently" in report
+
+
+def test_without_chromium_the_report_says_the_check_was_not_made(make_project, capsys, monkeypatch) -> None:
+    monkeypatch.setenv("FILMPIPE_CHROMIUM", "none")
+    root = make_project(languages=("en",))
+    assert build(root) == 0
+    assert "Caption shapes" not in capsys.readouterr().out
+    assert "Not checked: no Chromium was found" in report_of(root)
+
+
+def test_a_failing_chromium_never_stops_the_build(make_project, capsys, monkeypatch) -> None:
+    monkeypatch.setenv("FILMPIPE_CHROMIUM", "/bin/false")
+    root = make_project(languages=("en",))
+    assert build(root) == 0
+    out = capsys.readouterr().out
+    assert "not checked in en" in out, out
+    assert "Not checked: /bin/false exited with 1" in report_of(root)

@@ -1,0 +1,117 @@
+"""SOCIAL_CUE_FITS: a cue that no social cut's caption band holds, even drawn at 40 % of its size.
+
+The build draws every cue into each cut's band with `draw_in_band`, which shrinks it down to
+layout.MIN_SIZE and no further (smaller letters cannot be read on a phone). Validation asks the
+same function the same question before anything is encoded, and names the file, line and cue
+with the fix; the build stops on that finding, before any task runs.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+from conftest import make_srt, write_project
+
+from pipeline.captions.style import CaptionStyle
+from pipeline.languages import profile_for
+from pipeline.project import load_project
+from pipeline.social import fit as social_fit
+from pipeline.social.layout import MIN_SIZE, SQUARE, VERTICAL, TextDoesNotFit, draw_in_band, layout_for, look_of
+from pipeline.validate.cache import MeasureCache
+from pipeline.validate.run import validate_project
+
+HANG_GUARD = 600
+# One cue of 2 lines, each far past any line limit: ~70 words, the length of a paragraph.
+SENTENCE = "Funkcjonariusze i pracownicy wsparcia patrolują wasze ulice każdego dnia tygodnia"
+TOO_LONG = "\n".join([" ".join([SENTENCE] * 3)] * 2)
+FITTING = ("Dzień dobry, sąsiedzi.", "Poznajcie swój zespół.")
+
+
+def social_project(root: Path, tiny_media: Path, pl_cues: tuple[str, ...], shapes: str = '["vertical"]') -> Path:
+    project = write_project(root, tiny_media, ("en", "pl"), subtitles={"pl": make_srt(pl_cues)})
+    toml = project / "film.toml"
+    toml.write_text(
+        toml.read_text(encoding="utf-8").replace(
+            "[social]\nshapes = []", f'[social]\nshapes = {shapes}\nbackground = "#102030"'
+        ),
+        encoding="utf-8",
+    )
+    return project
+
+
+def cue_fits_findings(project: Path) -> list:
+    report = validate_project(load_project(project), cache=MeasureCache(None))
+    return [f for f in report.findings if f.code == "SOCIAL_CUE_FITS"]
+
+
+@pytest.mark.parametrize("shape", [VERTICAL, SQUARE])
+def test_the_band_never_draws_below_min_size(shape: str) -> None:
+    layout = layout_for(shape, Fraction(16, 9))
+    profile = profile_for("pl")
+    with pytest.raises(TextDoesNotFit):
+        draw_in_band(TOO_LONG.replace("\n", " "), profile, layout, layout.captions, "bottom", CaptionStyle())
+    drawn = draw_in_band(" ".join(FITTING), profile, layout, layout.captions, "bottom", CaptionStyle())
+    full = look_of(profile).em * min(layout.width, layout.height) * CaptionStyle().size
+    assert drawn.em >= MIN_SIZE * full
+
+
+def test_validate_names_the_cue_with_the_fix(tmp_path: Path, tiny_media: Path) -> None:
+    project = social_project(tmp_path / "p", tiny_media, (FITTING[0], TOO_LONG), shapes='["vertical", "square"]')
+    found = cue_fits_findings(project)
+    assert len(found) == 1, found
+    f = found[0]
+    assert (f.severity, f.language, f.file, f.line, f.cue) == ("error", "pl", "subtitles/pl.srt", 6, 2)
+    assert f.message == (
+        "cue 2 does not fit the caption band of the vertical (9:16) and square (1:1) social cuts, "
+        "even drawn at 40 % of its size"
+    )
+    assert f.hint == "split the cue or shorten it"
+
+
+def test_cues_that_fit_and_a_film_without_the_pack_give_nothing(tmp_path: Path, tiny_media: Path) -> None:
+    assert cue_fits_findings(social_project(tmp_path / "fits", tiny_media, FITTING)) == []
+    no_pack = social_project(tmp_path / "off", tiny_media, (FITTING[0], TOO_LONG), shapes="[]")
+    assert cue_fits_findings(no_pack) == []
+
+
+def test_answers_are_cached_by_content(tmp_path: Path, tiny_media: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    project = load_project(social_project(tmp_path / "p", tiny_media, (FITTING[0], TOO_LONG)))
+    first = validate_project(project, cache=MeasureCache(tmp_path / "cache"))
+    assert len(list((tmp_path / "cache").glob("socialfit-*.json"))) == 4  # en and pl, 16:9 and vertical
+
+    def never(*args: object) -> bool:
+        raise AssertionError("a cached answer was drawn again")
+
+    monkeypatch.setattr(social_fit, "fits", never)
+    again = validate_project(project, cache=MeasureCache(tmp_path / "cache"))
+    assert (
+        [f for f in again.findings if f.code == "SOCIAL_CUE_FITS"]
+        == [f for f in first.findings if f.code == "SOCIAL_CUE_FITS"]
+        != []
+    )
+
+
+def test_build_stops_on_the_same_finding_before_encoding(tmp_path: Path, tiny_media: Path) -> None:
+    project = social_project(tmp_path / "p", tiny_media, (FITTING[0], TOO_LONG))
+    result = subprocess.run(
+        [sys.executable, "-m", "pipeline", "build", "-p", str(project)],
+        capture_output=True,
+        text=True,
+        timeout=HANG_GUARD,
+        stdin=subprocess.DEVNULL,
+    )
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    assert "SOCIAL_CUE_FITS" in result.stderr
+    assert "cue 2 does not fit the caption band of the vertical (9:16) social cut, even drawn at 40 % of its size" in (
+        result.stderr
+    )
+    assert "split the cue or shorten it" in result.stderr
+    assert "nothing was written" in result.stderr
+    assert not (project / "dist").exists()
+    tasks = project / ".filmpipe-cache"
+    assert not [p for p in tasks.rglob("*") if p.is_file() and "validate" not in p.parts]  # no task ran
