@@ -15,10 +15,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from build_helpers import published
 from conftest import CUES, make_srt
 
 from pipeline.cli import cli
 from pipeline.cli.common import run_guarded
+from pipeline.content_names import logical_name
 from pipeline.engine.cache import damage, files_from_json
 
 SECONDS = 2.0
@@ -93,7 +95,7 @@ def test_every_common_frame_rate_publishes_a_dist_that_verify_passes(tmp_path, r
     assert build(root) == 0, capsys.readouterr().err
     capsys.readouterr()
     assert cli_run("verify", str(root / "dist")) == 0, capsys.readouterr().out
-    playlist = (root / "dist" / "hls" / "audio" / "en" / "index.m3u8").read_text(encoding="utf-8")
+    playlist = published(root / "dist", "hls/audio/en/index.m3u8").read_text(encoding="utf-8")
     manifest = json.loads((root / "dist" / "manifest.json").read_text(encoding="utf-8"))
     total = sum(float(line[8:].rstrip(",")) for line in playlist.splitlines() if line.startswith("#EXTINF:"))
     assert abs(total - manifest["film"]["durationSeconds"]) < 0.002  # the film's span, not AAC's overrun
@@ -220,9 +222,9 @@ def test_build_force_repairs_a_cache_of_garbage(built, capsys):
 
 def test_bytes_appended_to_a_dist_file_are_replaced_by_the_next_build(built, capsys):
     assert build(built) == 0
-    target = built / "dist" / "video" / "pl" / "pl-180.mp4"
+    target = published(built / "dist", "video/pl/pl-180.mp4")
     good = target.read_bytes()
-    cached = [p for p in cache_files(built) if p.name == "pl-180.mp4"]
+    cached = [p for p in cache_files(built) if p.name == logical_name(target.name)]
     assert cached and all(p.stat().st_ino != target.stat().st_ino for p in cached)  # a copy, not a hard link
     with target.open("ab") as fh:
         fh.write(b"tampered")
@@ -477,7 +479,7 @@ def test_an_output_folder_that_is_a_symlink_is_published_where_it_points(built, 
     assert build(built, "-o", str(link)) == 0
     assert build(built, "-o", str(link)) == 0  # and again, with nothing left behind by the first
     assert link.is_symlink() and link.resolve() == web.resolve()
-    assert "Do widzenia." in (web / "subtitles" / "pl.vtt").read_text(encoding="utf-8")
+    assert "Do widzenia." in published(web, "subtitles/pl.vtt").read_text(encoding="utf-8")
     # nothing left behind (no film.old, no staging): only the site and its QC folder beside it
     assert sorted(p.name for p in web.parent.iterdir()) == ["film", "film-qc"]
     capsys.readouterr()
