@@ -67,6 +67,9 @@ class MediaFactory:
         to the picture (e.g. a flashing drawbox), `vfr` keeps a `select` filter's gaps as variable
         frame rate; `audio_filter` follows the sine (e.g. a volume pause).
         """
+        fps = str(Fraction(str(fps)))  # 25, "25" and "25/1" are one master
+        duration = float(duration)
+        audio_seconds = None if audio_seconds is None else float(audio_seconds)
         params = dict(locals())
         del params["self"]
         path, known = self._path("master", ".mp4", params)
@@ -88,7 +91,7 @@ class MediaFactory:
             args += ["-vf", video_filter]
         if vfr:
             args += ["-fps_mode", "vfr"]
-        args += ["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-g", str(round(Fraction(str(fps))))]
+        args += ["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-g", str(round(Fraction(fps)))]
         if audio:
             args += ["-c:a", "aac", "-b:a", "96k", "-ac", "2"]
             if audio_seconds is None:
@@ -105,6 +108,7 @@ class MediaFactory:
         bitrate: str = "96k",
     ) -> Path:
         """An AAC stereo tone (a dub, a described mix): a `frequency` Hz sine, or silence."""
+        duration = float(duration)
         params = dict(locals())
         del params["self"]
         path, known = self._path("tone", ".m4a", params)
