@@ -2,15 +2,19 @@
 
 1. **demo** (`--demo`): the demo film built from a cold cache with the thread pool (`-j 2`)
    and with `--executor dask` on a LocalCluster of two single-threaded worker processes,
-   alternately, in temporary copies of the project. The ratio dask/thread is the overhead.
+   alternately (`--rounds N`), in temporary copies of the project, each run timed as the
+   user sees it (the whole `filmpipe build` process) with the load average before and after.
+   The ratio of the medians, dask/thread, is the overhead.
 2. **fleet**: N small films x 6 languages that share one master and one set of dubs (only the
    title and subtitles differ per film), built (a) as one multi-film run on a LocalCluster and
    (b) film by film with the thread pool, each film with its own cache (what a team does
    without a shared graph). Counts the tasks each way ran: shared tasks must run once.
 
-Nothing in the checkout is touched. Results go to bench/dask_results.json and stdout.
+Nothing in the checkout is touched but the results: bench/dask_results.json (the part not
+measured this time is kept) and stdout. bench/dask_overhead.py splits a small run's time.
 
     .venv/bin/python bench/dask_bench.py --films 12 [--demo]
+    .venv/bin/python bench/dask_bench.py --no-fleet --demo --draft --rounds 3
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import argparse
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -55,8 +60,12 @@ def tasks_run(output: str) -> int:
 
 
 def bench_demo(rounds: int, draft: bool) -> dict:
-    times: dict[str, list[float]] = {"thread": [], "dask": []}
-    for _ in range(rounds):
+    """The demo from a cold cache, thread pool and LocalCluster alternately, `rounds` times each.
+
+    Each run records the 1-minute load average before and after it: on a shared machine a
+    ratio is only worth something when nothing else ran meanwhile."""
+    runs: list[dict] = []
+    for r in range(rounds):
         for kind in ("thread", "dask"):
             with tempfile.TemporaryDirectory(prefix="filmpipe-dask-bench-") as tmp:
                 project = Path(tmp) / "demo"
@@ -66,15 +75,31 @@ def bench_demo(rounds: int, draft: bool) -> dict:
                     ignore=shutil.ignore_patterns(".git", ".venv", "dist*", ".filmpipe-cache", "tests", "node_modules"),
                 )
                 extra = (["--executor", "dask"] if kind == "dask" else []) + (["--draft"] if draft else [])
+                load_before = os.getloadavg()[0]
                 seconds, _ = build(["-p", str(project), "-j", "2", *extra])
-                times[kind].append(seconds)
-                print(f"demo {kind}: {seconds:.1f} s", flush=True)
-    thread, dask = min(times["thread"]), min(times["dask"])
+                run = {
+                    "round": r + 1,
+                    "executor": kind,
+                    "wall_s": round(seconds, 1),
+                    "load_before": round(load_before, 2),
+                    "load_after": round(os.getloadavg()[0], 2),
+                }
+                runs.append(run)
+                print(json.dumps(run), flush=True)
+    thread = statistics.median(r["wall_s"] for r in runs if r["executor"] == "thread")
+    dask = statistics.median(r["wall_s"] for r in runs if r["executor"] == "dask")
+    per_round = [
+        round(d["wall_s"] / t["wall_s"], 3)
+        for t, d in zip(runs[0::2], runs[1::2], strict=True)  # each round: thread, then dask
+    ]
     return {
         "draft": draft,
-        "thread_s": [round(t, 1) for t in times["thread"]],
-        "dask_s": [round(t, 1) for t in times["dask"]],
+        "workers": 2,
+        "runs": runs,
+        "thread_median_s": round(thread, 1),
+        "dask_median_s": round(dask, 1),
         "dask_over_thread": round(dask / thread, 3),
+        "dask_over_thread_per_round": per_round,
     }
 
 
@@ -158,12 +183,17 @@ def main() -> None:
     parser.add_argument("--draft", action="store_true", help="time the demo's --draft build (quicker)")
     parser.add_argument("--no-fleet", action="store_true")
     args = parser.parse_args()
-    results: dict = {"machine": f"{os.cpu_count()} cores", "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
+    target = REPO / "bench" / "dask_results.json"
+    try:  # keep the part not measured this time (e.g. the fleet, with --no-fleet)
+        results = json.loads(target.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        results = {}
+    stamp = {"machine": f"{os.cpu_count()} cores", "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
     if not args.no_fleet:
-        results["fleet"] = bench_fleet(args.films, args.seconds, args.workers)
+        results["fleet"] = {**stamp, **bench_fleet(args.films, args.seconds, args.workers)}
     if args.demo:
-        results["demo"] = bench_demo(args.rounds, args.draft)
-    (REPO / "bench" / "dask_results.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+        results["demo"] = {**stamp, **bench_demo(args.rounds, args.draft)}
+    target.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -2,7 +2,7 @@
 
     .venv/bin/python scripts/caption_compare.py VIDEO --lang ur [-p PROJECT] [-o OUT]
 
-VIDEO is a burned-in caption video of the project (e.g. dist/video/ur/ur-720-captioned.mp4).
+VIDEO is a burned-in caption video of the project (e.g. dist/video/ur/ur-720-captioned.<hash>.mp4: take the name from dist/manifest.json).
 For each cue: OUT/<lang>-cue<N>.png holds, on top, the caption band of the video's frame at
 the cue's midpoint, and below it the cue drawn by Chromium (Playwright with Debian's
 Chromium, @font-face from the same font files, the same font size and line spacing), white

@@ -6,12 +6,13 @@ import shutil
 import time
 
 import pytest
-from build_helpers import set_output
+from build_helpers import published, set_output
 from conftest import CUES, FILM_TOML, make_srt
 
 from pipeline import ffmpeg
 from pipeline.cli import cli
 from pipeline.cli.common import run_guarded
+from pipeline.content_names import logical_name
 from pipeline.render import ladder
 from pipeline.render.audio import parse_loudnorm
 
@@ -65,7 +66,7 @@ def test_outputs_have_the_masters_duration_streams_tags_and_keyframes(tiny_built
     master_duration = float(next(s for s in master["streams"] if s["codec_type"] == "video")["duration"])
     for lang, tag in (("en", "eng"), ("pl", "pol"), ("ur", "urd")):
         for height, width in ((180, 320), (120, 214)):
-            path = dist / "video" / lang / f"{lang}-{height}.mp4"
+            path = published(dist, f"video/{lang}/{lang}-{height}.mp4")
             data = ffmpeg.probe(path)
             video = [s for s in data["streams"] if s["codec_type"] == "video"]
             audio = [s for s in data["streams"] if s["codec_type"] == "audio"]
@@ -80,17 +81,17 @@ def test_outputs_have_the_masters_duration_streams_tags_and_keyframes(tiny_built
             keyframes = [round(float(p["pts_time"]), 3) for p in ffmpeg.packets(path) if "K" in p["flags"]]
             assert keyframes == ladder.idr_seconds(master_duration)  # 0, 1 (a short first segment), 2
     # the video is shared: every language's file carries the very same video packets
-    en = [p["size"] for p in ffmpeg.packets(dist / "video" / "en" / "en-180.mp4")]
-    assert en == [p["size"] for p in ffmpeg.packets(dist / "video" / "ur" / "ur-180.mp4")]
-    assert (dist / "posters" / "poster-180.jpg").stat().st_size > 0
-    assert (dist / "posters" / "poster-120.webp").stat().st_size > 0
+    en = [p["size"] for p in ffmpeg.packets(published(dist, "video/en/en-180.mp4"))]
+    assert en == [p["size"] for p in ffmpeg.packets(published(dist, "video/ur/ur-180.mp4"))]
+    assert published(dist, "posters/poster-180.jpg").stat().st_size > 0
+    assert published(dist, "posters/poster-120.webp").stat().st_size > 0
 
 
 def test_audio_is_normalised_to_the_target(tiny_built):
     _, stderr = ffmpeg.capture(
         [
             "-i",
-            str(tiny_built / "dist" / "video" / "pl" / "pl-180.mp4"),
+            str(published(tiny_built / "dist", "video/pl/pl-180.mp4")),
             "-map",
             "0:a",
             "-af",
@@ -142,8 +143,8 @@ def test_lang_and_draft_with_awkward_file_names(make_project, capsys):
     text = toml.read_text(encoding="utf-8").replace('"assets/master.mp4"', f'"assets/{awkward}"')
     toml.write_text(text.replace('"assets/audio/pl.m4a"', '"assets/audio/-pl $(x).m4a"'), encoding="utf-8")
     assert build(root, "--lang", "pl", "--draft", "-j", "1") == 0, capsys.readouterr()
-    files = sorted(p.relative_to(root / "dist").as_posix() for p in (root / "dist" / "video").rglob("*-120.mp4"))
-    assert files == ["video/en/en-120.mp4", "video/pl/pl-120.mp4"]
+    files = sorted(p.relative_to(root / "dist").as_posix() for p in (root / "dist" / "video").rglob("*-120.*.mp4"))
+    assert [logical_name(f) for f in files] == ["video/en/en-120.mp4", "video/pl/pl-120.mp4"]
     assert not (root / "dist" / "video" / "ur").exists()
     assert not list((root / "dist").rglob("*-90*"))
     assert build(root, "--lang", "xx") == 2

@@ -7,6 +7,7 @@ process is killed with SIGKILL during an encode and the build must still finish 
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import shutil
@@ -24,7 +25,11 @@ from conftest import write_project
 
 from pipeline.cli import cli
 from pipeline.cli.common import run_guarded
+from pipeline.cli.progress import BuildDisplay
+from pipeline.engine.cache import Cache
 from pipeline.engine.executors import make_executor
+from pipeline.engine.model import Task, TaskOutput, TaskRun
+from pipeline.engine.runner import Event, run_tasks
 from pipeline.errors import ConfigError, EnvironmentProblem
 
 distributed = pytest.importorskip("distributed", reason="Dask is a test extra: pip install -e '.[test]'")
@@ -252,3 +257,48 @@ def _ffmpeg_procs() -> list[Path]:
         except OSError:
             continue
     return found
+
+
+STEPS = 10
+
+
+def stepping_task(run: TaskRun) -> TaskOutput:
+    """Reports its progress in STEPS steps, a tenth of a second apart (runs in a Dask worker)."""
+    for step in range(1, STEPS + 1):
+        time.sleep(0.1)
+        run.progress(step / STEPS)
+    (run.out / "done.txt").write_text("done", encoding="utf-8")
+    return TaskOutput(meta={"steps": STEPS})
+
+
+def test_progress_from_dask_workers_reaches_the_build_display(tmp_path: Path) -> None:
+    """A task running in a worker process reports progress while it runs: the runner's events
+    carry growing fractions for it, and the CLI's live display shows its percentage."""
+    tasks = [Task(id=f"step/{i}", title=f"Stepping task {i}", action=stepping_task, settings={"i": i}) for i in (1, 2)]
+    cache = Cache(tmp_path / "cache", tmp_path, "test")
+    keys = cache.keys(tasks)
+    screen = io.StringIO()
+    display = BuildDisplay(stream=screen, live=True, tasks=len(tasks))
+    events: list[Event] = []
+
+    def on_event(event: Event) -> None:
+        events.append(event)
+        display(event)
+
+    pool = make_executor("dask", 2)
+    try:
+        results = run_tasks(tasks, None, cache, keys, cache.statuses(tasks, keys), on_event=on_event, executor=pool)  # type: ignore[arg-type]
+    finally:
+        pool.close()
+    assert all(results[t.id].output.meta == {"steps": STEPS} for t in tasks)
+    for task in tasks:
+        kinds = [e.kind for e in events if e.task.id == task.id]
+        assert kinds[0] == "start" and kinds[-1] == "finish", kinds
+        fractions = [e.fraction for e in events if e.task.id == task.id and e.kind == "progress"]
+        assert len(fractions) >= 2, f"{task.id}: {kinds}"
+        assert fractions == sorted(set(fractions)), fractions  # growing, each message once
+        assert 0 < fractions[0] < 1
+    overall = [e.overall for e in events if e.kind == "progress"]
+    assert overall == sorted(overall) and 0 < overall[0] < overall[-1] <= 1
+    shown = [line for line in screen.getvalue().splitlines() if "Stepping task" in line and "%" in line]
+    assert any(not line.strip().startswith("0.0%") for line in shown), shown

@@ -5,6 +5,7 @@ from __future__ import annotations
 from html.parser import HTMLParser
 
 from babel import Locale
+from build_helpers import published
 from site_staging import TITLES, built_site, fabricated_site  # noqa: F401 (fixture)
 
 from pipeline import ffmpeg
@@ -85,11 +86,11 @@ def test_built_mp4s_carry_a_title_and_iso_639_2_t_audio_language(built_site):
     for lang, tag in (("ro", "ron"), ("pl", "pol"), ("ur", "urd")):
         title = TITLES.get(lang, project.film.title)  # ro has no catalog: the source title
         for kind in ("", "-captioned"):
-            path = dist / "video" / lang / f"{lang}-180{kind}.mp4"
+            path = published(dist, f"video/{lang}/{lang}-180{kind}.mp4")
             assert _tags(path)["title"] == title, path
             assert _tags(path, "audio")["language"] == tag, path
 
 
 def test_hls_audio_init_segments_carry_the_language(built_site):
     for lang, tag in (("en", "eng"), ("ro", "ron"), ("bn", "ben"), ("ur", "urd")):
-        assert _tags(built_site.dist / "hls" / "audio" / lang / "init.mp4", "audio")["language"] == tag
+        assert _tags(published(built_site.dist, f"hls/audio/{lang}/init.mp4"), "audio")["language"] == tag

@@ -8,10 +8,12 @@ The ladder and audio tasks run for real (draft settings), then the hls task on t
 
 from __future__ import annotations
 
+import hashlib
 import math
+import os
 import re
 import shutil
-import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import m3u8
@@ -20,6 +22,7 @@ from browser import launch_browser, serve
 from conftest import LANGS, make_srt
 
 from pipeline import ffmpeg
+from pipeline.content_names import folder_hash_claim
 from pipeline.engine.model import TaskRun
 from pipeline.engine.plan import make_context
 from pipeline.languages import profile_for
@@ -44,40 +47,15 @@ TEXTS: dict[str, tuple[str, str, str, str]] = {
 SEEK = 7.0  # inside cue 2 of every language, past its first segment
 
 
-def run_ffmpeg(*args: str) -> None:
-    subprocess.run(["ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error", "-y", *args], check=True)
-
-
 @pytest.fixture(scope="module")
-def packaged(tmp_path_factory: pytest.TempPathFactory):
+def packaged(
+    tmp_path_factory: pytest.TempPathFactory, tiny_master: Callable[..., Path], tiny_tone: Callable[..., Path]
+):
     """A 13 s project with 6 languages, ladder [180, 120]: the real ladder task, then the hls task."""
     root = tmp_path_factory.mktemp("hls-project")
     (root / "assets" / "audio").mkdir(parents=True)
     (root / "subtitles").mkdir()
-    run_ffmpeg(
-        "-f",
-        "lavfi",
-        "-i",
-        f"testsrc2=size=320x180:rate={FPS}:duration={DURATION}",
-        "-f",
-        "lavfi",
-        "-i",
-        f"sine=frequency=440:sample_rate=48000:duration={DURATION}",
-        "-c:v",
-        "libx264",
-        "-preset",
-        "ultrafast",
-        "-pix_fmt",
-        "yuv420p",
-        "-c:a",
-        "aac",
-        "-b:a",
-        "96k",
-        "-ac",
-        "2",
-        "-shortest",
-        str(root / "assets" / "master.mp4"),
-    )
+    shutil.copy(tiny_master(fps=FPS, duration=DURATION), root / "assets" / "master.mp4")
     tables = []
     for lang in LANGS:
         (root / "subtitles" / f"{lang}.srt").write_text(make_srt(TEXTS[lang], TIMES), encoding="utf-8")
@@ -97,19 +75,7 @@ def packaged(tmp_path_factory: pytest.TempPathFactory):
     for i, lang in enumerate(LANGS):
         folder = work / f"audio-{lang}"
         folder.mkdir()
-        run_ffmpeg(
-            "-f",
-            "lavfi",
-            "-i",
-            f"sine=frequency={300 + 70 * i}:sample_rate=48000:duration={DURATION}",
-            "-c:a",
-            "aac",
-            "-b:a",
-            "128k",
-            "-ac",
-            "2",
-            str(folder / "audio.m4a"),
-        )
+        os.link(tiny_tone(300 + 70 * i, DURATION, bitrate="128k"), folder / "audio.m4a")
         dirs[audio.task_id(lang)], meta[audio.task_id(lang)] = folder, {"file": "audio.m4a"}
     output = None
     for task in ladder.plan_tasks(context) + hls.plan_tasks(context):
@@ -134,6 +100,26 @@ def packaged(tmp_path_factory: pytest.TempPathFactory):
         "context": context,
         "ladder_dir": dirs[ladder.TASK_ID],
     }
+
+
+def rendition(root: Path, name: str) -> Path:
+    """A rendition folder by its name before its content hash: video/180 -> video/180.<hash>."""
+    (folder,) = [p for p in root.glob(name + ".*") if p.is_dir() and folder_hash_claim(p.name)]
+    return folder
+
+
+def test_rendition_folders_are_named_by_their_content(packaged) -> None:
+    root: Path = packaged["root"]
+    folders = sorted(p for p in root.rglob("*") if p.is_dir() and p.parent != root)
+    assert len(folders) == 2 + 2 * len(LANGS)  # two rungs; each language's audio and subtitles
+    for folder in folders:
+        files = {f.name: hashlib.sha256(f.read_bytes()).hexdigest() for f in folder.iterdir()}
+        lines = "".join(f"{files[n]}  {n}\n" for n in sorted(files))
+        assert folder.name == f"{folder_hash_claim(folder.name)[0]}.{hashlib.sha256(lines.encode()).hexdigest()[:12]}"
+    text = (root / "master.m3u8").read_text(encoding="utf-8")
+    assert {f.relative_to(root).as_posix() for f in folders} == set(
+        re.findall(r"([a-z-]+/[^/\s\"]+)/[a-z]+\.m3u8", text)
+    )
 
 
 def load(path: Path) -> m3u8.M3U8:
@@ -230,7 +216,7 @@ def test_bandwidth_is_measured_from_segments(packaged) -> None:
     root: Path = packaged["root"]
     master = load(root / "master.m3u8")
     audio_peak = max(
-        size * 8 / d for lang in LANGS for _, d, size in segment_sizes_and_durations(root / "audio" / lang)
+        size * 8 / d for lang in LANGS for _, d, size in segment_sizes_and_durations(rendition(root, f"audio/{lang}"))
     )
     for p in master.playlists:
         segs = segment_sizes_and_durations(root / Path(p.uri).parent)
@@ -245,7 +231,7 @@ def test_bandwidth_is_measured_from_segments(packaged) -> None:
     "kind", ["video/180", "video/120", *(f"{k}/{lang}" for k in ("audio", "subs") for lang in LANGS)]
 )
 def test_media_playlists(packaged, kind: str) -> None:
-    folder = packaged["root"] / kind
+    folder = rendition(packaged["root"], kind)
     text = (folder / "index.m3u8").read_text(encoding="utf-8")
     playlist = load(folder / "index.m3u8")
     assert playlist.playlist_type == "vod"
@@ -284,7 +270,7 @@ def test_segments_align_across_rungs_and_start_with_keyframes(packaged) -> None:
     root: Path = packaged["root"]
     starts = {}
     for h in (180, 120):
-        folder = root / "video" / str(h)
+        folder = rendition(root, f"video/{h}")
         playlist = load(folder / "index.m3u8")
         starts[h] = [first_pts(folder, s.uri, "v:0") for s in playlist.segments]
         for s, _t in zip(playlist.segments, starts[h], strict=False):
@@ -299,11 +285,12 @@ def test_segments_align_across_rungs_and_start_with_keyframes(packaged) -> None:
 
 def test_x_timestamp_map_matches_video_timestamps(packaged) -> None:
     root: Path = packaged["root"]
-    video_first = first_pts(root / "video" / "180", load(root / "video" / "180" / "index.m3u8").segments[0].uri, "v:0")
+    video = rendition(root, "video/180")
+    video_first = first_pts(video, load(video / "index.m3u8").segments[0].uri, "v:0")
     expected = round(video_first * 90000)
     for lang in LANGS:
-        for seg in load(root / "subs" / lang / "index.m3u8").segments:
-            text = (root / "subs" / lang / seg.uri).read_text(encoding="utf-8")
+        for seg in load(rendition(root, f"subs/{lang}") / "index.m3u8").segments:
+            text = (rendition(root, f"subs/{lang}") / seg.uri).read_text(encoding="utf-8")
             header = text.split("\n\n", 1)[0].split("\n")
             assert header[0] == "WEBVTT"
             assert header[1] == f"X-TIMESTAMP-MAP=MPEGTS:{expected},LOCAL:00:00:00.000"
@@ -312,8 +299,8 @@ def test_x_timestamp_map_matches_video_timestamps(packaged) -> None:
 def test_subtitle_segments_hold_the_cues_of_their_time(packaged) -> None:
     root: Path = packaged["root"]
     segs = [
-        (root / "subs" / "pl" / s.uri).read_text(encoding="utf-8")
-        for s in load(root / "subs" / "pl" / "index.m3u8").segments
+        (rendition(root, "subs/pl") / s.uri).read_text(encoding="utf-8")
+        for s in load(rendition(root, "subs/pl") / "index.m3u8").segments
     ]
 
     def at(t: float) -> int:  # the index of the segment playing at t (subtitles follow the video's)
@@ -325,16 +312,16 @@ def test_subtitle_segments_hold_the_cues_of_their_time(packaged) -> None:
     assert at(5.0) != at(7.4)
     assert "Zażółć" in segs[at(8.0)] and "Zażółć" not in segs[at(12.0)]
     assert "Do widzenia." in segs[at(12.0)]
-    ro = (root / "subs" / "ro" / f"seg-{at(5.0) + 1:05d}.vtt").read_text(encoding="utf-8")
+    ro = (rendition(root, "subs/ro") / f"seg-{at(5.0) + 1:05d}.vtt").read_text(encoding="utf-8")
     assert "Cunoaște-ți" in ro  # comma below, like the standalone WebVTT
-    ur = (root / "subs" / "ur" / f"seg-{at(8.0) + 1:05d}.vtt").read_text(encoding="utf-8")
+    ur = (rendition(root, "subs/ur") / f"seg-{at(8.0) + 1:05d}.vtt").read_text(encoding="utf-8")
     assert "\u200f2024 میں yourcounty.police.uk" in ur
 
 
 def test_iframe_playlists_address_keyframes(packaged) -> None:
     root: Path = packaged["root"]
     for h in (180, 120):
-        folder = root / "video" / str(h)
+        folder = rendition(root, f"video/{h}")
         text = (folder / "iframes.m3u8").read_text(encoding="utf-8")
         playlist = load(folder / "iframes.m3u8")
         assert "#EXT-X-I-FRAMES-ONLY" in text and playlist.is_i_frames_only
@@ -424,10 +411,10 @@ def test_hls_js_switches_every_audio_and_subtitle_language(packaged) -> None:
             # X-TIMESTAMP-MAP: the cue is neither early nor late against the media timeline
             assert start == pytest.approx(TIMES[1][0], abs=0.02) and end == pytest.approx(TIMES[1][1], abs=0.02)
             page.wait_for_function(
-                f"() => performance.getEntriesByType('resource').some(e => e.name.includes('/audio/{lang}/seg-'))",
+                f"() => performance.getEntriesByType('resource').some(e => e.name.includes('/audio/{lang}.') && e.name.includes('/seg-'))",
                 timeout=30000,
             )
-        assert all(any(r.startswith(f"hls/subs/{lang}/seg-") for r in requested) for lang in LANGS)
+        assert all(any(re.match(rf"hls/subs/{lang}\.[0-9a-f]{{12}}/seg-", r) for r in requested) for lang in LANGS)
 
 
 @pytest.mark.browser
@@ -455,7 +442,7 @@ def test_chromium_native_hls_plays_and_switches_audio(packaged) -> None:
                 for (let k = 0; k < v.audioTracks.length; k++) v.audioTracks[k].enabled = (k === {i});
                 v.currentTime = {1 + i}; v.play(); }}""")
             page.wait_for_function(
-                f"() => performance.getEntriesByType('resource').some(e => e.name.includes('/audio/{lang}/'))",
+                f"() => performance.getEntriesByType('resource').some(e => e.name.includes('/audio/{lang}.'))",
                 timeout=30000,
             )
             page.wait_for_function(

@@ -19,7 +19,14 @@ PACKAGE_ROOT = Path(__file__).resolve().parents[1] / "pipeline"
 # The longest listed prefix decides a module's layer (pipeline.engine.model sits below render,
 # the rest of pipeline.engine above it, because render tasks are built from the engine's model).
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("pipeline", "pipeline.errors", "pipeline.hashing", "pipeline.codecs", "pipeline.filekind"),
+    (
+        "pipeline",
+        "pipeline.errors",
+        "pipeline.hashing",
+        "pipeline.content_names",
+        "pipeline.codecs",
+        "pipeline.filekind",
+    ),
     ("pipeline.languages", "pipeline.findings", "pipeline.accessibility", "pipeline.social.locale"),
     ("pipeline.text",),
     ("pipeline.captions.style",),

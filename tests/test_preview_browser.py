@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from browser import launch_browser, serve
+from build_helpers import published
 from site_staging import built_site  # noqa: F401 (fixture)
 
 from pipeline.project import load_project
@@ -188,7 +189,9 @@ def test_every_language_plays_in_chromium(built_site, artifacts_dir):
 @pytest.mark.browser
 def test_the_urdu_track_shows_the_vtt_text_right_to_left(built_site, artifacts_dir):
     dist = built_site.dist
-    expected = [text for start, end, text in vtt_cues(dist / "subtitles" / "ur.vtt") if start <= URDU_CUE_TIME < end]
+    expected = [
+        text for start, end, text in vtt_cues(published(dist, "subtitles/ur.vtt")) if start <= URDU_CUE_TIME < end
+    ]
     assert len(expected) == 1
     with serve(dist) as base, launch_browser() as browser:
         page = browser.new_page(viewport={"width": 1100, "height": 1200})
@@ -287,7 +290,7 @@ def test_opened_from_the_file_system_the_tracks_still_load(built_site):
         texts = page.evaluate(
             "Array.from(Array.from(document.getElementById('player').textTracks).find(t => t.language === 'pl').cues).map(c => c.text)"
         )
-        assert texts == [c[2] for c in vtt_cues(dist / "subtitles" / "pl.vtt")]
+        assert texts == [c[2] for c in vtt_cues(published(dist, "subtitles/pl.vtt"))]
         assert console == [] and failed == []
 
 

@@ -3,7 +3,8 @@
 Each server is started with a minimal main configuration around the docs' block (its
 `/var/www/film` pointed at a copy of the build's dist/), then every kind of file is asked for:
 byte ranges answer 206 with Content-Range, CORS headers are there, each file has its MIME
-type, entry points are `no-cache` and media an hour. A server that is not installed is
+type, content-hashed names (read from the build's manifest) are `immutable` for a year and every
+fixed name (the entry points, pages and lists) is `no-cache`. A server that is not installed is
 skipped with the package to install (scripts/bootstrap.sh installs nginx-light and apache2).
 """
 
@@ -22,7 +23,10 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from build_helpers import published
 from site_staging import built_site  # noqa: F401 (fixture)
+
+from pipeline.content_names import IMMUTABLE_PATTERN, is_immutable
 
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "serving.md"
 WEBROOT = "/var/www/film"
@@ -159,40 +163,73 @@ def head(host: str, path: str, headers: dict[str, str] | None = None) -> http.cl
     return response
 
 
-def check_server(host: str, dist: Path) -> None:
-    files = {
-        "manifest.json": ("application/json", "no-cache"),
-        "manifest.schema.json": ("application/json", "no-cache"),
-        "index.html": ("text/html", "no-cache"),
-        "hls/master.m3u8": ("application/vnd.apple.mpegurl", "no-cache"),
-        "hls/video/180/index.m3u8": ("application/vnd.apple.mpegurl", "max-age=3600"),
-        "hls/video/180/init.mp4": ("video/mp4", "max-age=3600"),
-        "hls/video/180/seg-00001.m4s": ("video/mp4", "max-age=3600"),
-        "hls/subs/ur/seg-00001.vtt": ("text/vtt", "max-age=3600"),
-        "hls/SHA256SUMS": ("text/plain", "max-age=3600"),
-        "subtitles/ur.vtt": ("text/vtt", "max-age=3600"),
-        "video/pl/pl-180.mp4": ("video/mp4", "max-age=3600"),
-        "posters/poster-180.jpg": ("image/jpeg", "max-age=3600"),
-        "posters/poster-180.webp": ("image/webp", "max-age=3600"),
+IMMUTABLE = "public, max-age=31536000, immutable"
+FIXED = "no-cache"
+
+
+def served_files(dist: Path) -> dict[str, tuple[str, str]]:
+    """{dist-relative name: (MIME type, Cache-Control)} for every kind of file, real names from the manifest."""
+    fixed = {
+        "manifest.json": "application/json",
+        "manifest.schema.json": "application/json",
+        "index.html": "text/html",
+        "hls/master.m3u8": "application/vnd.apple.mpegurl",
+        "hls/SHA256SUMS": "text/plain",
+        "transcripts/ur.html": "text/html",
+        "transcripts/ur.txt": "text/plain",
     }
-    for rel, (mime, cache) in files.items():
+    hashed = {
+        "hls/video/180/index.m3u8": "application/vnd.apple.mpegurl",
+        "hls/video/180/iframes.m3u8": "application/vnd.apple.mpegurl",
+        "hls/video/180/init.mp4": "video/mp4",
+        "hls/video/180/seg-00001.m4s": "video/mp4",
+        "hls/audio/pl/seg-00001.m4s": "video/mp4",
+        "hls/subs/ur/index.m3u8": "application/vnd.apple.mpegurl",
+        "hls/subs/ur/seg-00001.vtt": "text/vtt",
+        "subtitles/ur.vtt": "text/vtt",
+        "video/pl/pl-180.mp4": "video/mp4",
+        "posters/poster-180.jpg": "image/jpeg",
+        "posters/poster-180.webp": "image/webp",
+    }
+    files = {rel: (mime, FIXED) for rel, mime in fixed.items()}
+    for logical, mime in hashed.items():
+        real = published(dist, logical).relative_to(dist).as_posix()
+        assert real != logical and is_immutable(real), real
+        files[real] = (mime, IMMUTABLE)
+    return files
+
+
+def check_server(host: str, dist: Path) -> None:
+    for rel, (mime, cache) in served_files(dist).items():
         assert (dist / rel).is_file(), rel
         r = head(host, f"/film/{rel}", {"Origin": "https://www.example.org"})
         assert r.status == 200, (rel, r.status)
         assert (r.getheader("Content-Type") or "").split(";")[0].strip() == mime, (rel, r.getheader("Content-Type"))
         assert r.getheader("Access-Control-Allow-Origin") == "*", rel
-        assert cache in (r.getheader("Cache-Control") or ""), (rel, r.getheader("Cache-Control"))
+        assert r.getheader("Cache-Control") == cache, (rel, r.getheader("Cache-Control"))
         if mime.startswith("text/"):
             assert "utf-8" in (r.getheader("Content-Type") or "").lower(), (rel, r.getheader("Content-Type"))
-    size = (dist / "video/pl/pl-180.mp4").stat().st_size
-    r = head(host, "/film/video/pl/pl-180.mp4", {"Range": "bytes=100-199", "Origin": "https://www.example.org"})
+    mp4 = published(dist, "video/pl/pl-180.mp4")
+    url = "/film/" + mp4.relative_to(dist).as_posix()
+    size = mp4.stat().st_size
+    r = head(host, url, {"Range": "bytes=100-199", "Origin": "https://www.example.org"})
     assert r.status == 206
     assert r.getheader("Content-Range") == f"bytes 100-199/{size}"
     assert r.getheader("Content-Length") == "100"
     assert r.getheader("Access-Control-Allow-Origin") == "*"
+    assert r.getheader("Cache-Control") == IMMUTABLE
     assert "Content-Range" in (r.getheader("Access-Control-Expose-Headers") or "")
-    r = head(host, "/film/video/pl/pl-180.mp4", {"Range": f"bytes={size + 10}-"})
+    r = head(host, url, {"Range": f"bytes={size + 10}-"})
     assert r.status == 416
+
+
+def test_every_config_uses_the_pattern_of_content_hashed_names():
+    """The servers tell hashed names from fixed ones by the pattern content_names.py names by."""
+    assert IMMUTABLE_PATTERN == r"\.[0-9a-f]{12}[./]"
+    for name in ("nginx", "apache", "iis"):
+        assert IMMUTABLE_PATTERN in docs_config(name), name
+        assert IMMUTABLE in docs_config(name), name
+        assert "max-age=3600" not in docs_config(name), name
 
 
 def test_nginx_serves_dist_as_the_docs_say(site, tmp_path):
@@ -214,5 +251,16 @@ def test_the_iis_config_is_well_formed_and_names_every_type():
     assert maps[".vtt"].startswith("text/vtt") and maps[".webp"] == "image/webp"
     removed = {m.get("fileExtension") for m in root.iter("remove")}
     assert removed == set(maps)  # adding a type IIS already knows is an error: each is removed first
-    entry = {loc.get("path") for loc in root.iter("location")}
-    assert entry == {"manifest.json", "manifest.schema.json", "index.html", "hls/master.m3u8"}
+    # everything no-cache by default; an outbound rule rewrites Cache-Control for content-hashed names
+    (default,) = [c for c in root.iter("clientCache")]
+    assert default.get("cacheControlMode") == "DisableCache"
+    (rule,) = root.iter("rule")
+    assert rule.find("match").get("serverVariable") == "RESPONSE_Cache_Control"
+    (condition,) = rule.find("conditions")
+    assert (condition.get("input"), condition.get("pattern")) == ("{REQUEST_URI}", IMMUTABLE_PATTERN)
+    assert (rule.find("action").get("type"), rule.find("action").get("value")) == ("Rewrite", IMMUTABLE)
+    pattern = re.compile(condition.get("pattern"))
+    names = ["/film/video/pl/pl-720.3f2a1b4c5d6e.mp4", "/film/hls/video/720.9b1c0d2e3f4a/seg-00001.m4s"]
+    assert all(pattern.search(n) for n in names)
+    fixed = ["/film/manifest.json", "/film/index.html", "/film/hls/master.m3u8", "/film/transcripts/ur.html"]
+    assert not any(pattern.search(n) for n in fixed)

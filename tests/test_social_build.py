@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import subprocess
 from pathlib import Path
 
@@ -12,12 +13,14 @@ import jsonschema
 import pysrt
 import pytest
 import srt as srt_lib
+from build_helpers import published
 from conftest import write_project
 from PIL import Image
 
 from pipeline import ffmpeg
 from pipeline.cli import cli
 from pipeline.cli.common import run_guarded
+from pipeline.content_names import logical_name
 from pipeline.engine.publish import qc_dir
 from pipeline.publish.manifest import schema
 from pipeline.publish.verify import verify_dist
@@ -121,7 +124,7 @@ def bright(im: Image.Image, box: tuple[int, int, int, int]) -> int:
 def test_every_file_of_the_pack_is_there(built) -> None:
     dist, _ = built
     for lang in LANGS:
-        names = sorted(p.name for p in (dist / "social" / lang).iterdir())
+        names = sorted(logical_name(p.name) for p in (dist / "social" / lang).iterdir())
         assert names == sorted(
             [
                 f"tiny-film-{lang}-landscape.mp4",
@@ -160,7 +163,7 @@ def test_one_ffmpeg_process_per_language_decodes_the_master_once(built) -> None:
 def test_cuts_are_upload_ready(built) -> None:
     dist, _ = built
     for shape, size in (("vertical", (1080, 1920)), ("square", (1080, 1080)), ("landscape", (320, 180))):
-        facts = ffmpeg.probe(dist / "social" / "ur" / f"tiny-film-ur-{shape}.mp4")
+        facts = ffmpeg.probe(published(dist, f"social/ur/tiny-film-ur-{shape}.mp4"))
         video = next(s for s in facts["streams"] if s["codec_type"] == "video")
         sound = next(s for s in facts["streams"] if s["codec_type"] == "audio")
         assert (video["width"], video["height"]) == size
@@ -169,7 +172,7 @@ def test_cuts_are_upload_ready(built) -> None:
         assert sound["codec_name"] == "aac" and sound["sample_rate"] == "48000"
         assert sound["tags"]["language"] == "urd"
         assert abs(float(facts["format"]["duration"]) - 3.0) < 0.05
-        head = (dist / "social" / "ur" / f"tiny-film-ur-{shape}.mp4").read_bytes()[:4096]
+        head = published(dist, f"social/ur/tiny-film-ur-{shape}.mp4").read_bytes()[:4096]
         assert head.find(b"moov") < head.find(b"mdat") or b"mdat" not in head  # +faststart
 
 
@@ -178,7 +181,7 @@ def test_vertical_text_stays_in_the_safe_zone(built) -> None:
     right 170 px; the title in the band above the picture; the captions below it, only while a cue shows."""
     dist, _ = built
     for lang in LANGS:
-        video = dist / "social" / lang / f"tiny-film-{lang}-vertical.mp4"
+        video = published(dist, f"social/{lang}/tiny-film-{lang}-vertical.mp4")
         at_cue = frame(video, 2.2)  # cue 2: 1.6-2.9 s
         between = frame(video, 1.5)  # between cues 1 (0.2-1.4) and 2
         top, bottom = 269, 1920 - 672
@@ -197,7 +200,7 @@ def test_vertical_text_stays_in_the_safe_zone(built) -> None:
 
 def test_square_keeps_the_title_safe_area(built) -> None:
     dist, _ = built
-    im = frame(dist / "social" / "bn" / "tiny-film-bn-square.mp4", 2.2)
+    im = frame(published(dist, "social/bn/tiny-film-bn-square.mp4"), 2.2)
     assert differs(im, (0, 0, 1080, 52)) == 0 and differs(im, (0, 1080 - 52, 1080, 1080)) == 0
     assert differs(im, (0, 0, 52, 236)) == 0 and differs(im, (1080 - 52, 844, 1080, 1080)) == 0
     assert bright(im, (54, 54, 1026, 236)) > 200 and bright(im, (54, 844, 1026, 1026)) > 200
@@ -206,7 +209,7 @@ def test_square_keeps_the_title_safe_area(built) -> None:
 def test_covers_show_the_title_over_the_frame(built) -> None:
     dist, _ = built
     for shape, size in (("vertical", (1080, 1920)), ("square", (1080, 1080)), ("landscape", (320, 180))):
-        with Image.open(dist / "social" / "ur" / f"tiny-film-ur-{shape}-cover.jpg") as im:
+        with Image.open(published(dist, f"social/ur/tiny-film-ur-{shape}-cover.jpg")) as im:
             assert im.format == "JPEG" and im.size == size
             rgb = im.convert("RGB")
             if shape == "vertical":
@@ -216,7 +219,8 @@ def test_covers_show_the_title_over_the_frame(built) -> None:
 
 def test_caption_files_read_by_independent_parsers(built) -> None:
     dist, _ = built
-    path = dist / "social" / "ur" / "tiny-film.ur_PK.srt"
+    path = published(dist, "social/ur/tiny-film.ur_PK.srt")
+    assert re.fullmatch(r"tiny-film\.[0-9a-f]{12}\.ur_PK\.srt", path.name)  # the locale stays last
     text = path.read_text(encoding="utf-8")
     subs = list(srt_lib.parse(text))
     assert [s.index for s in subs] == [1, 2]
@@ -243,7 +247,7 @@ def test_manifest_lists_the_pack_with_platforms(built) -> None:
     ur = next(lang for lang in manifest["languages"] if lang["code"] == "ur")
     kinds = [e["kind"] for e in ur["social"]]
     assert kinds == ["landscape", "vertical", "square", "captions-file", "cover", "cover", "cover", "post-text"]
-    by_url = {e["url"]: e for e in ur["social"]}
+    by_url = {logical_name(e["url"]): e for e in ur["social"]}
     vertical = by_url["social/ur/tiny-film-ur-vertical.mp4"]
     assert vertical["platforms"] == ["instagram-reels", "tiktok", "youtube-shorts", "facebook", "x", "linkedin"]
     assert (vertical["width"], vertical["height"], vertical["mimeType"]) == (1080, 1920, "video/mp4")
@@ -265,12 +269,12 @@ def test_verify_checks_the_pack(built, tmp_path: Path) -> None:
     ur = next(lang for lang in manifest["languages"] if lang["code"] == "ur")
     ur["social"][0]["platforms"] = ["instagram-reels"]  # a landscape cut does not fit Reels
     (copy / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
-    srt_path = copy / "social" / "ur" / "tiny-film.ur_PK.srt"
+    srt_path = published(copy, "social/ur/tiny-film.ur_PK.srt")
     srt_path.write_text(
         srt_path.read_text(encoding="utf-8") + "3\n00:00:02,950 --> 00:00:02,990\nextra\n", encoding="utf-8"
     )
     result = verify_dist(copy)
-    problems = {(p.file, p.kind) for p in result.problems}
+    problems = {(logical_name(p.file), p.kind) for p in result.problems}
     assert ("social/ur/tiny-film-ur-landscape.mp4", "mismatch") in problems
     assert ("social/ur/tiny-film.ur_PK.srt", "changed") in problems or (
         "social/ur/tiny-film.ur_PK.srt",
@@ -292,7 +296,8 @@ def test_report_and_preview_show_the_pack(built) -> None:
     index = (dist / "index.html").read_text(encoding="utf-8")
     assert 'id="social-heading"' in index
     for lang in LANGS:
-        assert f'src="social/{lang}/tiny-film-{lang}-vertical.mp4"' in index
+        cut = published(dist, f"social/{lang}/tiny-film-{lang}-vertical.mp4").relative_to(dist).as_posix()
+        assert f'src="{cut}"' in index
         assert f'href="social/{lang}/post.txt"' in index
 
 
@@ -300,9 +305,9 @@ def test_blurred_band_and_no_pack(tmp_path: Path, tiny_media: Path) -> None:
     """The default band (the film blurred and darkened) behind a vertical-only pack; `shapes = []` makes none."""
     root = social_project(tmp_path / "blur", tiny_media, languages=("en",), social='shapes = ["vertical"]')
     assert run_guarded(cli, ["build", "-p", str(root)]) == 0
-    names = sorted(p.name for p in (root / "dist" / "social" / "en").iterdir())
+    names = sorted(logical_name(p.name) for p in (root / "dist" / "social" / "en").iterdir())
     assert "tiny-film-en-square.mp4" not in names and "tiny-film-en-vertical.mp4" in names
-    im = frame(root / "dist" / "social" / "en" / "tiny-film-en-vertical.mp4", 1.0)
+    im = frame(published(root / "dist", "social/en/tiny-film-en-vertical.mp4"), 1.0)
     band = im.crop((0, 0, 1080, 260))
     colours = band.getcolors(1_000_000) or []
     assert len(colours) > 50, "the band is the blurred film, not a flat colour"
@@ -328,7 +333,8 @@ def test_preview_plays_each_cut_of_the_picked_language(built) -> None:
         assert page.locator('.social-pack[data-lang="ur"]').is_visible()
         assert not page.locator('.social-pack[data-lang="en"]').is_visible()
         for shape, size in (("landscape", [320, 180]), ("vertical", [1080, 1920]), ("square", [1080, 1080])):
-            selector = f'video[src="social/ur/tiny-film-ur-{shape}.mp4"]'
+            cut = published(dist, f"social/ur/tiny-film-ur-{shape}.mp4").relative_to(dist).as_posix()
+            selector = f'video[src="{cut}"]'
             page.evaluate(f"document.querySelector('{selector}').load()")
             page.wait_for_function(f"document.querySelector('{selector}').readyState >= 2", timeout=15_000)
             assert (

@@ -12,6 +12,7 @@ import json
 from fractions import Fraction
 
 import m3u8
+from build_helpers import published
 from site_staging import LABELS, built_site, fabricated_site  # noqa: F401 (fixture)
 
 from pipeline import ffmpeg
@@ -90,7 +91,7 @@ def test_variants_list_their_bytes_in_playlist_order():
 
 def test_the_mobile_mp4_carries_the_low_bitrate_audio(built_site):
     """The tiny build's only MP4 rung is 180p (a mobile rung): its audio is the 48 kbit/s twin."""
-    data = ffmpeg.probe(built_site.dist / "video" / "pl" / "pl-180.mp4")
+    data = ffmpeg.probe(published(built_site.dist, "video/pl/pl-180.mp4"))
     track = next(s for s in data["streams"] if s["codec_type"] == "audio")
     assert int(track["bit_rate"]) < 60_000, track["bit_rate"]
 
@@ -117,7 +118,7 @@ def test_the_manifest_lists_per_rung_sizes_and_translated_labels(built_site):
 
 
 def test_hls_segments_are_short_enough_to_start_fast(built_site):
-    playlist = m3u8.load(str(built_site.dist / "hls" / "video" / "180" / "index.m3u8"))
+    playlist = m3u8.load(str(published(built_site.dist, "hls/video/180/index.m3u8")))
     assert playlist.target_duration <= 2
     assert all(s.duration <= 2.0 + 1e-3 for s in playlist.segments)
     assert playlist.segments[0].duration <= 1.0 + 1e-3  # the first frame needs only the first second

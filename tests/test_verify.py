@@ -7,10 +7,12 @@ import re
 from pathlib import Path
 
 import pytest
+from build_helpers import published
 from site_staging import built_site, copy_dist  # noqa: F401 (fixture)
 
 from pipeline.cli import cli
 from pipeline.cli.common import run_guarded
+from pipeline.content_names import hashed_file_name, logical_name
 
 
 def verify(dist: Path, capsys, *extra: str, probe: bool = False) -> tuple[int, list[str]]:
@@ -86,6 +88,22 @@ def test_one_changed_byte_is_caught_and_the_file_named(dist, capsys, pick):
     problems = problem_lines(lines)
     assert problems and all(name in line for line in problems), problems
     assert any(line.startswith("changed") and name in line for line in problems)
+    # a media file's name carries its content hash: the edited bytes no longer match it
+    assert any(line.startswith("name") for line in problems) == (name != "index.html")
+
+
+def test_a_renamed_media_file_whose_name_claims_other_bytes_is_named(dist, capsys):
+    """The manifest follows the rename (sizes and hashes agree), but the name's hash does not."""
+    manifest = json.loads((dist / "manifest.json").read_text(encoding="utf-8"))
+    old = manifest["languages"][1]["subtitles"]["url"]
+    other = manifest["languages"][2]["subtitles"]["url"]
+    lying = old.replace(old.split(".")[-2], other.split(".")[-2])  # pl's bytes under a name claiming ro's hash
+    (dist / old).rename(dist / lying)
+    _edit_manifest(dist, lambda m: m["languages"][1]["subtitles"].update(url=lying))
+    code, lines = verify(dist, capsys)
+    assert code == 1
+    assert problem_lines(lines) == [l for l in lines if l.startswith("name") and lying in l]
+    assert "carries the content hash" in lines[0] and "rebuild" in lines[0]
 
 
 def test_a_changed_hls_segment_is_caught(dist, capsys):
@@ -94,7 +112,14 @@ def test_a_changed_hls_segment_is_caught(dist, capsys):
     code, lines = verify(dist, capsys)
     rel = segment.relative_to(dist).as_posix()
     assert code == 1
-    assert problem_lines(lines) == [line for line in lines if line.startswith("changed") and rel in line]
+    # the segment's bytes, and the content-addressed name of the rendition folder holding it
+    assert problem_lines(lines) == [
+        line
+        for line in lines
+        if (line.startswith("changed") and rel in line)
+        or (line.startswith("name") and f"{segment.parent.relative_to(dist).as_posix()}/:" in line)
+    ]
+    assert len(problem_lines(lines)) == 2
 
 
 def test_a_missing_hls_segment_names_the_playlist_that_wants_it(dist, capsys):
@@ -106,7 +131,7 @@ def test_a_missing_hls_segment_names_the_playlist_that_wants_it(dist, capsys):
 
 
 def test_a_resized_file_is_reported_by_size(dist, capsys):
-    name = "video/en/en-180-captioned.mp4"
+    name = published(dist, "video/en/en-180-captioned.mp4").relative_to(dist).as_posix()
     with (dist / name).open("ab") as fh:
         fh.write(b"\0" * 10)
     code, lines = verify(dist, capsys)
@@ -116,10 +141,11 @@ def test_a_resized_file_is_reported_by_size(dist, capsys):
 
 
 def test_a_missing_file_is_reported(dist, capsys):
-    (dist / "subtitles" / "bn.vtt").unlink()
+    vtt = published(dist, "subtitles/bn.vtt")
+    vtt.unlink()
     code, lines = verify(dist, capsys)
     assert code == 1
-    assert problem_lines(lines) == [l for l in lines if l.startswith("missing") and "subtitles/bn.vtt" in l]
+    assert problem_lines(lines) == [l for l in lines if l.startswith("missing") and vtt.name in l]
 
 
 def test_extra_files_are_reported(dist, capsys):
@@ -130,8 +156,10 @@ def test_extra_files_are_reported(dist, capsys):
     code, lines = verify(dist, capsys)
     assert code == 1
     problems = problem_lines(lines)
-    assert sorted(l.split()[1].rstrip(":") for l in problems) == sorted([stray, "video/pl/old-720.mp4"])
-    assert all(l.startswith("extra") for l in problems)
+    folder = segment_folder.relative_to(dist).as_posix() + "/"
+    assert sorted(l.split()[1].rstrip(":") for l in problems) == sorted([stray, "video/pl/old-720.mp4", folder])
+    # the stray segment is extra, and its rendition folder no longer holds what its name says
+    assert all(l.startswith("extra") or (l.startswith("name") and folder in l) for l in problems)
 
 
 def _edit_manifest(dist: Path, change) -> None:
@@ -154,7 +182,7 @@ def test_a_duration_more_than_one_frame_off_is_reported(dist, capsys):
     assert problems == [
         l
         for l in lines
-        if (l.startswith("duration") and "video/ro/ro-180.mp4" in l)
+        if (l.startswith("duration") and logical_name(l.split()[1].rstrip(":")) == "video/ro/ro-180.mp4")
         or (l.startswith("contract") and "languages/2/renditions/0/durationSeconds" in l)
     ]
     assert any(l.startswith("duration") for l in problems) and any(l.startswith("contract") for l in problems)
@@ -179,8 +207,9 @@ def test_wrong_dimensions_and_cue_counts_are_reported(dist, capsys):
     code, lines = verify(dist, capsys, probe=True)
     assert code == 1
     problems = problem_lines(lines)
-    assert any("video/pl/pl-180-captioned.mp4" in l and "720" in l for l in problems)
-    assert any("subtitles/ur.vtt" in l and "2 cues" in l for l in problems)
+    named = [(logical_name(l.split()[1].rstrip(":")), l) for l in problems]
+    assert any(name == "video/pl/pl-180-captioned.mp4" and "720" in l for name, l in named)
+    assert any(name == "subtitles/ur.vtt" and "2 cues" in l for name, l in named)
 
 
 def test_a_manifest_that_breaks_the_schema_is_reported(dist, capsys):
@@ -215,12 +244,17 @@ def test_a_folder_without_manifest_exits_2(tmp_path, capsys):
 
 
 def test_json_output_lists_problems(dist, capsys):
-    (dist / "posters" / "poster-180.jpg").unlink()
+    poster = published(dist, "posters/poster-180.jpg")
+    poster.unlink()
     code, lines = verify(dist, capsys, "--format", "json")
     data = json.loads("\n".join(lines))
     assert code == 1 and data["ok"] is False
     assert data["problems"] == [
-        {"file": "posters/poster-180.jpg", "kind": "missing", "detail": "listed in manifest.json but not in the folder"}
+        {
+            "file": poster.relative_to(dist).as_posix(),
+            "kind": "missing",
+            "detail": "listed in manifest.json but not in the folder",
+        }
     ]
 
 
@@ -269,11 +303,21 @@ def test_a_video_stream_cut_short_under_full_length_audio_is_reported(dist, caps
         ],
         check=True,
     )
-    target.write_bytes(joined.read_bytes())
-    # a build that recorded the broken file as it is: size and hash agree, only the streams tell
+    target.unlink()
+    data = joined.read_bytes()
+    # a build that recorded the broken file as it is: name, size and hash agree, only the streams tell
+    url = (
+        rendition["url"].rsplit("/", 1)[0]
+        + "/"
+        + hashed_file_name(logical_name(target.name), hashlib.sha256(data).hexdigest())
+    )
+    target = dist / url
+    target.write_bytes(data)
+    rendition["url"] = url
     _edit_manifest(
         dist,
         lambda m: m["languages"][1]["renditions"][0].update(
+            url=url,
             bytes=target.stat().st_size,
             sha256=hashlib.sha256(target.read_bytes()).hexdigest(),
             bitrateKbps=round(target.stat().st_size * 8 / 1000 / m["languages"][1]["renditions"][0]["durationSeconds"]),

@@ -9,7 +9,7 @@ import click
 from pipeline.cli.common import allow_outside_option, is_terminal, lang_option, project_option
 from pipeline.cli.progress import BuildDisplay, duration_text
 from pipeline.engine import job
-from pipeline.engine.executors import EXECUTORS, SCHEDULER_ENV, make_executor
+from pipeline.engine.executors import EXECUTORS, SCHEDULER_ENV, StartingExecutor
 from pipeline.engine.publish import qc_dir
 from pipeline.engine.runner import default_jobs
 from pipeline.errors import ConfigError, EnvironmentProblem, FilmpipeError, ValidationFailed
@@ -162,6 +162,28 @@ def build(
             "--scheduler only applies to --executor dask",
             "add --executor dask, or drop --scheduler to build on this machine",
         )
+    # A Dask LocalCluster takes seconds to start: start it now, while the films are validated and planned.
+    starting = None if dry_run else StartingExecutor(executor, jobs or default_jobs(), scheduler)
+    try:
+        _plan_and_run(paths, starting, out_dir, langs, jobs, force, dry_run, draft, executor, cache_dir, allow_outside)
+    finally:
+        if starting is not None:
+            starting.close()
+
+
+def _plan_and_run(
+    paths: list[Path | None],
+    starting: StartingExecutor | None,
+    out_dir: Path | None,
+    langs: tuple[str, ...] | None,
+    jobs: int | None,
+    force: bool,
+    dry_run: bool,
+    draft: bool,
+    executor: str,
+    cache_dir: Path | None,
+    allow_outside: bool,
+) -> None:
     films: list[tuple[job.Plan, Path, Report]] = []
     for path in paths:
         project = load_project(path, allow_outside=allow_outside).only(langs)
@@ -177,7 +199,7 @@ def build(
             )
         plan = job.prepare(project, draft=draft, force=force, cache_dir=cache_dir)
         films.append((plan, out, report))
-    if dry_run:
+    if dry_run or starting is None:
         for plan, out, _ in films:
             _print_plan(plan, out)
         return
@@ -187,7 +209,7 @@ def build(
     runs = len({plan.keys[t.id].key for plan, _, _ in films for t in plan.to_run})
     shared = sum(len(plan.to_run) for plan, _, _ in films) - runs
     display = BuildDisplay(live=is_terminal(), films=len(films), tasks=runs)
-    pool = make_executor(executor, jobs or default_jobs(), scheduler)
+    pool = starting.get()
     what = films[0][0].context.project.film.id + f" into {films[0][1]}" if len(films) == 1 else f"{len(films)} films"
     where = f"{pool.workers} at a time" + (" on Dask" if executor == "dask" else "")
     click.echo(
@@ -218,7 +240,7 @@ def build(
         ) from err
     finally:
         display.close()
-        pool.close()
+        starting.close()
     for (_, _, report), outcome in zip(films, outcomes, strict=True):
         for note in outcome.notes:
             click.echo(f"Note: {note}.")

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Callable, Iterable
+import threading
+from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from typing import Any, Protocol
 
@@ -32,11 +33,15 @@ class Executor(Protocol):
     """Runs task actions; handles are opaque futures with `.exception()` and `.result()`."""
 
     workers: int
-    live_progress: bool  # True: a task's progress callback reaches the runner while it runs
+    in_process: bool  # True: tasks run in this process, so stopping can wait for them to give up
 
-    def submit(self, key: str, action: Action, run: TaskRun, deps: Iterable[Any] = ()) -> Any: ...
+    def submit(self, key: str, action: Action, run: TaskRun) -> Any:
+        """Run one ready task (its dependencies are finished and in the cache) under its cache key."""
 
     def wait(self, handles: list[Any], timeout: float) -> set[Any]: ...
+
+    def drained(self) -> None:
+        """The run has taken every task's result; nothing more will be submitted."""
 
     def stop(self, handles: list[Any]) -> None: ...
 
@@ -46,18 +51,21 @@ class Executor(Protocol):
 class ThreadExecutor:
     """Today's thread pool: `workers` tasks at once in this process."""
 
-    live_progress = True
+    in_process = True
 
     def __init__(self, workers: int) -> None:
         self.workers = max(1, workers)
         self._pool = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="filmpipe-task")
 
-    def submit(self, key: str, action: Action, run: TaskRun, deps: Iterable[Any] = ()) -> Future:
+    def submit(self, key: str, action: Action, run: TaskRun) -> Future:
         return self._pool.submit(action, run)
 
     def wait(self, handles: list[Any], timeout: float) -> set[Any]:
         done, _ = wait(handles, timeout=timeout, return_when=FIRST_COMPLETED)
         return set(done)
+
+    def drained(self) -> None:
+        pass
 
     def stop(self, handles: list[Any]) -> None:
         ffmpeg.stop_all()
@@ -66,16 +74,11 @@ class ThreadExecutor:
         self._pool.shutdown(wait=True, cancel_futures=True)
 
 
-def no_progress(fraction: float) -> None:
-    """The progress callback of a task that runs in another process (picklable)."""
-
-
-def run_in_worker(action: Callable[[TaskRun], TaskOutput], run: TaskRun, *deps: Any) -> TaskOutput:
+def run_in_worker(action: Callable[[TaskRun], TaskOutput], run: TaskRun) -> TaskOutput:
     """A task's action as a worker process runs it.
 
-    `deps` are the dependencies' results, passed only so the scheduler sees the graph. The
-    output folder is emptied first: a worker that died mid-task may have left part of it, and
-    the retry must start clean.
+    The output folder is emptied first: a worker that died mid-task may have left part of it,
+    and the retry must start clean.
     """
     if run.out.exists():
         shutil.rmtree(run.out)
@@ -83,8 +86,14 @@ def run_in_worker(action: Callable[[TaskRun], TaskOutput], run: TaskRun, *deps: 
     return action(run)
 
 
-def make_executor(kind: str, workers: int, scheduler: str | None = None) -> Executor:
-    """The executor named on the command line; ConfigError/EnvironmentProblem with the fix."""
+def make_executor(
+    kind: str, workers: int, scheduler: str | None = None, *, close_when_drained: bool = False
+) -> Executor:
+    """The executor named on the command line; ConfigError/EnvironmentProblem with the fix.
+
+    `close_when_drained`: the executor serves one run, and may start shutting down (a Dask
+    LocalCluster's processes) as soon as that run has taken its last result.
+    """
     if kind == "thread":
         if scheduler:
             raise ConfigError(
@@ -100,5 +109,46 @@ def make_executor(kind: str, workers: int, scheduler: str | None = None) -> Exec
                 "--executor dask needs Dask, which is not installed",
                 f"install it with: {DASK_INSTALL}",
             ) from None
-        return DaskExecutor(scheduler or os.environ.get(SCHEDULER_ENV) or None, workers)
+        return DaskExecutor(
+            scheduler or os.environ.get(SCHEDULER_ENV) or None, workers, close_when_drained=close_when_drained
+        )
     raise ConfigError(f"unknown executor '{kind}'", f"use one of: {', '.join(EXECUTORS)}")
+
+
+class StartingExecutor:
+    """An executor started in a background thread, e.g. a Dask LocalCluster (seconds: worker
+    processes, their imports) while the build validates and plans. `get()` waits for it and
+    raises what starting it raised; `close()` closes it, started or not (after an error, a
+    dry run, Ctrl-C). The thread pool starts at once, with no thread."""
+
+    def __init__(self, kind: str, workers: int, scheduler: str | None = None) -> None:
+        self._executor: Executor | None = None
+        self._error: BaseException | None = None
+        self._thread: threading.Thread | None = None
+        if kind == "thread":
+            self._executor = make_executor(kind, workers, scheduler)
+            return
+
+        def start() -> None:
+            try:
+                self._executor = make_executor(kind, workers, scheduler, close_when_drained=True)
+            except BaseException as err:  # noqa: BLE001 - handed to get() in the main thread
+                self._error = err
+
+        self._thread = threading.Thread(target=start, name="filmpipe-executor-start", daemon=True)
+        self._thread.start()
+
+    def get(self) -> Executor:
+        if self._thread is not None:
+            self._thread.join()
+        if self._error is not None:
+            raise self._error
+        assert self._executor is not None
+        return self._executor
+
+    def close(self) -> None:
+        if self._thread is not None:
+            self._thread.join()
+        executor, self._executor = self._executor, None
+        if executor is not None:
+            executor.close()

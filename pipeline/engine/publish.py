@@ -12,6 +12,10 @@ every video and audio output is probed. Only then does the swap happen: `out` is
 renames is repaired by `recover()` at the next start, so the output folder is always either
 the previous build or the new one, complete.
 
+Media files are published under content-addressed names (`video/en/en-720.<hash>.mp4`,
+pipeline/content_names.py): the layout's names are rewritten here, and so is each artifact's
+path, so the manifest, the pages and the report all name the published files.
+
 The output folder must be new, empty or a dist filmpipe published (its manifest.json says
 so): a folder holding anyone else's files is refused, never emptied.
 """
@@ -27,19 +31,23 @@ import signal
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path, PurePosixPath
 
 from pipeline import ffmpeg
+from pipeline.content_names import hashed_file_name, is_media_name
 from pipeline.engine.model import Artifact, BuildInfo, PlanContext, Task, TaskOutput
 from pipeline.engine.runner import TaskResult
 from pipeline.errors import ConfigError, FilmpipeError
 from pipeline.findings import Report
+from pipeline.hashing import sha256_file
 from pipeline.render.common import master_duration, master_fps
 
 VIDEO_SUFFIXES = (".mp4", ".m4v", ".mov", ".m4a")
 MANIFEST = "manifest.json"
 STAGING_MARK = ".filmpipe-staging"  # in a staging folder until just before the swap
 FICLONE = 0x40049409  # ioctl: share the source's blocks (btrfs, XFS, bcachefs)
+HLS_PREFIX = "hls/"  # the HLS task content-addresses its own rendition folders
 QC_PREFIX = "qc/"  # tasks publishing here (caption frames) go to the QC folder, not dist/
 QC_NAMES = frozenset({"report.html", "qc", STAGING_MARK})  # all a QC folder filmpipe wrote holds
 
@@ -156,6 +164,32 @@ def layout(tasks: list[Task], results: dict[str, TaskResult]) -> dict[str, Path]
                 raise ConfigError(f"two tasks publish {rel}", "this is a bug in a render task")
             files[rel] = source
     return files
+
+
+def content_names(files: dict[str, Path]) -> dict[str, str]:
+    """{published path: its content-addressed path} for every media file (content_names.py).
+
+    Files under hls/ are left alone: the HLS task names its rendition folders by their content
+    itself, and its master playlist is an entry point. Pages and lists keep fixed names too.
+    """
+    renames = {}
+    for rel, source in sorted(files.items()):
+        folder, _, name = rel.rpartition("/")
+        if rel.startswith(HLS_PREFIX) or not is_media_name(name):
+            continue
+        hashed = hashed_file_name(name, sha256_file(source))
+        renames[rel] = f"{folder}/{hashed}" if folder else hashed
+    return renames
+
+
+def renamed_outputs(outputs: dict[str, TaskOutput], renames: dict[str, str]) -> dict[str, TaskOutput]:
+    """The task outputs with each artifact's path as published (its content-addressed name)."""
+    return {
+        task_id: replace(
+            output, artifacts=tuple(replace(a, path=renames.get(a.path, a.path)) for a in output.artifacts)
+        )
+        for task_id, output in outputs.items()
+    }
 
 
 def check_out_dir(out_dir: Path, project_root: Path, known: dict[str, list[int]] | None = None) -> None:
@@ -383,13 +417,15 @@ def publish(
     crash between the two swaps, when the next build replaces the QC folder.
     """
     site_files, qc_files = split_files(layout(tasks, results))
+    renames = content_names(site_files)
+    site_files = {renames.get(rel, rel): source for rel, source in site_files.items()}
     staging = staging_path(out_dir)
     qc_out = qc_dir(out_dir)
     qc_staging = staging_path(qc_out)
     try:
         assemble(staging, site_files)
         assemble(qc_staging, qc_files)
-        outputs = {task_id: result.output for task_id, result in results.items()}
+        outputs = renamed_outputs({task_id: result.output for task_id, result in results.items()}, renames)
         from pipeline.publish.site import write_site
 
         write_site(staging, context, outputs, build, report, qc_staging=qc_staging, dist_href=f"../{out_dir.name}/")

@@ -169,7 +169,6 @@ def run_graph(
     stopping = threading.Event()
     pending = list(to_run)
     running: dict[Any, tuple[Node, Path]] = {}
-    handles: dict[str, Any] = {}
     own_executor = executor is None
     pool: Executor = executor if executor is not None else ThreadExecutor(max(1, jobs or default_jobs()))
     workers = pool.workers
@@ -231,9 +230,7 @@ def run_graph(
                 emit(
                     Event("start", node.task, overall=done, eta_seconds=eta, reason=node.status.reason, film=node.film)
                 )
-                deps = [handles[uid] for uid in node.deps.values() if uid in handles]
-                handle = pool.submit(node.key.key, node.task.action, run, deps)
-                handles[node.uid] = handle
+                handle = pool.submit(node.key.key, node.task.action, run)
                 running[handle] = (node, work)
             if not running:
                 missing = {uid for n in pending for uid in n.deps.values() if uid not in by_uid}
@@ -266,6 +263,8 @@ def run_graph(
                         "build again once the file is no longer being written",
                     )
                 entry = node.cache.commit(task.id, node.key, work, handle.result())
+                if not pending and not running:  # the last result: the executor may wind down while we publish
+                    pool.drained()
                 seconds = time.monotonic() - started_at[node.uid]
                 fractions[node.uid] = 1.0
                 done, eta = overall()
@@ -293,7 +292,7 @@ def _stop(stopping: threading.Event, running: dict[Any, tuple[Node, Path]], pool
         for handle in finished:
             node, work = running.pop(handle)
             node.cache.discard(work)
-        if not pool.live_progress:  # remote workers cannot be waited for here: leave their folders
+        if not pool.in_process:  # remote workers cannot be waited for here: leave their folders
             break
     pool.stop(handles)
     for node, work in running.values():

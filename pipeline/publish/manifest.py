@@ -8,6 +8,7 @@ Sizes and hashes are taken from the staging folder, never from what a task claim
 
 from __future__ import annotations
 
+import copy
 import json
 from importlib import resources
 from pathlib import Path
@@ -15,6 +16,7 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
+from pipeline.content_names import is_immutable
 from pipeline.engine.model import Artifact, BuildInfo, PlanContext, TaskOutput
 from pipeline.errors import FilmpipeError
 from pipeline.findings import Finding
@@ -66,7 +68,8 @@ def contract_errors(manifest: Any) -> list[str]:
     Needs no files: unique language codes (BCP 47 ignores case), film.sourceLanguage is the
     code of the one isSource language, every rendition lasts the film to within one frame, its
     bitrate agrees with its size and duration, one URL is never two files, the poster is one of
-    the posters. `filmpipe verify` adds what needs the files (sizes, hashes, probes).
+    the posters, each `immutable` flag agrees with its name and no entry point carries a content
+    hash. `filmpipe verify` adds what needs the files (sizes, hashes, hashed names, probes).
     Assumes the manifest passed the schema (call schema_errors first).
     """
     problems: list[str] = []
@@ -112,7 +115,7 @@ def contract_errors(manifest: Any) -> list[str]:
     posters = manifest.get("posters", [])
     if isinstance(poster, dict) and posters and not any(p.get("url") == poster.get("url") for p in posters):
         problems.append(f"poster/url: {poster.get('url')} is not one of the posters")
-    return problems
+    return problems + immutable_errors(manifest)
 
 
 def manifest_errors(manifest: Any) -> list[str]:
@@ -257,7 +260,18 @@ def _hls(staging: Path, artifact: Artifact, meta: dict[str, Any] | None = None) 
     return entry
 
 
-TOP_LEVEL_ORDER = ("schemaVersion", "film", "build", "poster", "posters", "hls", "preview", "report", "languages")
+TOP_LEVEL_ORDER = (
+    "schemaVersion",
+    "film",
+    "build",
+    "entryPoints",
+    "poster",
+    "posters",
+    "hls",
+    "preview",
+    "report",
+    "languages",
+)
 
 
 def page_entry(staging: Path, name: str) -> dict[str, Any]:
@@ -277,9 +291,48 @@ def add_pages(manifest: dict[str, Any], staging: Path, preview: str) -> dict[str
     """
     listed = dict(manifest)
     listed["preview"] = page_entry(staging, preview)
-    return {key: listed[key] for key in TOP_LEVEL_ORDER if key in listed} | {
-        key: value for key, value in listed.items() if key not in TOP_LEVEL_ORDER
+    return _ordered(listed)
+
+
+def _ordered(manifest: dict[str, Any]) -> dict[str, Any]:
+    return {key: manifest[key] for key in TOP_LEVEL_ORDER if key in manifest} | {
+        key: value for key, value in manifest.items() if key not in TOP_LEVEL_ORDER
     }
+
+
+def with_caching(manifest: dict[str, Any]) -> dict[str, Any]:
+    """The manifest with `entryPoints` (the fixed names a site links to: manifest.json, the preview
+    page, the HLS master playlist) and `immutable` on every listed file and HLS variant: true when
+    its name (or its folder's) carries a content hash, so it may be cached forever.
+    """
+    marked = copy.deepcopy(manifest)
+    for entry in listed_files(marked, unique=False):
+        entry["immutable"] = is_immutable(entry["url"])
+    hls = marked.get("hls")
+    for variant in hls.get("variants", []) if isinstance(hls, dict) else []:
+        variant["immutable"] = is_immutable(variant["url"])
+    entries = [MANIFEST_NAME]
+    for key in ("preview", "hls"):
+        if isinstance(marked.get(key), dict):
+            entries.append(marked[key]["url"])
+    marked["entryPoints"] = entries
+    return _ordered(marked)
+
+
+def immutable_errors(manifest: Any) -> list[str]:
+    """Listed files whose `immutable` flag disagrees with their name (a hash in it or not)."""
+    problems = []
+    for entry in listed_files(manifest, unique=False):
+        flag = entry.get("immutable")
+        if isinstance(flag, bool) and flag != is_immutable(entry["url"]):
+            problems.append(
+                f"{entry['url']}: immutable is {str(flag).lower()}, but its name "
+                + ("carries a content hash" if not flag else "carries no content hash, so it can change")
+            )
+    for name in manifest.get("entryPoints", []) if isinstance(manifest.get("entryPoints"), list) else []:
+        if isinstance(name, str) and is_immutable(name):
+            problems.append(f"entryPoints: {name} carries a content hash, but an entry point keeps a fixed name")
+    return problems
 
 
 def language_titles(context: PlanContext, code: str) -> tuple[str, str | None, bool]:

@@ -16,6 +16,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from pipeline.accessibility import cue_scale
+from pipeline.content_names import logical_name
 from pipeline.languages import profile_for
 from pipeline.locales import PAGE_LABELS, translator
 from pipeline.project import Project
@@ -23,6 +24,11 @@ from pipeline.publish.files import human_size
 from pipeline.publish.structured import social_tags, video_object
 
 _FONT_NAME = re.compile(r"^[A-Za-z0-9 ]+$")
+
+
+def download_name(url: str) -> str:
+    """The name a download is saved under: the file's name without its content hash (en-720.mp4)."""
+    return logical_name(url).rsplit("/", 1)[-1]
 
 
 def environment() -> Environment:
@@ -36,6 +42,7 @@ def environment() -> Environment:
     )
     env.filters["human_size"] = human_size
     env.filters["clock"] = clock
+    env.filters["download_name"] = download_name
     return env
 
 
@@ -176,7 +183,7 @@ def _downloads(
                 "dir": direction,
                 "detail": detail,
                 "bytes": size,
-                "name": url.rsplit("/", 1)[-1],
+                "name": download_name(url),
                 "size": human_size(size),
             }
         )

@@ -25,6 +25,7 @@ from pipeline.publish.manifest import (
     locale_findings,
     manifest_errors,
     schema_text,
+    with_caching,
 )
 from pipeline.publish.preview import render_index
 from pipeline.publish.report import render_report
@@ -79,7 +80,7 @@ def write_site(
     qc = qc_staging if qc_staging is not None else staging.with_name(f"{staging.name}-qc")
     qc.mkdir(parents=True, exist_ok=True)
     _write(staging / INDEX_NAME, render_index(manifest, context.project, staging))
-    manifest = add_pages(manifest, staging, INDEX_NAME)
+    manifest = with_caching(add_pages(manifest, staging, INDEX_NAME))
     full_report = with_locale_findings(report, context)
     shapes = shape_results(outputs)
     full_report = replace(full_report, findings=full_report.findings + shape_findings(shapes))

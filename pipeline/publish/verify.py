@@ -15,6 +15,8 @@ Checks, each problem naming the file:
 - the social pack (languages[].social): cuts re-probed like renditions, covers like posters,
   each SRT parsed by pysrt with its cue count, and each file's `platforms` recomputed from the
   platform table;
+- content-hashed names: every file whose name, or whose folder's name, carries a content hash
+  (pipeline/content_names.py) still holds the bytes that hash names;
 - extra files: anything in DIST that is none of the above (the manifest lists the preview
   page, the QC report and its frames too), apart from manifest.json and manifest.schema.json.
 """
@@ -36,6 +38,7 @@ from typing import Any, TypeGuard
 import pysrt
 
 from pipeline import codecs as codec_strings
+from pipeline.content_names import file_hash_claim, folder_digest, folder_hash_claim, short_hash
 from pipeline.errors import ConfigError, FfmpegError
 from pipeline.probe import MediaFacts, probe_media
 from pipeline.publish.files import (
@@ -70,7 +73,7 @@ class NoManifest(ConfigError):
 @dataclass(frozen=True, order=True)
 class Problem:
     file: str  # dist-relative
-    kind: str  # missing | size | changed | extra | duration | mismatch | unreadable | schema | contract
+    kind: str  # missing | size | changed | extra | duration | mismatch | unreadable | schema | contract | name
     detail: str
 
     def line(self) -> str:
@@ -124,6 +127,7 @@ class _Verifier:
         self.accounted: set[str] = set(UNLISTED_FILES)
         self.hashed = 0
         self.probed = 0
+        self.digests: dict[str, str] = {}  # dist-relative path -> sha256, each file read once
         self._lock = threading.Lock()  # probes run in threads
 
     def problem(self, file: str, kind: str, detail: str) -> None:
@@ -155,6 +159,7 @@ class _Verifier:
             return False
         self.hashed += 1
         facts = file_facts(path)
+        self.digests[path.relative_to(self.dist).as_posix()] = facts.sha256
         if "bytes" in entry and facts.bytes != entry["bytes"]:
             self.problem(url, "size", f"{facts.bytes} bytes, manifest.json says {entry['bytes']}")
             return False
@@ -164,6 +169,45 @@ class _Verifier:
             )
             return False
         return True
+
+    def digest(self, rel: str) -> str:
+        if rel not in self.digests:
+            self.digests[rel] = sha256_of(self.dist / rel)
+        return self.digests[rel]
+
+    def check_names(self) -> None:
+        """Every content-hashed name (a file's, or a folder's) matches what it holds now.
+
+        A CDN keeps a hashed name forever: a file edited in place after a build would reach
+        some viewers and not others, so it is named here, whatever the manifest says.
+        """
+        folders: set[str] = set()
+        for rel in sorted(self.accounted):
+            path = self.dist / rel
+            if not path.is_file():
+                continue
+            parts = rel.split("/")
+            claim = file_hash_claim(parts[-1])
+            if claim is not None and short_hash(self.digest(rel)) != claim[1]:
+                self.problem(
+                    rel,
+                    "name",
+                    f"its name carries the content hash {claim[1]} but its bytes hash to {short_hash(self.digest(rel))}: "
+                    "a cache that keeps this name forever would serve different bytes; rebuild instead of editing "
+                    "published files",
+                )
+            folders.update("/".join(parts[: i + 1]) for i, part in enumerate(parts[:-1]) if folder_hash_claim(part))
+        for folder in sorted(folders):
+            claim = folder_hash_claim(folder.rsplit("/", 1)[-1])
+            files = {p.name: self.digest(f"{folder}/{p.name}") for p in (self.dist / folder).iterdir() if p.is_file()}
+            actual = short_hash(folder_digest(files))
+            if claim is not None and actual != claim[1]:
+                self.problem(
+                    folder + "/",
+                    "name",
+                    f"the folder's name carries the content hash {claim[1]} but its {len(files)} files hash to {actual}: "
+                    "a file in it was changed, added or removed after the build; rebuild instead of editing published files",
+                )
 
     def check_schema_copy(self) -> None:
         path = self.dist / SCHEMA_NAME
@@ -233,7 +277,7 @@ class _Verifier:
                     self.problem(rel, "missing", f"listed in {sums['url']} but not in the folder")
                 continue
             self.hashed += 1
-            digest = sha256_of(path)
+            digest = self.digest(rel)
             if digest != entries[rel]:
                 self.problem(rel, "changed", f"sha256 is {_short(digest)}, {sums['url']} says {_short(entries[rel])}")
         for rel in tree.files:
@@ -382,6 +426,7 @@ class _Verifier:
             self.check_hls(manifest["hls"], film if isinstance(film, dict) else {})
         if self.probe and not errors:  # re-probing needs the shapes the schema promises
             self.check_media(manifest)
+        self.check_names()
         self.check_extras()
 
     def check_media(self, manifest: dict[str, Any]) -> None:

@@ -9,13 +9,14 @@ SEGMENT_SECONDS). Every playlist is
 written here, from what the segments really hold (probed): ffmpeg's own HLS playlists carry
 generic rendition names, duplicate the video per subtitle language and lack X-TIMESTAMP-MAP.
 
-Layout (all URIs relative):
+Layout (all URIs relative; every rendition folder carries a hash of its files, <hash> below,
+pipeline/content_names.py, so it can be cached forever; only master.m3u8 keeps a fixed name):
 
     hls/master.m3u8
-    hls/video/<h>/init.mp4, seg-NNNNN.m4s, index.m3u8, iframes.m3u8
-    hls/audio/<lang>/init.mp4, seg-NNNNN.m4s, index.m3u8
-    hls/audio-low/<lang>/…     the same at 48 kbit/s, for rungs of 270 lines or fewer (group "aud-low")
-    hls/subs/<lang>/seg-NNNNN.vtt, index.m3u8
+    hls/video/<h>.<hash>/init.mp4, seg-NNNNN.m4s, index.m3u8, iframes.m3u8
+    hls/audio/<lang>.<hash>/init.mp4, seg-NNNNN.m4s, index.m3u8
+    hls/audio-low/<lang>.<hash>/…     the same at 48 kbit/s, for rungs of 270 lines or fewer (group "aud-low")
+    hls/subs/<lang>.<hash>/seg-NNNNN.vtt, index.m3u8
 
 Following Apple's HLS authoring specification: EXT-X-VERSION as each playlist's features need
 (RFC 8216 section 7: 6 for media playlists with EXT-X-MAP, 5 for I-frame playlists (EXT-X-MAP,
@@ -44,6 +45,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from pipeline import codecs, ffmpeg
+from pipeline.content_names import content_address_folder
 from pipeline.engine.model import Artifact, PlanContext, Task, TaskOutput, TaskRun
 from pipeline.locales import translator
 from pipeline.project import LanguageConfig, Project
@@ -53,9 +55,10 @@ from pipeline.subtitles import webvtt
 from pipeline.subtitles.reader import load_cues
 
 TASK_ID = "hls"
-RECIPE = 6  # 2: EXT-X-VERSION per playlist, as its features need; 3: EXTINF within the film;
+RECIPE = 7  # 2: EXT-X-VERSION per playlist, as its features need; 3: EXTINF within the film;
 # 4: audio init segments carry the language; 5: 2 s segments, a 64 kbit/s audio group, start-up order;
-# 6: video cut at every IDR (a 1 s first segment, ladder.FIRST_GOP_SECONDS)
+# 6: content-addressed rendition folders (video/720.<hash>/); 7: video cut at every IDR (a 1 s first
+# segment, ladder.FIRST_GOP_SECONDS)
 PUBLISH_TO = "hls/"
 MASTER = "master.m3u8"
 MIME = "application/vnd.apple.mpegurl"
@@ -581,7 +584,7 @@ def master_playlist(
             )
         lines.append("")
     for lang in subtitles:
-        uri = f"subs/{lang['code']}/{MEDIA_PLAYLIST}"
+        uri = f"{lang.get('folder') or subs_folder(lang)}/{MEDIA_PLAYLIST}"
         lines.append(
             f"#EXT-X-MEDIA:TYPE=SUBTITLES,GROUP-ID={_quoted(SUBTITLE_GROUP)},LANGUAGE={_quoted(lang['code'])},"
             f"NAME={_quoted(lang['name'])},DEFAULT=NO,AUTOSELECT=YES,FORCED=NO,"
@@ -615,6 +618,11 @@ def master_playlist(
 
 
 # ---------------------------------------------------------------- the task
+
+
+def subs_folder(lang: dict) -> str:
+    """A language's subtitle rendition folder before it is content-addressed: subs/<code>."""
+    return f"subs/{lang['code']}"
 
 
 def _write(path: Path, text: str) -> None:
@@ -708,11 +716,21 @@ def package_hls(run: TaskRun) -> TaskOutput:
         doc = load_cues(project.language(code), project)
         entries = subtitle_segments(doc.cues, code, bool(lang["rtl"]), reference)
         for name, _, text in entries:
-            _write(run.out / f"subs/{code}" / name, text)
-        _write(run.out / f"subs/{code}" / MEDIA_PLAYLIST, subtitle_playlist(entries))
+            _write(run.out / subs_folder(lang) / name, text)
+        _write(run.out / subs_folder(lang) / MEDIA_PLAYLIST, subtitle_playlist(entries))
         step()
+    # Every rendition folder gets its content-addressed name; only the master playlist names them.
+    renamed = {
+        rel: content_address_folder(run.out / rel).relative_to(run.out).as_posix()
+        for rel in [r.stream.folder for r in rungs]
+        + [a.folder for _, a in audios]
+        + [subs_folder(lang) for lang in languages]
+    }
+    rungs = [replace(r, stream=replace(r.stream, folder=renamed[r.stream.folder])) for r in rungs]
+    audios = [(lang, replace(a, folder=renamed[a.folder])) for lang, a in audios]
+    subtitled = [{**lang, "folder": renamed[subs_folder(lang)]} for lang in languages]
     fps = Fraction(ladder_meta.get("fps") or master_fps(context.master))
-    _write(run.out / MASTER, master_playlist(rungs, audios, languages, s["source"], fps))
+    _write(run.out / MASTER, master_playlist(rungs, audios, subtitled, s["source"], fps))
     run.progress(1.0)
     artifact = Artifact(
         kind="hls", path=PUBLISH_TO + MASTER, mime_type=MIME, duration_seconds=round(master_duration(context.master), 3)

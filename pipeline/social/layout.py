@@ -24,8 +24,8 @@ shadow included) lies inside its band: long titles and long cues wrap and shrink
 than spill into the picture or the platforms' buttons. Never below 40 % of their size
 (MIN_SIZE): smaller letters are not readable on a phone, so a cue that needs less is
 TextDoesNotFit, which validation reports as SOCIAL_CUE_FITS before anything is encoded. The
-demo's two-line Urdu cues are drawn at 47.5 % in the vertical cut (Nastaliq is tall, and
-its caption size is set for the 16:9 picture); Latin and Indic cues at 69 % or more.
+demo's Urdu cues are drawn at 50 % in the vertical and square cuts (Nastaliq is tall, and its
+caption size is set for the 16:9 picture); Latin and Indic cues at 69 % or more.
 """
 
 from __future__ import annotations

@@ -306,7 +306,7 @@ CASES: dict[str, tuple[str, str, list[dict]]] = {
     "file-not-uploaded": (
         "verify",
         "a listed file that is not there",
-        [{"op": "replace", "path": R0 + "/url", "value": "video/pl/pl-1080.mp4"}],
+        [{"op": "replace", "path": R0 + "/url", "value": "video/pl/pl-1080.0123456789ab.mp4"}],
     ),
     "wrong-size-in-pixels": (
         "verify",
@@ -345,6 +345,42 @@ CASES: dict[str, tuple[str, str, list[dict]]] = {
         "verify",
         "index.html listed with a hash it does not have",
         [{"op": "replace", "path": "/preview/sha256", "value": SHA}],
+    ),
+    # content-hashed names (pipeline/content_names.py): the flag and the entry points must agree with the names
+    "immutable-as-text": (
+        "schema",
+        "immutable written as 'yes'",
+        [{"op": "replace", "path": R0 + "/immutable", "value": "yes"}],
+    ),
+    "entry-points-empty": (
+        "schema",
+        "entryPoints is an empty list",
+        [{"op": "replace", "path": "/entryPoints", "value": []}],
+    ),
+    "entry-point-absolute": (
+        "schema",
+        "an entry point given as a full URL",
+        [{"op": "replace", "path": "/entryPoints/0", "value": "https://cdn.example.org/film/manifest.json"}],
+    ),
+    "immutable-fixed-name": (
+        "contract",
+        "index.html marked immutable: a CDN would keep an old preview page for a year",
+        [{"op": "replace", "path": "/preview/immutable", "value": True}],
+    ),
+    "immutable-master-playlist": (
+        "contract",
+        "the HLS master playlist marked immutable: players would never see a new build",
+        [{"op": "replace", "path": "/hls/immutable", "value": True}],
+    ),
+    "hashed-name-not-immutable": (
+        "contract",
+        "a content-hashed MP4 marked not immutable",
+        [{"op": "replace", "path": R0 + "/immutable", "value": False}],
+    ),
+    "entry-point-hashed": (
+        "contract",
+        "a content-hashed MP4 listed as an entry point (its name changes with every build that changes it)",
+        [{"op": "add", "path": "/entryPoints/-", "value": "$/languages/1/renditions/0/url"}],
     ),
 }
 
