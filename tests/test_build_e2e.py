@@ -78,7 +78,7 @@ def test_outputs_have_the_masters_duration_streams_tags_and_keyframes(tiny_built
             assert a["tags"]["language"] == tag
             assert abs(float(data["format"]["duration"]) - master_duration) <= FRAME
             keyframes = [round(float(p["pts_time"]), 3) for p in ffmpeg.packets(path) if "K" in p["flags"]]
-            assert keyframes == [0.0, 2.0]
+            assert keyframes == [0.0, 1.0, 2.0]  # an IDR every 2 s, and one at 1 s (ladder.FIRST_GOP_SECONDS)
     # the video is shared: every language's file carries the very same video packets
     en = [p["size"] for p in ffmpeg.packets(published(dist, "video/en/en-180.mp4"))]
     assert en == [p["size"] for p in ffmpeg.packets(published(dist, "video/ur/ur-180.mp4"))]
