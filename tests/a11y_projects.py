@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import re
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import CUES, ffmpeg, make_srt, write_project
+from conftest import CUES, make_srt, write_project
 from site_staging import Built, write_catalog
 
 EN_CAPTIONS = ("[gentle music] Hello, neighbours.", "Meet your team. [music fades]")
@@ -41,23 +42,12 @@ def add_to_language(project: Path, code: str, lines: str) -> None:
     toml.write_text(text, encoding="utf-8")
 
 
-def write_a11y_project(root: Path, tiny_media: Path) -> Path:
+def write_a11y_project(root: Path, tiny_media: Path, described_mix: Path) -> Path:
+    """The a11y project; `described_mix` is the English described mix (a 3 s tone)."""
     project = write_project(root, tiny_media, ("en", "pl", "ur"), subtitles={"en": make_srt(EN_CAPTIONS)})
     (project / "descriptions").mkdir()
     (project / "descriptions" / "en.vtt").write_text(DESCRIPTIONS_VTT, encoding="utf-8")
-    ffmpeg(
-        "-f",
-        "lavfi",
-        "-i",
-        "sine=frequency=660:sample_rate=48000:duration=3",
-        "-c:a",
-        "aac",
-        "-b:a",
-        "96k",
-        "-ac",
-        "2",
-        str(project / "assets" / "audio" / "en-ad.m4a"),
-    )
+    shutil.copy(described_mix, project / "assets" / "audio" / "en-ad.m4a")
     add_to_language(
         project,
         "en",
@@ -107,9 +97,10 @@ def write_rtl_project(root: Path, tiny_media: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def a11y_site(tmp_path_factory: pytest.TempPathFactory, tiny_media: Path) -> Built:
+def a11y_site(tmp_path_factory: pytest.TempPathFactory, tiny_media: Path, tiny_tone: Callable[..., Path]) -> Built:
     if "a11y" not in _BUILT:
-        _BUILT["a11y"] = build(write_a11y_project(tmp_path_factory.mktemp("a11y") / "project", tiny_media))
+        root = tmp_path_factory.mktemp("a11y") / "project"
+        _BUILT["a11y"] = build(write_a11y_project(root, tiny_media, tiny_tone(660)))
     return _BUILT["a11y"]
 
 

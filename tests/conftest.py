@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
@@ -19,6 +18,7 @@ os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY", "/tmp/filmpipe-hypothesis"
 # per language: off for the many test builds, on in tests/test_shape_check.py (and in make demo).
 os.environ.setdefault("FILMPIPE_CHROMIUM", "none")
 from hypothesis import settings  # noqa: E402
+from media_factory import MediaFactory, run_ffmpeg  # noqa: E402
 
 from pipeline.subtitles.model import clock  # noqa: E402
 
@@ -56,53 +56,34 @@ def make_srt(texts: tuple[str, ...] | list[str], times=TIMES) -> str:
 
 
 def ffmpeg(*args: str) -> None:
-    subprocess.run(["ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error", "-y", *args], check=True)
+    run_ffmpeg(*args)
 
 
 @pytest.fixture(scope="session")
-def tiny_media(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """master.mp4 (3 s, 320x180, 25 fps, H.264 + AAC) and a 3 s dub per language."""
+def media(tmp_path_factory: pytest.TempPathFactory) -> MediaFactory:
+    """The session's maker of tiny masters and tones (tests/media_factory.py): each made once."""
+    return MediaFactory(tmp_path_factory.mktemp("media-factory"))
+
+
+@pytest.fixture(scope="session")
+def tiny_master(media: MediaFactory) -> Callable[..., Path]:
+    """tiny_master(width=320, height=180, fps=25, duration=3.0, rotation=None, audio=True, ...): a master's path."""
+    return media.master
+
+
+@pytest.fixture(scope="session")
+def tiny_tone(media: MediaFactory) -> Callable[..., Path]:
+    """tiny_tone(frequency=440, duration=3.0, silent=False): an AAC stereo tone's path (a dub, a described mix)."""
+    return media.tone
+
+
+@pytest.fixture(scope="session")
+def tiny_media(tmp_path_factory: pytest.TempPathFactory, media: MediaFactory) -> Path:
+    """master.mp4 (3 s, 320x180, 25 fps, H.264 + AAC) and a 3 s dub per language, in one folder."""
     root = tmp_path_factory.mktemp("media")
-    ffmpeg(
-        "-f",
-        "lavfi",
-        "-i",
-        f"testsrc2=size=320x180:rate={FPS}:duration={DURATION}",
-        "-f",
-        "lavfi",
-        "-i",
-        f"sine=frequency=440:sample_rate=48000:duration={DURATION}",
-        "-c:v",
-        "libx264",
-        "-preset",
-        "ultrafast",
-        "-pix_fmt",
-        "yuv420p",
-        "-g",
-        "25",
-        "-c:a",
-        "aac",
-        "-b:a",
-        "96k",
-        "-ac",
-        "2",
-        "-shortest",
-        str(root / "master.mp4"),
-    )
+    os.link(media.master(fps=FPS, duration=DURATION), root / "master.mp4")
     for i, lang in enumerate(LANGS[1:]):
-        ffmpeg(
-            "-f",
-            "lavfi",
-            "-i",
-            f"sine=frequency={300 + 60 * i}:sample_rate=48000:duration={DURATION}",
-            "-c:a",
-            "aac",
-            "-b:a",
-            "96k",
-            "-ac",
-            "2",
-            str(root / f"{lang}.m4a"),
-        )
+        os.link(media.tone(300 + 60 * i, DURATION), root / f"{lang}.m4a")
     return root
 
 

@@ -3,11 +3,12 @@ red flash thresholds (flashes per second, and flashing area), through the real v
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import ffmpeg
 from test_validate_corpus import shared_cache, write_project  # noqa: F401 - fixture
 
 from pipeline.project import load_project
@@ -33,33 +34,12 @@ CLIPS = {
 
 
 @pytest.fixture(scope="session")
-def flashing(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def flashing(tmp_path_factory: pytest.TempPathFactory, tiny_master: Callable[..., Path]) -> Path:
     """One 2-second 320x180 master per clip: a box switched on and off every N frames."""
     root = tmp_path_factory.mktemp("flashing")
     for name, (background, box, colour, half) in CLIPS.items():
         draw = f"drawbox={box}:color={colour}:t=fill:enable='lt(mod(n\\,{2 * half})\\,{half})'"
-        ffmpeg(
-            "-f",
-            "lavfi",
-            "-i",
-            f"color=c={background}:size=320x180:rate={FPS}:duration=2",
-            "-f",
-            "lavfi",
-            "-i",
-            "sine=frequency=440:sample_rate=48000:duration=2",
-            "-vf",
-            draw,
-            "-c:v",
-            "libx264",
-            "-preset",
-            "ultrafast",
-            "-pix_fmt",
-            "yuv420p",
-            "-c:a",
-            "aac",
-            "-shortest",
-            str(root / f"{name}.mp4"),
-        )
+        os.link(tiny_master(fps=FPS, duration=2, colour=background, video_filter=draw), root / f"{name}.mp4")
     return root
 
 

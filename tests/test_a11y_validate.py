@@ -3,44 +3,25 @@ pauses), the described mix (like a dub), captions' sound cues (not untranslated)
 
 from __future__ import annotations
 
+import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import CUES, ffmpeg, make_srt
+from conftest import CUES, make_srt
 from test_validate_corpus import shared_cache, write_project  # noqa: F401 - fixture
 
 from pipeline.project import load_project
 from pipeline.validate.cache import MeasureCache
 from pipeline.validate.run import validate_project
 
-PAUSED_AUDIO = "sine=frequency=440:sample_rate=48000:duration=3,volume=enable='between(t,1.0,2.3)':volume=0"
+PAUSED = "volume=enable='between(t,1.0,2.3)':volume=0"  # after the master's sine
 
 
 @pytest.fixture(scope="session")
-def paused_master(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def paused_master(tiny_master: Callable[..., Path]) -> Path:
     """A 3 s master whose sound stops from 1.0 s to 2.3 s (a pause in the narration)."""
-    path = tmp_path_factory.mktemp("paused") / "master.mp4"
-    ffmpeg(
-        "-f",
-        "lavfi",
-        "-i",
-        "testsrc2=size=320x180:rate=25:duration=3",
-        "-f",
-        "lavfi",
-        "-i",
-        PAUSED_AUDIO,
-        "-c:v",
-        "libx264",
-        "-preset",
-        "ultrafast",
-        "-pix_fmt",
-        "yuv420p",
-        "-c:a",
-        "aac",
-        "-shortest",
-        str(path),
-    )
-    return path
+    return tiny_master(audio_filter=PAUSED)
 
 
 def describe(project: Path, vtt: str, extra: str = "") -> None:
@@ -89,17 +70,11 @@ def test_missing_description_inputs_name_their_keys(
     assert "described_audio in [languages.en]" in missing[0] and "descriptions in [languages.en]" in missing[1]
 
 
-def test_a_short_described_mix_is_named_as_such(tmp_path: Path, tiny_media: Path, shared_cache: MeasureCache) -> None:
+def test_a_short_described_mix_is_named_as_such(
+    tmp_path: Path, tiny_media: Path, tiny_tone: Callable[..., Path], shared_cache: MeasureCache
+) -> None:
     project = write_project(tmp_path / "film", tiny_media, languages=("en",))
-    ffmpeg(
-        "-f",
-        "lavfi",
-        "-i",
-        "sine=frequency=500:duration=1.5",
-        "-c:a",
-        "aac",
-        str(project / "assets" / "audio" / "en-ad.m4a"),
-    )
+    shutil.copy(tiny_tone(500, 1.5), project / "assets" / "audio" / "en-ad.m4a")
     describe(
         project,
         "WEBVTT\n\n00:00:01.200 --> 00:00:02.100\nA red phone.\n",

@@ -14,6 +14,7 @@ from __future__ import annotations
 import difflib
 import shutil
 import subprocess
+from collections.abc import Callable
 from fractions import Fraction
 from pathlib import Path
 
@@ -48,30 +49,8 @@ def tesseract_has(code: str) -> bool:
 
 
 @pytest.fixture(scope="module")
-def blue_master(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("blue")
-    ffmpeg.run(
-        [
-            "-f",
-            "lavfi",
-            "-i",
-            f"color=c=0x3060a0:size={W}x{H}:rate={FPS}:duration=2",
-            "-f",
-            "lavfi",
-            "-i",
-            "sine=frequency=440:sample_rate=48000:duration=2",
-            "-c:v",
-            "libx264",
-            "-preset",
-            "ultrafast",
-            "-pix_fmt",
-            "yuv420p",
-            "-c:a",
-            "aac",
-            str(folder / "blue.mp4"),
-        ]
-    )
-    return folder / "blue.mp4"
+def blue_master(tiny_master: Callable[..., Path]) -> Path:
+    return tiny_master(W, H, FPS, 2, colour="0x3060a0")
 
 
 def similarity(read: str, expected: str) -> float:

@@ -33,6 +33,7 @@ import io
 import json
 import sys
 import unicodedata
+from collections.abc import Callable
 from fractions import Fraction
 from pathlib import Path
 
@@ -158,31 +159,8 @@ def chromium_drawing(page, text: str, lang: str, em: float, latin_em: float) -> 
 
 
 @pytest.fixture(scope="module")
-def grey_master(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("grey")
-    seconds = SLOT * max(len(v) for v in CASES.values())
-    ffmpeg.run(
-        [
-            "-f",
-            "lavfi",
-            "-i",
-            f"color=c=0x808080:size={W}x{H}:rate={FPS}:duration={seconds}",
-            "-f",
-            "lavfi",
-            "-i",
-            f"sine=frequency=440:sample_rate=48000:duration={seconds}",
-            "-c:v",
-            "libx264",
-            "-preset",
-            "ultrafast",
-            "-pix_fmt",
-            "yuv420p",
-            "-c:a",
-            "aac",
-            str(folder / "grey.mp4"),
-        ]
-    )
-    return folder / "grey.mp4"
+def grey_master(tiny_master: Callable[..., Path]) -> Path:
+    return tiny_master(W, H, FPS, SLOT * max(len(v) for v in CASES.values()), colour="0x808080")
 
 
 def slot_cues(texts: tuple[str, ...]) -> list[Cue]:

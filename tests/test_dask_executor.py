@@ -193,13 +193,20 @@ def test_without_dask_installed_the_error_names_the_install_command(tmp_path: Pa
     (blocker / "distributed.py").write_text("raise ImportError('no dask here')\n", encoding="utf-8")
     code = (
         "import sys; sys.path.insert(0, sys.argv[1]);"
-        "from pipeline.engine.executors import make_executor\n"
+        "from pipeline.engine.executors import make_executor, StartingExecutor\n"
         "try:\n make_executor('dask', 1)\n"
-        "except Exception as e:\n print(type(e).__name__, e, '|', e.hint)"
+        "except Exception as e:\n print(type(e).__name__, e, '|', e.hint)\n"
+        "starting = StartingExecutor('dask', 1)\n"  # the CLI's way: started in the background
+        "try:\n starting.get()\n"
+        "except Exception as e:\n print(type(e).__name__, e, '|', e.hint)\n"
+        "starting.close()"
     )
     out = subprocess.run([sys.executable, "-c", code, str(blocker)], capture_output=True, text=True, check=True)
-    assert "EnvironmentProblem --executor dask needs Dask" in out.stdout
-    assert "pip install 'filmpipe[dask]'" in out.stdout
+    lines = out.stdout.splitlines()
+    assert len(lines) == 2, out.stdout
+    for line in lines:
+        assert "EnvironmentProblem --executor dask needs Dask" in line
+        assert "pip install 'filmpipe[dask]'" in line
 
 
 def test_the_default_path_never_imports_dask(tmp_path: Path) -> None:

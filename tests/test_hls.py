@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import math
+import os
 import re
 import shutil
-import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import m3u8
@@ -46,40 +47,15 @@ TEXTS: dict[str, tuple[str, str, str, str]] = {
 SEEK = 7.0  # inside cue 2 of every language, past its first segment
 
 
-def run_ffmpeg(*args: str) -> None:
-    subprocess.run(["ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error", "-y", *args], check=True)
-
-
 @pytest.fixture(scope="module")
-def packaged(tmp_path_factory: pytest.TempPathFactory):
+def packaged(
+    tmp_path_factory: pytest.TempPathFactory, tiny_master: Callable[..., Path], tiny_tone: Callable[..., Path]
+):
     """A 13 s project with 6 languages, ladder [180, 120]: the real ladder task, then the hls task."""
     root = tmp_path_factory.mktemp("hls-project")
     (root / "assets" / "audio").mkdir(parents=True)
     (root / "subtitles").mkdir()
-    run_ffmpeg(
-        "-f",
-        "lavfi",
-        "-i",
-        f"testsrc2=size=320x180:rate={FPS}:duration={DURATION}",
-        "-f",
-        "lavfi",
-        "-i",
-        f"sine=frequency=440:sample_rate=48000:duration={DURATION}",
-        "-c:v",
-        "libx264",
-        "-preset",
-        "ultrafast",
-        "-pix_fmt",
-        "yuv420p",
-        "-c:a",
-        "aac",
-        "-b:a",
-        "96k",
-        "-ac",
-        "2",
-        "-shortest",
-        str(root / "assets" / "master.mp4"),
-    )
+    shutil.copy(tiny_master(fps=FPS, duration=DURATION), root / "assets" / "master.mp4")
     tables = []
     for lang in LANGS:
         (root / "subtitles" / f"{lang}.srt").write_text(make_srt(TEXTS[lang], TIMES), encoding="utf-8")
@@ -99,19 +75,7 @@ def packaged(tmp_path_factory: pytest.TempPathFactory):
     for i, lang in enumerate(LANGS):
         folder = work / f"audio-{lang}"
         folder.mkdir()
-        run_ffmpeg(
-            "-f",
-            "lavfi",
-            "-i",
-            f"sine=frequency={300 + 70 * i}:sample_rate=48000:duration={DURATION}",
-            "-c:a",
-            "aac",
-            "-b:a",
-            "128k",
-            "-ac",
-            "2",
-            str(folder / "audio.m4a"),
-        )
+        os.link(tiny_tone(300 + 70 * i, DURATION, bitrate="128k"), folder / "audio.m4a")
         dirs[audio.task_id(lang)], meta[audio.task_id(lang)] = folder, {"file": "audio.m4a"}
     output = None
     for task in ladder.plan_tasks(context) + hls.plan_tasks(context):

@@ -7,9 +7,11 @@ about 2 s, draft quality, one rung, no burned-in captions.
 
 from __future__ import annotations
 
+import functools
 import json
 import shutil
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -44,41 +46,18 @@ def ffmpeg(*args: str) -> None:
     subprocess.run(["ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error", "-y", *args], check=True)
 
 
-def make_master(path: Path, *, rate: str = "25", size: str = "320x180", seconds: float = SECONDS, extra=()) -> Path:
-    """A tiny H.264 + AAC master: testsrc2 and a sine, both `seconds` long."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    ffmpeg(
-        "-f",
-        "lavfi",
-        "-i",
-        f"testsrc2=size={size}:rate={rate}:duration={seconds}",
-        "-f",
-        "lavfi",
-        "-i",
-        f"sine=frequency=440:sample_rate=48000:duration={seconds}",
-        "-c:v",
-        "libx264",
-        "-preset",
-        "ultrafast",
-        "-pix_fmt",
-        "yuv420p",
-        "-c:a",
-        "aac",
-        "-shortest",
-        *extra,
-        str(path),
-    )
-    return path
+@pytest.fixture(scope="session")
+def master_of(tiny_master: Callable[..., Path]) -> Callable[..., Path]:
+    """A tiny H.264 + AAC master from the session's factory, `SECONDS` long unless told:
+    master_of(fps="30", duration=6.0)."""
+    return functools.partial(tiny_master, duration=SECONDS)
 
 
-def tiny_project(root: Path, master: Path | None = None, *, pl: bool = False, **master_args) -> Path:
+def tiny_project(root: Path, master: Path, *, pl: bool = False) -> Path:
     """A one-language project (two with `pl`: a Polish subtitle track on the master's audio)."""
     (root / "subtitles").mkdir(parents=True, exist_ok=True)
-    if master is None:
-        make_master(root / "assets" / "master.mp4", **master_args)
-    else:
-        (root / "assets").mkdir(parents=True, exist_ok=True)
-        shutil.copy(master, root / "assets" / "master.mp4")
+    (root / "assets").mkdir(parents=True, exist_ok=True)
+    shutil.copy(master, root / "assets" / "master.mp4")
     more = ""
     for lang in ("en", "pl") if pl else ("en",):
         (root / "subtitles" / f"{lang}.srt").write_text(make_srt(CUES[lang], CUE_TIMES), encoding="utf-8")
@@ -111,8 +90,8 @@ def assert_one_sentence(err: str, *names: str) -> None:
 
 
 @pytest.mark.parametrize("rate", ["24000/1001", "24", "25", "30000/1001", "30", "50", "60000/1001", "60"])
-def test_every_common_frame_rate_publishes_a_dist_that_verify_passes(tmp_path, rate, capsys):
-    root = tiny_project(tmp_path / "project", rate=rate)
+def test_every_common_frame_rate_publishes_a_dist_that_verify_passes(tmp_path, rate, capsys, master_of):
+    root = tiny_project(tmp_path / "project", master_of(fps=rate))
     assert build(root) == 0, capsys.readouterr().err
     capsys.readouterr()
     assert cli_run("verify", str(root / "dist")) == 0, capsys.readouterr().out
@@ -122,9 +101,9 @@ def test_every_common_frame_rate_publishes_a_dist_that_verify_passes(tmp_path, r
     assert abs(total - manifest["film"]["durationSeconds"]) < 0.002  # the film's span, not AAC's overrun
 
 
-def test_audio_segments_past_six_seconds_add_up_to_the_film(tmp_path, capsys):
+def test_audio_segments_past_six_seconds_add_up_to_the_film(tmp_path, capsys, master_of):
     """6 s at 30 fps: AAC's last packet spills into a second segment (the case found by hand)."""
-    root = tiny_project(tmp_path / "project", rate="30", seconds=6.0)
+    root = tiny_project(tmp_path / "project", master_of(fps="30", duration=6.0))
     assert build(root) == 0, capsys.readouterr().err
     capsys.readouterr()
     assert cli_run("verify", str(root / "dist")) == 0, capsys.readouterr().out
@@ -134,9 +113,9 @@ def test_audio_segments_past_six_seconds_add_up_to_the_film(tmp_path, capsys):
 
 
 @pytest.fixture(scope="module")
-def built_template(tmp_path_factory) -> Path:
+def built_template(tmp_path_factory, master_of) -> Path:
     """One tiny project (en + pl subtitles) built once; tests work on copies of it."""
-    root = tiny_project(tmp_path_factory.mktemp("hostile-built") / "project", pl=True)
+    root = tiny_project(tmp_path_factory.mktemp("hostile-built") / "project", master_of(), pl=True)
     assert build(root) == 0
     return root
 
@@ -312,8 +291,8 @@ def test_garbage_cache_records_read_as_missing_never_raise(tmp_path, garbage):
 # ---------------------------------------------------------------------------- the cache folder itself
 
 
-def test_a_file_named_like_the_cache_folder_is_one_sentence(tmp_path, capsys):
-    root = tiny_project(tmp_path / "project")
+def test_a_file_named_like_the_cache_folder_is_one_sentence(tmp_path, capsys, master_of):
+    root = tiny_project(tmp_path / "project", master_of())
     (root / ".filmpipe-cache").write_text("not a folder", encoding="utf-8")
     capsys.readouterr()
     assert build(root) == 3
@@ -383,8 +362,8 @@ def test_an_output_folder_nobody_may_write_beside_is_one_sentence_naming_it(read
 
 
 @pytest.fixture(scope="module")
-def tiny_media_2s(tmp_path_factory) -> Path:
-    return make_master(tmp_path_factory.mktemp("master-2s") / "master.mp4")
+def tiny_media_2s(master_of) -> Path:
+    return master_of()
 
 
 # ---------------------------------------------------------------------------- masters validate must catch
@@ -414,13 +393,8 @@ def test_a_1x1_master_is_a_validate_error_naming_the_file(tmp_path, capsys):
     assert "MASTER_TOO_SMALL" in err and "assets/master.mp4" in err and "Traceback" not in err
 
 
-def test_a_master_whose_picture_ends_before_its_sound_is_a_validate_error(tmp_path, capsys):
-    master = tmp_path / "short-picture.mp4"
-    ffmpeg(
-        *("-f", "lavfi", "-i", "testsrc2=size=320x180:rate=25:duration=1"),
-        *("-f", "lavfi", "-i", "sine=sample_rate=48000:duration=2.5", "-c:v", "libx264", "-preset", "ultrafast"),
-        *("-pix_fmt", "yuv420p", "-c:a", "aac", str(master)),
-    )
+def test_a_master_whose_picture_ends_before_its_sound_is_a_validate_error(tmp_path, capsys, master_of):
+    master = master_of(duration=1, audio_seconds=2.5)
     root = tiny_project(tmp_path / "project", master)
     codes = {(f["code"], f["file"]) for f in findings_of(root, capsys) if f["severity"] == "error"}
     assert ("MASTER_VIDEO_SHORT", "assets/master.mp4") in codes
@@ -429,10 +403,8 @@ def test_a_master_whose_picture_ends_before_its_sound_is_a_validate_error(tmp_pa
 # ---------------------------------------------------------------------------- display matrix
 
 
-def test_a_master_with_a_90_degree_display_matrix_is_published_upright(tmp_path, capsys):
-    stored = make_master(tmp_path / "stored.mp4", size="320x180")
-    master = tmp_path / "portrait.mp4"
-    ffmpeg("-i", str(stored), "-c", "copy", "-metadata:s:v:0", "rotate=90", str(master))
+def test_a_master_with_a_90_degree_display_matrix_is_published_upright(tmp_path, capsys, master_of):
+    stored, master = master_of(), master_of(rotation=90)  # the same picture, stored and turned
     root = tiny_project(tmp_path / "project", master)
     toml = root / "film.toml"
     toml.write_text(
@@ -465,7 +437,7 @@ def test_a_master_with_a_90_degree_display_matrix_is_published_upright(tmp_path,
 
 
 @pytest.mark.parametrize("delay", [0.4, 1.5])
-def test_kill_9_mid_build_leaves_dist_and_a_cache_the_next_build_trusts(built, delay, capsys):
+def test_kill_9_mid_build_leaves_dist_and_a_cache_the_next_build_trusts(built, delay, capsys, master_of):
     import os
     import signal
     import sys
@@ -474,7 +446,7 @@ def test_kill_9_mid_build_leaves_dist_and_a_cache_the_next_build_trusts(built, d
     assert build(built) == 0
     before = snapshot(built / "dist")
     (built / "subtitles" / "pl.srt").write_text(make_srt(("Cześć!", "Do widzenia."), CUE_TIMES), encoding="utf-8")
-    shutil.copy(make_master(built.parent / "other.mp4", rate="30"), built / "assets" / "master.mp4")
+    shutil.copy(master_of(fps="30"), built / "assets" / "master.mp4")
     proc = subprocess.Popen(
         [sys.executable, "-m", "pipeline", "build", "-p", str(built), "--draft", "-j", "2"],
         stdout=subprocess.PIPE,

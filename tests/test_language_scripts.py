@@ -16,6 +16,7 @@ import subprocess
 import sys
 import tomllib
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -212,21 +213,23 @@ NON_LATIN = [tag for tag in INSTALLED if profile_for(tag).script != "Latn"]
 
 @pytest.mark.browser
 @pytest.mark.slow
-def test_burned_in_ink_matches_chromium(tmp_path: Path, artifacts_dir: Path) -> None:
+def test_burned_in_ink_matches_chromium(tmp_path: Path, artifacts_dir: Path, tiny_master: Callable[..., Path]) -> None:
     """Each non-Latin row's sample, burned into a 720p video by the build's own functions and
     ffmpeg call, has the ink of Chromium's drawing of the same text in the same font files
     (the measure and threshold of tests/test_captions_shapes.py, calibrated there)."""
     from test_captions_shapes import THRESHOLD, WIDTH_TOLERANCE
 
     assert {"pa", "pa-Arab", "ur", "ar", "bn", "gu", "ta", "fa", "ps", "ckb", "ti"} <= set(NON_LATIN)
-    scores = ink_scores({tag: SAMPLES[tag] for tag in NON_LATIN}, tmp_path, artifacts_dir)
+    scores = ink_scores({tag: SAMPLES[tag] for tag in NON_LATIN}, tmp_path, artifacts_dir, tiny_master)
     (artifacts_dir / "languages-ink.json").write_text(json.dumps(scores, indent=1), encoding="utf-8")
     low = {tag: s for tag, s in scores.items() if s["similarity"] < THRESHOLD}
     wide = {tag: s for tag, s in scores.items() if abs(s["width_ratio"] - 1) > WIDTH_TOLERANCE}
     assert not low and not wide, f"burned-in captions differ from Chromium's drawing: {low or wide}"
 
 
-def ink_scores(texts: dict[str, str], work: Path, artifacts_dir: Path) -> dict[str, dict[str, float]]:
+def ink_scores(
+    texts: dict[str, str], work: Path, artifacts_dir: Path, tiny_master: Callable[..., Path]
+) -> dict[str, dict[str, float]]:
     """For each language tag -> one line of text: burn it into a grey 720p video with the build's
     functions and ffmpeg call, grab a frame, and score its ink against Chromium's drawing."""
     from browser import launch_browser
@@ -239,12 +242,7 @@ def ink_scores(texts: dict[str, str], work: Path, artifacts_dir: Path) -> dict[s
     from pipeline.render import captions, ladder
     from pipeline.subtitles.model import Cue
 
-    master = work / "grey.mp4"
-    ffmpeg.run(
-        ["-f", "lavfi", "-i", f"color=c=0x808080:size={W}x{H}:rate={FPS}:duration={SLOT}",
-         "-f", "lavfi", "-i", f"sine=frequency=440:sample_rate=48000:duration={SLOT}",
-         "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac", str(master)]
-    )  # fmt: skip
+    master = tiny_master(W, H, FPS, SLOT, colour="0x808080")
     scores: dict[str, dict[str, float]] = {}
     with launch_browser() as browser:
         page = browser.new_page()  # type: ignore[attr-defined]
@@ -361,11 +359,13 @@ def test_script_sample_passes_the_glyph_check(script: str) -> None:
 
 @pytest.mark.browser
 @pytest.mark.slow
-def test_burned_in_ink_of_every_script_matches_chromium(tmp_path: Path, artifacts_dir: Path) -> None:
+def test_burned_in_ink_of_every_script_matches_chromium(
+    tmp_path: Path, artifacts_dir: Path, tiny_master: Callable[..., Path]
+) -> None:
     from test_captions_shapes import THRESHOLD, WIDTH_TOLERANCE
 
     texts = {SCRIPT_TAGS[script]: script_sample(SCRIPT_TAGS[script]) for script in SCRIPT_TAGS}
-    scores = ink_scores(texts, tmp_path, artifacts_dir)
+    scores = ink_scores(texts, tmp_path, artifacts_dir, tiny_master)
     (artifacts_dir / "scripts-ink.json").write_text(json.dumps(scores, ensure_ascii=False, indent=1), "utf-8")
     differ = {
         script

@@ -4,6 +4,8 @@ pipeline/ffmpeg.py; the ladder is the first user. Checked against ffmpeg itself.
 from __future__ import annotations
 
 import ast
+import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -26,10 +28,10 @@ def test_options_from_an_ffmpeg_style_list() -> None:
         graph.options(["-crf", "21", "-crf", "23"])
 
 
-def test_filter_arguments_are_escaped_by_ffmpeg_python(tmp_path: Path) -> None:
+def test_filter_arguments_are_escaped_by_ffmpeg_python(tmp_path: Path, tiny_master: Callable[..., Path]) -> None:
     """A value holding the graph's own syntax (':' '=' ';' quotes) reaches ffmpeg as one value."""
     hostile = tmp_path / "in ; [x] 'q'.mp4"
-    ffmpeg.run(["-f", "lavfi", "-i", "testsrc2=size=64x36:rate=5:duration=1", "-c:v", "libx264", str(hostile)])
+    shutil.copy(tiny_master(64, 36, 5, 1, audio=False), hostile)
     text = "a:b=c;d'e,f[g]"
     stream = graph.source(str(hostile))["v:0"].filter("drawtext", text=text, fontsize=8).filter("setsar", 1)
     argv = graph.compile_args(graph.output(stream, str(tmp_path / "out.mp4"), graph.options(["-c:v", "libx264"])))
@@ -38,10 +40,9 @@ def test_filter_arguments_are_escaped_by_ffmpeg_python(tmp_path: Path) -> None:
     assert (tmp_path / "out.mp4").stat().st_size > 0
 
 
-def test_the_ladder_graph_parses_in_ffmpeg(tmp_path: Path) -> None:
+def test_the_ladder_graph_parses_in_ffmpeg(tmp_path: Path, tiny_master: Callable[..., Path]) -> None:
     """ffmpeg itself accepts the ladder's compiled graph: one decode, split, a scale per rung."""
-    source = tmp_path / "m.mp4"
-    ffmpeg.run(["-f", "lavfi", "-i", "testsrc2=size=320x180:rate=25:duration=1", "-c:v", "libx264", str(source)])
+    source = tiny_master(duration=1, audio=False)
     decoded = graph.source(str(source))["v:0"].filter("fps", fps="25/1").filter_multi_output("split", 2)
     outs = [
         graph.output(decoded[i].filter("scale", w, h).filter("setsar", 1), str(tmp_path / f"{h}.mp4"), {"an": None})
@@ -89,11 +90,10 @@ def test_ffmpeg_python_composes_graphs_and_never_runs_ffmpeg() -> None:
     assert "graph.compile_args(" in ladder and 'filter_multi_output("split"' in ladder
 
 
-def test_the_poster_graph_makes_every_size_and_format(tmp_path: Path) -> None:
+def test_the_poster_graph_makes_every_size_and_format(tmp_path: Path, tiny_master: Callable[..., Path]) -> None:
     from pipeline.render import poster
 
-    source = tmp_path / "m.mp4"
-    ffmpeg.run(["-f", "lavfi", "-i", "testsrc2=size=320x180:rate=25:duration=1", "-c:v", "libx264", str(source)])
+    source = tiny_master(duration=1, audio=False)
     ffmpeg.run(poster.poster_argv(str(source), 0.4, [[320, 180], [160, 90]]), cwd=tmp_path)
     for height, width in ((180, 320), (90, 160)):
         for ext in ("jpg", "webp"):

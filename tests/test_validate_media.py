@@ -3,8 +3,10 @@ have that problem (tiny lavfi media), the clean film fires none, and the cache w
 
 from __future__ import annotations
 
+import os
 import shutil
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -31,7 +33,12 @@ MEDIA_CODES = (
 
 
 @pytest.fixture(scope="session")
-def bad_media(tmp_path_factory: pytest.TempPathFactory, tiny_media: Path) -> Path:
+def bad_media(
+    tmp_path_factory: pytest.TempPathFactory,
+    tiny_media: Path,
+    tiny_master: Callable[..., Path],
+    tiny_tone: Callable[..., Path],
+) -> Path:
     """One file per media problem, made once."""
     root = tmp_path_factory.mktemp("bad-media")
     master = tiny_media / "master.mp4"
@@ -39,54 +46,12 @@ def bad_media(tmp_path_factory: pytest.TempPathFactory, tiny_media: Path) -> Pat
     data = (root / "faststart.mp4").read_bytes()
     (root / "truncated.mp4").write_bytes(data[: len(data) * 2 // 5])  # moov intact, media cut off
     (root / "garbage.mp4").write_bytes(b"this is not a video file\n" * 40)
-    ffmpeg(
-        "-f",
-        "lavfi",
-        "-i",
-        "testsrc2=size=320x180:rate=12:duration=3",
-        "-f",
-        "lavfi",
-        "-i",
-        "sine=frequency=440:sample_rate=48000:duration=3",
-        "-c:v",
-        "libx264",
-        "-preset",
-        "ultrafast",
-        "-pix_fmt",
-        "yuv420p",
-        "-c:a",
-        "aac",
-        "-shortest",
-        str(root / "fps12.mp4"),
-    )
-    ffmpeg(
-        "-f",
-        "lavfi",
-        "-i",
-        "testsrc2=size=320x180:rate=25:duration=3",
-        "-f",
-        "lavfi",
-        "-i",
-        "sine=frequency=440:sample_rate=48000:duration=3",
-        "-vf",
-        "select='not(between(n,10,40))'",
-        "-fps_mode",
-        "vfr",
-        "-c:v",
-        "libx264",
-        "-preset",
-        "ultrafast",
-        "-pix_fmt",
-        "yuv420p",
-        "-c:a",
-        "aac",
-        str(root / "vfr.mp4"),
-    )
+    os.link(tiny_master(fps=12), root / "fps12.mp4")
+    os.link(tiny_master(video_filter="select='not(between(n,10,40))'", vfr=True), root / "vfr.mp4")
     ffmpeg("-i", str(master), "-an", "-c", "copy", str(root / "silent-film.mp4"))
-    sine = "sine=frequency=500:sample_rate=48000:duration={}"
-    ffmpeg("-f", "lavfi", "-i", sine.format(2.0), "-c:a", "aac", "-ac", "2", str(root / "short.m4a"))
-    ffmpeg("-f", "lavfi", "-i", sine.format(2.88), "-c:a", "aac", "-ac", "2", str(root / "slightly-short.m4a"))
-    ffmpeg("-f", "lavfi", "-i", "anullsrc=r=48000:cl=stereo", "-t", "3", "-c:a", "aac", str(root / "silent.m4a"))
+    os.link(tiny_tone(500, 2.0), root / "short.m4a")
+    os.link(tiny_tone(500, 2.88), root / "slightly-short.m4a")
+    os.link(tiny_tone(duration=3, silent=True), root / "silent.m4a")
     ffmpeg(
         "-f",
         "lavfi",

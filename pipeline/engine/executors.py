@@ -13,6 +13,7 @@ only runs one ready task's action and hands back its TaskOutput. Two executors:
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import threading
@@ -105,14 +106,15 @@ def make_executor(
         try:
             from pipeline.engine.dask_executor import DaskExecutor
         except ImportError:
-            raise EnvironmentProblem(
-                "--executor dask needs Dask, which is not installed",
-                f"install it with: {DASK_INSTALL}",
-            ) from None
+            raise _no_dask() from None
         return DaskExecutor(
             scheduler or os.environ.get(SCHEDULER_ENV) or None, workers, close_when_drained=close_when_drained
         )
     raise ConfigError(f"unknown executor '{kind}'", f"use one of: {', '.join(EXECUTORS)}")
+
+
+def _no_dask() -> EnvironmentProblem:
+    return EnvironmentProblem("--executor dask needs Dask, which is not installed", f"install it with: {DASK_INSTALL}")
 
 
 class StartingExecutor:
@@ -128,6 +130,8 @@ class StartingExecutor:
         if kind == "thread":
             self._executor = make_executor(kind, workers, scheduler)
             return
+        if kind == "dask" and importlib.util.find_spec("distributed") is None:  # say so now, not after planning
+            raise _no_dask()
 
         def start() -> None:
             try:

@@ -123,3 +123,8 @@ def mp4_tags(iso639_2: str, title: str = "", *, default_audio: bool = True) -> l
         "-movflags",
         "+faststart",
     ]
+
+
+def png_frame(out: Path | str) -> list[str]:
+    """Output options writing the one frame an output gets as a PNG file at `out` (QC frames)."""
+    return ["-frames:v", "1", "-update", "1", "-f", "image2", "-c:v", "png", str(out)]

@@ -45,6 +45,7 @@ from pipeline.render.common import (
     master_duration,
     master_fps,
     mp4_tags,
+    png_frame,
     probe_video,
     safe_component,
 )
@@ -691,15 +692,7 @@ def grab_qc_frames(run: TaskRun) -> TaskOutput:
             f"{i}:v:0",
             "-vf",
             f"scale=iw/{QC_SCALE}:ih/{QC_SCALE}:flags=bicubic",
-            "-frames:v",
-            "1",
-            "-update",
-            "1",
-            "-f",
-            "image2",
-            "-c:v",
-            "png",
-            str(run.out / name),
+            *png_frame(run.out / name),
         ]
         artifacts.append(
             Artifact(
