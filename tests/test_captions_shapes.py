@@ -8,7 +8,7 @@ same text in the same font files is drawn by Chromium (Playwright, @font-face fr
 file, the same font size), as an independent reference. The outline is drawn in the
 background's grey, so that only the letters' own shapes are compared.
 
-Similarity: the ink (white text: pixels at least half covered) of both is cropped to its
+Similarity (pipeline/captions/compare.py, which the build's own check uses): the ink (white text: pixels at least half covered) of both is cropped to its
 bounding box; at the same height the widths must agree within 5 %; the reference is then
 scaled onto the frame's ink box, and the score is the F1 of ink pixels that have ink of the
 other drawing within one pixel (tolerates anti-aliasing and sub-pixel
@@ -39,9 +39,10 @@ from pathlib import Path
 
 import pytest
 from browser import launch_browser
-from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageFont
+from PIL import Image, ImageDraw, ImageFont
 
 from pipeline import ffmpeg
+from pipeline.captions.compare import similarity, width_ratio
 from pipeline.captions.render import CaptionBox, caption_fonts, render_cue
 from pipeline.captions.style import LATIN_LOOK, CaptionStyle
 from pipeline.fonts import FontFile
@@ -100,26 +101,6 @@ def ink(image: Image.Image, margin: int = 63) -> Image.Image:
     box = grey.getbbox()
     assert box is not None, "no text drawn"
     return grey.crop(box)
-
-
-def similarity(drawn: Image.Image, reference: Image.Image) -> float:
-    """F1 of ink pixels with ink of the other drawing within 1 px, the reference scaled onto the drawn ink's box.
-
-    Scaling to the same height and width (rather than height alone) absorbs the sub-pixel glyph
-    positioning that Chromium does and Pillow rounds, which adds up along a long line; the
-    widths are compared separately (`width_ratio`).
-    """
-    ref = reference.resize(drawn.size, Image.Resampling.BILINEAR).point(lambda v: 255 if v > 127 else 0)
-    near_a, near_b = drawn.filter(ImageFilter.MaxFilter(3)), ref.filter(ImageFilter.MaxFilter(3))
-    count_a, count_b = drawn.histogram()[255], ref.histogram()[255]
-    precision = ImageChops.multiply(drawn, near_b).histogram()[255] / max(1, count_a)
-    recall = ImageChops.multiply(ref, near_a).histogram()[255] / max(1, count_b)
-    return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-
-
-def width_ratio(drawn: Image.Image, reference: Image.Image) -> float:
-    """The drawn ink's width over the reference's, both at the drawn ink's height."""
-    return drawn.width / (reference.width * drawn.height / reference.height)
 
 
 # ---------------------------------------------------------------- the independent drawing: Chromium

@@ -52,7 +52,9 @@ def fits(text: str, profile: LanguageProfile, layout: ShapeLayout, style: Captio
         draw_in_band(text, profile, layout, layout.captions, "bottom", style)
     except TextDoesNotFit:
         return False
-    except MissingGlyphs:
+    except (MissingGlyphs, RuntimeError, ValueError):
+        # A character no font draws (SUB_GLYPHS) or that the shaper refuses, such as U+2029
+        # (raqm_layout() fails; SUB_CONTROL_CHARS): another rule names the cue as an error.
         return True
     return True
 

@@ -26,6 +26,7 @@ from pipeline.social.layout import LANDSCAPE, SMALLEST, SQUARE, VERTICAL, layout
 from pipeline.social.platforms import PLATFORMS, clock
 from pipeline.subtitles.model import SubtitleDoc
 from pipeline.validate.cache import MeasureCache
+from pipeline.validate.media import MIN_MASTER_SIDE
 
 CUT_NAMES = {LANDSCAPE: "16:9", VERTICAL: "vertical (9:16)", SQUARE: "square (1:1)"}
 
@@ -104,10 +105,11 @@ def cue_fit_findings(
     project: Project, lang: LanguageConfig, doc: SubtitleDoc, shown: str, master: MediaFacts, cache: MeasureCache
 ) -> list[Finding]:
     """SOCIAL_CUE_FITS: every cue drawn into every cut's caption band as the build will draw it."""
-    if not project.social.enabled or master.video is None or not master.video.height:
-        return []
+    video = master.video
+    if not project.social.enabled or video is None or min(video.width, video.height) < MIN_MASTER_SIDE:
+        return []  # no picture to lay out: MASTER_TOO_SMALL (or MASTER_DECODE) already says so
     shapes = (LANDSCAPE, *project.social.shapes)
-    rungs = rendered_rungs(project.output.ladder, master.video.height)
+    rungs = rendered_rungs(project.output.ladder, video.height)
     layouts = layouts_for(shapes, master, fit_heights(project.output.open_captions, rungs))
     style = project.captions
     misfits: dict[int, list[str]] = {}  # cue index -> the cuts it does not fit
