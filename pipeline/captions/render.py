@@ -342,31 +342,34 @@ def _wrap(chars: list[_Char], width_of: Callable[[list[_Char]], float], avail: f
 # ------------------------------------------------------------------ the one public entry point
 
 
-def render_cue(
-    text: str,
-    profile: LanguageProfile,
-    box: CaptionBox,
-    style: CaptionStyle | None = None,
-    fonts: Sequence[FontFile] | None = None,
-) -> CaptionImage:
-    """Draw one cue's text (lines split by "\\n", <i> <b> <u> allowed) in a transparent RGBA image of the box's size.
+@dataclass(frozen=True)
+class CueMeasure:
+    """A cue's layout without drawing it: what fitting questions need (pixels)."""
 
-    `fonts` is the font chain (default: the language's caption font and Noto Sans). Raises
-    MissingGlyphs before drawing anything when a character has no glyph in the chain, and
-    ShapingUnavailable when Pillow lacks its raqm layout.
-    """
-    style = style or CaptionStyle()
+    lines: int
+    widest: float  # the widest line's advance width
+    height: float  # the block's height: lines, ascent, descent and the outline or box
+    em: float
+    shrunk: bool  # the renderer had to draw it below the style's size to fit the box
+
+
+def _prepared(
+    text: str, profile: LanguageProfile, fonts: Sequence[FontFile] | None
+) -> tuple[list[FontFile], list[str]]:
     check_shaping()
     chain = list(fonts) if fonts is not None else caption_fonts(profile)
     lines = visible_lines(text, profile.code)
     missing = missing_in_chain(chain, "".join(cuetext.plain(line) for line in lines))
     if missing:
         raise MissingGlyphs(missing, chain)
-    look = look_of(profile)
-    canvas = Image.new("RGBA", (box.width, box.height), (0, 0, 0, 0))
-    if not lines:
-        return CaptionImage(canvas, None, (), 0.0, ())
+    return chain, lines
 
+
+def _fit(
+    lines: list[str], profile: LanguageProfile, chain: list[FontFile], box: CaptionBox, style: CaptionStyle
+) -> tuple[_Layout, list[list[_Char]], float, float, float]:
+    """(layout, wrapped lines, em, widest, block height): wrapped to the box, shrunk as a whole until it fits."""
+    look = look_of(profile)
     avail = box.width - 2 * box.side
     avail_height = box.height - 2 * box.edge
     scale = style.size
@@ -384,7 +387,46 @@ def render_cue(
         if widest <= avail and tall <= avail_height:
             break
         scale *= min(avail / widest, avail_height / tall, 1.0) * 0.98
-    em = look.em * box.reference * scale
+    return layout, wrapped, look.em * box.reference * scale, widest, tall
+
+
+def measure_cue(
+    text: str,
+    profile: LanguageProfile,
+    box: CaptionBox,
+    style: CaptionStyle | None = None,
+    fonts: Sequence[FontFile] | None = None,
+) -> CueMeasure | None:
+    """The cue laid out as `render_cue` lays it out, without drawing (a fraction of the cost); None when blank."""
+    style = style or CaptionStyle()
+    chain, lines = _prepared(text, profile, fonts)
+    if not lines:
+        return None
+    _, wrapped, em, widest, tall = _fit(lines, profile, chain, box, style)
+    full = look_of(profile).em * box.reference * style.size
+    return CueMeasure(len(wrapped), widest, tall, em, em < full * (1 - 1e-9))
+
+
+def render_cue(
+    text: str,
+    profile: LanguageProfile,
+    box: CaptionBox,
+    style: CaptionStyle | None = None,
+    fonts: Sequence[FontFile] | None = None,
+) -> CaptionImage:
+    """Draw one cue's text (lines split by "\\n", <i> <b> <u> allowed) in a transparent RGBA image of the box's size.
+
+    `fonts` is the font chain (default: the language's caption font and Noto Sans). Raises
+    MissingGlyphs before drawing anything when a character has no glyph in the chain, and
+    ShapingUnavailable when Pillow lacks its raqm layout.
+    """
+    style = style or CaptionStyle()
+    chain, lines = _prepared(text, profile, fonts)
+    look = look_of(profile)
+    canvas = Image.new("RGBA", (box.width, box.height), (0, 0, 0, 0))
+    if not lines:
+        return CaptionImage(canvas, None, (), 0.0, ())
+    layout, wrapped, em, _, _ = _fit(lines, profile, chain, box, style)
     drawn = _draw(canvas, [layout.runs(chars) for chars in wrapped], look, em, box, style)
     families = tuple(dict.fromkeys(r.font.family for chars in wrapped for r in layout.runs(chars)))
     return CaptionImage(
