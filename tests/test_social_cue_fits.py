@@ -20,7 +20,17 @@ from pipeline.captions.style import CaptionStyle
 from pipeline.languages import profile_for
 from pipeline.project import load_project
 from pipeline.social import fit as social_fit
-from pipeline.social.layout import MIN_SIZE, SQUARE, VERTICAL, TextDoesNotFit, draw_in_band, layout_for, look_of
+from pipeline.social.layout import (
+    LANDSCAPE,
+    MIN_SIZE,
+    SQUARE,
+    VERTICAL,
+    TextDoesNotFit,
+    draw_in_band,
+    layout_for,
+    look_of,
+)
+from pipeline.subtitles.reader import read_subtitles
 from pipeline.validate.cache import MeasureCache
 from pipeline.validate.run import validate_project
 
@@ -115,3 +125,42 @@ def test_build_stops_on_the_same_finding_before_encoding(tmp_path: Path, tiny_me
     assert not (project / "dist").exists()
     tasks = project / ".filmpipe-cache"
     assert not [p for p in tasks.rglob("*") if p.is_file() and "validate" not in p.parts]  # no task ran
+
+
+DEMO = Path(__file__).resolve().parent.parent  # read only: the demo's own subtitles
+
+
+def growing_cues(language: str) -> list[str]:
+    """The demo's cues in `language`, then ever longer runs of its words: from cues that surely fit
+    to cues well past the band, so the fast path is asked on both sides of its margin."""
+    doc, _ = read_subtitles(DEMO / "subtitles" / f"{language}.srt", language)
+    assert doc is not None
+    texts = [cue.text for cue in doc.cues]
+    words = " ".join(texts).split()
+    texts += [" ".join(words[:n]) for n in range(1, min(len(words), 40) + 1, 3)]
+    return texts
+
+
+@pytest.mark.parametrize("language", ["en", "pl", "ro", "ur", "bn", "gu"])
+def test_a_cue_passed_by_layout_alone_is_drawn_at_full_size(language: str) -> None:
+    """The fast path (`surely_fits`, no drawing) must never pass a cue the drawing would shrink or refuse:
+    every cue it passes is drawn at full size and its ink stays inside the band, for every cut, in every script
+    (Nastaliq's ink reaches past its font's ascent and descent)."""
+    profile = profile_for(language)
+    style = CaptionStyle()
+    passed = drawn_only = 0
+    for shape in (LANDSCAPE, VERTICAL, SQUARE):
+        layout = layout_for(shape, Fraction(16, 9), landscape_height=720)
+        for text in growing_cues(language):
+            if shape != LANDSCAPE:
+                text = " ".join(text.split("\n"))
+            if not social_fit.surely_fits(text, profile, layout, style):
+                drawn_only += 1
+                continue
+            passed += 1
+            drawn = draw_in_band(text, profile, layout, layout.captions, "bottom", style)
+            full = look_of(profile).em * min(layout.width, layout.height) * style.size
+            assert drawn.em == pytest.approx(full), (shape, text)
+            assert drawn.ink is None or layout.captions.holds(drawn.ink), (shape, text)
+    # Both sides of the margin were asked: a fast path that always says yes (or never) fails here.
+    assert passed >= 10 and drawn_only >= 10, (passed, drawn_only)
