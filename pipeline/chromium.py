@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import signal
 import subprocess
 import tempfile
 from functools import cache
@@ -48,6 +49,13 @@ def version(path: str) -> str | None:
     return f"{match.group(1).strip() or 'Chromium'} {match.group(2)}" if match else None
 
 
+def _kill_group(proc: subprocess.Popen) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
 def screenshot(path: str, page: Path, width: int, height: int, out: Path) -> None:
     """Draw the local HTML file `page` in a width x height window into the PNG `out`."""
     with tempfile.TemporaryDirectory(prefix="filmpipe-chromium-") as profile:
@@ -68,16 +76,19 @@ def screenshot(path: str, page: Path, width: int, height: int, out: Path) -> Non
             page.resolve().as_uri(),
         ]
         try:
-            proc = ffmpeg.spawn_tracked(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            # Its own process group: Chromium starts helpers (zygote, renderer, GPU) that hold the
+            # stderr pipe open; ending only the browser would leave communicate() waiting on them.
+            proc = ffmpeg.spawn_tracked(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
         except OSError as err:
             raise ChromiumFailed(f"could not start {path}: {err.strerror or err}") from None
         try:
             _, err_text = proc.communicate(timeout=TIMEOUT_SECONDS)
         except subprocess.TimeoutExpired:
-            proc.kill()
+            _kill_group(proc)
             proc.communicate()
             raise ChromiumFailed(f"{path} took over {TIMEOUT_SECONDS:g} s to draw a page") from None
         finally:
+            _kill_group(proc)  # a helper left behind by a browser that has exited
             ffmpeg.forget(proc)
     if proc.returncode != 0 or not out.is_file():
         tail = err_text.decode("utf-8", "replace").strip().splitlines()[-1:] if err_text else []

@@ -9,6 +9,7 @@ Chromium must leave the build published with the report saying the check was not
 from __future__ import annotations
 
 import re
+import threading
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,7 @@ from pipeline.cli.common import run_guarded
 from pipeline.languages import profile_for
 
 pytestmark = [pytest.mark.browser]
+HANG_GUARD = 60  # seconds; the fake Chromium's helper would hold the pipe for 600
 
 # Words of the demo's Urdu, and the web address (Noto Sans inside a Nastaliq cue).
 URDU = ("پی", "ایس", "مدد", "کرتی", "خدمت", "حاضر", "yourcounty.police.uk", "پر", "آپ", "پولیس", "سپورٹ")
@@ -106,3 +108,61 @@ def test_a_failing_chromium_never_stops_the_build(make_project, capsys, monkeypa
     out = capsys.readouterr().out
     assert "not checked in en" in out, out
     assert "Not checked: /bin/false exited with 1" in report_of(root)
+
+
+HANGING = """#!/bin/sh
+# A Chromium that never draws: its helper holds stderr open, as Chromium's renderer does.
+case "$1" in --version) echo "Chromium 1.0.0"; exit 0;; esac
+sleep 600 &
+echo $! > "$0.helper"
+echo $$ > "$0.browser"
+exec sleep 600
+"""
+
+
+def hanging_chromium(tmp_path: Path) -> Path:
+    fake = tmp_path / "hanging-chromium"
+    fake.write_text(HANGING, encoding="utf-8")
+    fake.chmod(0o755)
+    return fake
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/status").read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return False
+    return "\nState:\tZ" not in state  # a zombie has ended; only its parent has not reaped it
+
+
+def test_a_hanging_chromium_is_ended_with_its_helpers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    fake = hanging_chromium(tmp_path)
+    monkeypatch.setattr(chromium, "TIMEOUT_SECONDS", 1.0)
+    page = tmp_path / "page.html"
+    page.write_text("<p>x</p>", encoding="utf-8")
+    outcome: list[BaseException] = []
+
+    def shoot() -> None:
+        try:
+            chromium.screenshot(str(fake), page, 100, 100, tmp_path / "shot.png")
+        except BaseException as err:  # noqa: BLE001 - handed to the test thread
+            outcome.append(err)
+
+    worker = threading.Thread(target=shoot, daemon=True)
+    worker.start()
+    worker.join(HANG_GUARD)
+    assert not worker.is_alive(), "screenshot() waited on a hanging Chromium's helper"
+    assert len(outcome) == 1 and isinstance(outcome[0], chromium.ChromiumFailed), outcome
+    assert str(outcome[0]) == f"{fake} took over 1 s to draw a page"
+    for name in ("browser", "helper"):
+        pid = int(Path(f"{fake}.{name}").read_text(encoding="utf-8"))
+        assert not alive(pid), f"the fake Chromium's {name} (pid {pid}) is still running"
+
+
+def test_a_hanging_chromium_never_stops_the_build(make_project, capsys, monkeypatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("FILMPIPE_CHROMIUM", str(hanging_chromium(tmp_path)))
+    monkeypatch.setattr(chromium, "TIMEOUT_SECONDS", 2.0)
+    root = make_project(languages=("en",))
+    assert build(root) == 0
+    assert "not checked in en" in capsys.readouterr().out
+    assert "took over 2 s to draw a page" in report_of(root)
