@@ -5,16 +5,19 @@ Pixel tests draw real cues with the real fonts; where two drawings differ is whe
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from PIL import Image, ImageChops
 
 from pipeline.captions import bidi as capbidi
-from pipeline.captions.render import CaptionBox, CaptionStyle, MissingGlyphs, render_cue
+from pipeline.captions.render import CaptionBox, CaptionStyle, MissingGlyphs, measure_cue, render_cue
 from pipeline.captions.style import contrast, contrast_ratio, parse_colour
 from pipeline.fonts import font_chain
 from pipeline.languages import profile_for
+from pipeline.subtitles.reader import read_subtitles
 
 LANGS = ("en", "pl", "ro", "ur", "bn", "gu")
 
@@ -224,3 +227,21 @@ def test_bottom_line_never_moved_by_its_letters(lang: str, plain: str, deep: str
     b = ink(render_cue(deep, profile_for(lang), BOX).image)
     assert b[3] <= 360 - BOX.edge
     assert abs(a[1] - b[1]) <= 1 or b[1] < a[1]  # same top (or taller letters), never pushed up by the tail
+
+
+@pytest.mark.parametrize("language", ["en", "pl", "ro", "ur", "bn", "gu"])
+def test_measuring_breaks_lines_as_drawing_does(language: str) -> None:
+    """The caption check and the social fit measure cues instead of drawing them: the lines, size and
+    shrink they are told must be the drawing's, for every demo cue and a narrow box that forces breaks."""
+    doc, _ = read_subtitles(Path(__file__).resolve().parent.parent / "subtitles" / f"{language}.srt", language)
+    assert doc is not None
+    profile = profile_for(language)
+    broken = 0
+    for box in (CaptionBox(1280, 720), CaptionBox(400, 720)):
+        for cue in doc.cues:
+            measured = measure_cue(cue.text, profile, box)
+            drawn = render_cue(cue.text, profile, box)
+            assert measured is not None
+            assert (measured.lines, measured.em) == (drawn.lines, drawn.em), cue.index
+            broken += len(drawn.lines) > len(cue.text.split("\n"))
+    assert broken > 0  # the narrow box did re-break some cues

@@ -346,7 +346,7 @@ def _wrap(chars: list[_Char], width_of: Callable[[list[_Char]], float], avail: f
 class CueMeasure:
     """A cue's layout without drawing it: what fitting questions need (pixels)."""
 
-    lines: int
+    lines: tuple[str, ...]  # the text of each line, as render_cue breaks them
     widest: float  # the widest line's advance width
     height: float  # the block's height: lines, ascent, descent and the outline or box
     em: float
@@ -404,7 +404,8 @@ def measure_cue(
         return None
     _, wrapped, em, widest, tall = _fit(lines, profile, chain, box, style)
     full = look_of(profile).em * box.reference * style.size
-    return CueMeasure(len(wrapped), widest, tall, em, em < full * (1 - 1e-9))
+    texts = tuple("".join(c.ch for c in chars) for chars in wrapped)
+    return CueMeasure(texts, widest, tall, em, em < full * (1 - 1e-9))
 
 
 def render_cue(

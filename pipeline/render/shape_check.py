@@ -18,7 +18,7 @@ from dataclasses import asdict
 
 from pipeline import chromium
 from pipeline.captions import compare
-from pipeline.captions.render import CaptionBox, caption_fonts, render_cue
+from pipeline.captions.render import CaptionBox, caption_fonts, measure_cue
 from pipeline.engine.model import Artifact, PlanContext, Task, TaskOutput, TaskRun
 from pipeline.render import captions, social
 from pipeline.render.common import film_title, safe_component
@@ -85,7 +85,8 @@ def check_shapes(run: TaskRun) -> TaskOutput:
         if cue.end <= cue.start:
             continue
         plain = cuetext.plain(cuetext.clean(cue.text, code))
-        for line in render_cue(plain, lang.profile, BOX, project.captions, chain).lines:
+        measured = measure_cue(plain, lang.profile, BOX, project.captions, chain)  # the lines, not drawn
+        for line in measured.lines if measured else ():
             for word in compare.words_of(line):
                 items.setdefault(word, cue.index)
     if s.get("title"):
