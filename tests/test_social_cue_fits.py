@@ -164,3 +164,85 @@ def test_a_cue_passed_by_layout_alone_is_drawn_at_full_size(language: str) -> No
             assert drawn.ink is None or layout.captions.holds(drawn.ink), (shape, text)
     # Both sides of the margin were asked: a fast path that always says yes (or never) fails here.
     assert passed >= 10 and drawn_only >= 10, (passed, drawn_only)
+
+
+LONG_TITLE = " ".join(["Poznaj swój zespół policji sąsiedzkiej"] * 12)  # 60 words
+
+
+def with_title(project: Path, title: str, pl_title: str | None = None) -> Path:
+    """The film's title in film.toml, and (when given) its Polish translation in the catalog."""
+    toml = project / "film.toml"
+    text = toml.read_text(encoding="utf-8")
+    old = next(line for line in text.splitlines() if line.startswith("title = "))
+    toml.write_text(text.replace(old, f'title = "{title}"'), encoding="utf-8")
+    if pl_title is not None:
+        from babel.messages.catalog import Catalog
+        from babel.messages.pofile import write_po
+
+        catalog = Catalog(locale="pl")
+        catalog.add(title, pl_title)
+        folder = project / "locales" / "pl" / "LC_MESSAGES"
+        folder.mkdir(parents=True, exist_ok=True)
+        with (folder / "film.po").open("wb") as fh:
+            write_po(fh, catalog)
+    return project
+
+
+def title_findings(project: Path) -> list:
+    report = validate_project(load_project(project), cache=MeasureCache(None))
+    return [f for f in report.findings if f.code == "SOCIAL_TITLE_FITS"]
+
+
+def test_a_title_no_band_holds_is_a_validate_error_naming_where_to_shorten_it(tmp_path: Path, tiny_media: Path) -> None:
+    project = social_project(tmp_path / "p", tiny_media, FITTING, shapes='["vertical", "square"]')
+    with_title(project, "Meet your team", pl_title=LONG_TITLE)
+    found = title_findings(project)
+    assert [(f.severity, f.language, f.file) for f in found] == [("error", "pl", "locales/pl/LC_MESSAGES/film.po")]
+    assert found[0].message == (
+        f"the Polish title '{LONG_TITLE}' does not fit the vertical cut's title band or "
+        "the square cut's title band, even drawn at 40 % of its size"
+    )
+    assert found[0].hint == "shorten the title's translation (its msgstr) in the catalog"
+    # The source language's title (and an untranslated one, shown as it is) is film.toml's to shorten.
+    with_title(project, LONG_TITLE)
+    assert sorted((f.language, f.file, f.hint) for f in title_findings(project)) == [
+        ("en", "film.toml", "shorten the title in film.toml"),
+        ("pl", "film.toml", "shorten the title in film.toml"),
+    ]
+
+
+def test_a_title_that_fits_and_a_film_without_the_pack_give_nothing(tmp_path: Path, tiny_media: Path) -> None:
+    project = social_project(tmp_path / "p", tiny_media, FITTING, shapes='["vertical", "square"]')
+    assert (
+        title_findings(with_title(project, "Meet your neighbourhood policing team", pl_title="Poznaj swój zespół"))
+        == []
+    )
+    off = social_project(tmp_path / "off", tiny_media, FITTING, shapes="[]")
+    assert title_findings(with_title(off, LONG_TITLE)) == []
+
+
+def test_the_16_9_cover_title_is_checked_too(tmp_path: Path, tiny_media: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The 16:9 cover's title box is where a pack of only the 16:9 cut draws the title."""
+    project = social_project(tmp_path / "p", tiny_media, FITTING, shapes='["vertical"]')
+    with_title(project, " ".join([LONG_TITLE] * 4))
+    wheres = {f.message.split(" does not fit ")[1] for f in title_findings(project)}
+    assert wheres == {"the 16:9 cover or the vertical cut's title band, even drawn at 40 % of its size"}
+
+
+def test_build_stops_on_a_title_that_does_not_fit_before_encoding(tmp_path: Path, tiny_media: Path) -> None:
+    project = social_project(tmp_path / "p", tiny_media, FITTING)
+    with_title(project, "Meet your team", pl_title=LONG_TITLE)
+    result = subprocess.run(
+        [sys.executable, "-m", "pipeline", "build", "-p", str(project)],
+        capture_output=True,
+        text=True,
+        timeout=HANG_GUARD,
+        stdin=subprocess.DEVNULL,
+    )
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    assert "SOCIAL_TITLE_FITS" in result.stderr
+    assert "locales/pl/LC_MESSAGES/film.po" in result.stderr
+    assert not (project / "dist").exists()
+    tasks = project / ".filmpipe-cache"
+    assert not [p for p in tasks.rglob("*") if p.is_file() and "validate" not in p.parts]  # no task ran

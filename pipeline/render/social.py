@@ -308,25 +308,29 @@ def draw_title(
     text: str, lang: LanguageConfig, layout: ShapeLayout, style: CaptionStyle, work: Path, name: str
 ) -> Still | None:
     """The title in the cut's title band (bold), cropped and saved; None when the cut has no band."""
-    band = layout.title
-    if band is None:
+    if layout.shape == LANDSCAPE:
         return None
+    return _draw_title_at(text, lang, layout, style, work, name)
+
+
+def _draw_title_at(
+    text: str, lang: LanguageConfig, layout: ShapeLayout, style: CaptionStyle, work: Path, name: str
+) -> Still | None:
+    places = geometry.title_places(layout, style)
+    if not places:
+        return None
+    place = places[0]
     drawn = _draw_fitting(
-        f"<b>{_escape(text)}</b>",
+        geometry.title_text(text),
         lang,
         layout,
-        (band, "top", style, geometry.TITLE_SCALE),
+        (place.band, place.anchor, place.style, place.scale),
         what="the film's title",
         subject=f"the {lang.profile.name} title",
-        where=f"the {layout.shape} cut's title band",
+        where=place.where,
         fix=SHORTEN_TITLE,
     )
     return _save_cropped(drawn, layout, work, name)
-
-
-def _escape(text: str) -> str:
-    """Title text as cue text: a literal '<' or '>' must not read as markup."""
-    return text.replace("<", "\u2039").replace(">", "\u203a")
 
 
 def _save_cropped(drawn: CaptionImage, layout: ShapeLayout, work: Path, name: str) -> Still | None:
@@ -608,29 +612,7 @@ def _landscape_title(
     text: str, lang: LanguageConfig, layout: ShapeLayout, project: Project, work: Path
 ) -> Still | None:
     """A 16:9 cover (YouTube thumbnail) has no band: the title goes on a box over the lower third."""
-    band = geometry.Box(
-        layout.safe.x, layout.height * 6 // 10, layout.safe.width, layout.safe.bottom - layout.height * 6 // 10
-    )
-    style = caption_style(project)
-    boxed = CaptionStyle(
-        style="box",
-        size=style.size,
-        text_colour=style.text_colour,
-        outline_colour=style.outline_colour,
-        box_colour=style.box_colour,
-        box_opacity=max(style.box_opacity, 0.75),
-    )
-    drawn = _draw_fitting(
-        f"<b>{_escape(text)}</b>",
-        lang,
-        layout,
-        (band, "bottom", boxed, 1.6),
-        what="the film's title",
-        subject=f"the {lang.profile.name} title",
-        where="the 16:9 cover",
-        fix=SHORTEN_TITLE,
-    )
-    return _save_cropped(drawn, layout, work, "title-cover-landscape.png")
+    return _draw_title_at(text, lang, layout, caption_style(project), work, "title-cover-landscape.png")
 
 
 def write_texts(run: TaskRun) -> TaskOutput:

@@ -18,7 +18,7 @@ from dataclasses import asdict
 from pipeline.captions import render as caption_render
 from pipeline.captions.render import CaptionBox, CaptionStyle, MissingGlyphs, caption_fonts
 from pipeline.languages import LanguageProfile
-from pipeline.social.layout import LANDSCAPE, MIN_SIZE, ShapeLayout, TextDoesNotFit, draw_in_band
+from pipeline.social.layout import LANDSCAPE, MIN_SIZE, Box, ShapeLayout, TextDoesNotFit, draw_in_band
 from pipeline.subtitles.model import Cue
 
 RECIPE = 2  # bump when the fitting rule changes: cached answers are then asked again
@@ -83,7 +83,25 @@ def fits(text: str, profile: LanguageProfile, layout: ShapeLayout, style: Captio
     try:
         if surely_fits(text, profile, layout, style):
             return True
-        draw_in_band(text, profile, layout, layout.captions, "bottom", style)
+    except (MissingGlyphs, RuntimeError, ValueError):
+        return True  # another rule names the cue (see fits_at)
+    return fits_at(text, profile, layout, layout.captions, "bottom", style)
+
+
+def fits_at(
+    text: str,
+    profile: LanguageProfile,
+    layout: ShapeLayout,
+    band: Box,
+    anchor: str,
+    style: CaptionStyle,
+    scale: float = 1.0,
+) -> bool:
+    """Whether the build can draw `text` in `band` of the layout (hanging from its `anchor` edge,
+    at `scale` times the style's size) without going below MIN_SIZE; a character no font draws
+    counts as fitting: another rule reports it."""
+    try:
+        draw_in_band(text, profile, layout, band, anchor, style, scale)
     except TextDoesNotFit:
         return False
     except (MissingGlyphs, RuntimeError, ValueError):

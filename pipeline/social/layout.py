@@ -185,6 +185,46 @@ def draw_in_band(
     return drawn
 
 
+@dataclass(frozen=True)
+class TitlePlace:
+    """Where a cut or cover draws the film's title, and how."""
+
+    where: str  # how errors and findings name it: "the vertical cut's title band"
+    band: Box
+    anchor: str  # "top" or "bottom": the band edge the text hangs from
+    style: CaptionStyle
+    scale: float
+
+
+COVER_TITLE_SCALE = 1.6  # the 16:9 cover's title, in a box over the lower third
+
+
+def title_text(title: str) -> str:
+    """The title as cue text, bold; a literal '<' or '>' must not read as markup."""
+    return "<b>" + title.replace("<", "\u2039").replace(">", "\u203a") + "</b>"
+
+
+def title_places(layout: ShapeLayout, style: CaptionStyle) -> tuple[TitlePlace, ...]:
+    """Where the title is drawn in this shape: the vertical and square cuts (and their covers) in
+    their title band; the 16:9 cut has none, but its cover (a YouTube thumbnail) puts the title in
+    a box over the lower third. The build draws these and validation asks the same (SOCIAL_TITLE_FITS)."""
+    if layout.shape == LANDSCAPE:
+        top = layout.height * 6 // 10
+        band = Box(layout.safe.x, top, layout.safe.width, layout.safe.bottom - top)
+        boxed = CaptionStyle(
+            style="box",
+            size=style.size,
+            text_colour=style.text_colour,
+            outline_colour=style.outline_colour,
+            box_colour=style.box_colour,
+            box_opacity=max(style.box_opacity, 0.75),
+        )
+        return (TitlePlace("the 16:9 cover", band, "bottom", boxed, COVER_TITLE_SCALE),)
+    if layout.title is None:
+        return ()
+    return (TitlePlace(f"the {layout.shape} cut's title band", layout.title, "top", style, TITLE_SCALE),)
+
+
 def display_aspect(master: MediaFacts) -> Fraction:
     """The master's display aspect (width / height), from the rung-width rule every output uses."""
     height = master.video.height if master.video and master.video.height else 1080

@@ -33,7 +33,7 @@ from pipeline.validate.media import (
     measure,
 )
 from pipeline.validate.rules import Context, check_subtitles
-from pipeline.validate.social import cue_fit_findings, social_findings
+from pipeline.validate.social import cue_fit_findings, social_findings, title_fit_findings
 
 MAX_WORKERS = max(1, min(4, os.cpu_count() or 1))
 
@@ -249,6 +249,12 @@ def validate_project(
         findings += _locale_findings(project, lang)
         if not any(f.code == "LOCALE_UNREADABLE" for f in findings):
             findings += social_findings(project, lang, master.duration if master.readable else None)
+            if (
+                master_facts is not None
+                and master.readable
+                and not any(f.code == "SOCIAL_TITLE_GLYPHS" for f in findings)
+            ):
+                findings += title_fit_findings(project, lang, master_facts, cache)
 
     ordered = _by_line(top)
     for lang in project.languages:

@@ -9,6 +9,8 @@
   character that no caption font of the language can draw (the build would stop there).
 - SOCIAL_CUE_FITS (error): a cue does not fit a cut's caption band even drawn at 40 % of its
   size (layout.MIN_SIZE; the build would stop there); names the file, line, cue and cuts.
+- SOCIAL_TITLE_FITS (error): the translated title does not fit a cut's title band or the 16:9
+  cover's title box even drawn at 40 % of its size (the build would stop there).
 """
 
 from __future__ import annotations
@@ -16,13 +18,13 @@ from __future__ import annotations
 from pipeline.captions.render import caption_fonts
 from pipeline.findings import Finding
 from pipeline.fonts import missing_in_chain
-from pipeline.locales import catalog_path
+from pipeline.locales import catalog_path, translator
 from pipeline.probe import MediaFacts
 from pipeline.project import LanguageConfig, Project
 from pipeline.rungs import fit_heights, rendered_rungs
 from pipeline.social import fit
 from pipeline.social import post as posts
-from pipeline.social.layout import LANDSCAPE, SMALLEST, SQUARE, VERTICAL, layouts_for
+from pipeline.social.layout import LANDSCAPE, SMALLEST, SQUARE, VERTICAL, layouts_for, title_places, title_text
 from pipeline.social.platforms import PLATFORMS, clock
 from pipeline.subtitles.model import SubtitleDoc
 from pipeline.validate.cache import MeasureCache
@@ -142,3 +144,46 @@ def cue_fit_findings(
             )
         )
     return found
+
+
+def title_fit_findings(
+    project: Project, lang: LanguageConfig, master: MediaFacts, cache: MeasureCache
+) -> list[Finding]:
+    """SOCIAL_TITLE_FITS: the title drawn where every cut and cover draws it, as the build will draw it."""
+    video = master.video
+    if not project.social.enabled or video is None or min(video.width, video.height) < MIN_MASTER_SIDE:
+        return []  # no picture to lay out: MASTER_TOO_SMALL (or MASTER_DECODE) already says so
+    title = posts.compose(project, lang.code).title
+    if not title:
+        return []
+    rungs = rendered_rungs(project.output.ladder, video.height)
+    layouts = layouts_for((LANDSCAPE, *project.social.shapes), master, fit_heights(project.output.open_captions, rungs))
+    misfits: list[str] = []
+    for layout in layouts.values():
+        for place in title_places(layout, project.captions):
+            text = title_text(title)
+            key = fit.fit_key([text, place.where, repr(place)], lang.profile, layout, place.style)
+            known = cache.get("titlefit", key)
+            ok = known.get("fits") if isinstance(known, dict) else None
+            if not isinstance(ok, bool):
+                ok = fit.fits_at(text, lang.profile, layout, place.band, place.anchor, place.style, place.scale)
+                cache.put("titlefit", key, {"fits": ok})
+            if not ok:
+                misfits.append(place.where)
+    if not misfits:
+        return []
+    source = (
+        lang.code == project.film.source_language or translator(project, lang.code).lookup(project.film.title) is None
+    )
+    return [
+        Finding(
+            "SOCIAL_TITLE_FITS",
+            "error",
+            f"the {lang.profile.name} title '{title}' does not fit {' or '.join(misfits)}, even drawn at {SMALLEST}",
+            "shorten the title in film.toml"
+            if source
+            else "shorten the title's translation (its msgstr) in the catalog",
+            language=lang.code,
+            file="film.toml" if source else project.relative(catalog_path(project, lang.code)),
+        )
+    ]
