@@ -58,6 +58,25 @@ def cue_fits_findings(project: Path) -> list:
     return [f for f in report.findings if f.code == "SOCIAL_CUE_FITS"]
 
 
+def build_refused(project: Path) -> str:
+    """`filmpipe build` on a project validation refuses: its stderr, once it has failed cleanly,
+    written nothing and run no task."""
+    result = subprocess.run(
+        [sys.executable, "-m", "pipeline", "build", "-p", str(project)],
+        capture_output=True,
+        text=True,
+        timeout=HANG_GUARD,
+        stdin=subprocess.DEVNULL,
+    )
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    assert "nothing was written" in result.stderr
+    assert not (project / "dist").exists()
+    tasks = project / ".filmpipe-cache"
+    assert not [p for p in tasks.rglob("*") if p.is_file() and "validate" not in p.parts]  # no task ran
+    return result.stderr
+
+
 @pytest.mark.parametrize("shape", [VERTICAL, SQUARE])
 def test_the_band_never_draws_below_min_size(shape: str) -> None:
     layout = layout_for(shape, Fraction(16, 9))
@@ -106,25 +125,12 @@ def test_answers_are_cached_by_content(tmp_path: Path, tiny_media: Path, monkeyp
 
 
 def test_build_stops_on_the_same_finding_before_encoding(tmp_path: Path, tiny_media: Path) -> None:
-    project = social_project(tmp_path / "p", tiny_media, (FITTING[0], TOO_LONG))
-    result = subprocess.run(
-        [sys.executable, "-m", "pipeline", "build", "-p", str(project)],
-        capture_output=True,
-        text=True,
-        timeout=HANG_GUARD,
-        stdin=subprocess.DEVNULL,
-    )
-    assert result.returncode != 0
-    assert "Traceback" not in result.stderr
-    assert "SOCIAL_CUE_FITS" in result.stderr
+    stderr = build_refused(social_project(tmp_path / "p", tiny_media, (FITTING[0], TOO_LONG)))
+    assert "SOCIAL_CUE_FITS" in stderr
     assert "cue 2 does not fit the caption band of the vertical (9:16) social cut, even drawn at 40 % of its size" in (
-        result.stderr
+        stderr
     )
-    assert "split the cue or shorten it" in result.stderr
-    assert "nothing was written" in result.stderr
-    assert not (project / "dist").exists()
-    tasks = project / ".filmpipe-cache"
-    assert not [p for p in tasks.rglob("*") if p.is_file() and "validate" not in p.parts]  # no task ran
+    assert "split the cue or shorten it" in stderr
 
 
 DEMO = Path(__file__).resolve().parent.parent  # read only: the demo's own subtitles
@@ -231,18 +237,6 @@ def test_the_16_9_cover_title_is_checked_too(tmp_path: Path, tiny_media: Path, m
 
 def test_build_stops_on_a_title_that_does_not_fit_before_encoding(tmp_path: Path, tiny_media: Path) -> None:
     project = social_project(tmp_path / "p", tiny_media, FITTING)
-    with_title(project, "Meet your team", pl_title=LONG_TITLE)
-    result = subprocess.run(
-        [sys.executable, "-m", "pipeline", "build", "-p", str(project)],
-        capture_output=True,
-        text=True,
-        timeout=HANG_GUARD,
-        stdin=subprocess.DEVNULL,
-    )
-    assert result.returncode != 0
-    assert "Traceback" not in result.stderr
-    assert "SOCIAL_TITLE_FITS" in result.stderr
-    assert "locales/pl/LC_MESSAGES/film.po" in result.stderr
-    assert not (project / "dist").exists()
-    tasks = project / ".filmpipe-cache"
-    assert not [p for p in tasks.rglob("*") if p.is_file() and "validate" not in p.parts]  # no task ran
+    stderr = build_refused(with_title(project, "Meet your team", pl_title=LONG_TITLE))
+    assert "SOCIAL_TITLE_FITS" in stderr
+    assert "locales/pl/LC_MESSAGES/film.po" in stderr
