@@ -165,26 +165,31 @@ def build(
     # A Dask LocalCluster takes seconds to start: start it now, while the films are validated and planned.
     starting = None if dry_run else StartingExecutor(executor, jobs or default_jobs(), scheduler)
     try:
-        _plan_and_run(paths, starting, out_dir, langs, jobs, force, dry_run, draft, executor, cache_dir, allow_outside)
+        films = _plan_films(paths, out_dir, langs, force, draft, cache_dir, allow_outside)
+        if starting is None:
+            for plan, out, _ in films:
+                _print_plan(plan, out)
+            return
+        _run_films(films, starting, jobs, draft, executor)
     finally:
         if starting is not None:
             starting.close()
 
 
-def _plan_and_run(
+Film = tuple[job.Plan, Path, Report]  # a film's plan, its output folder and its validation report
+
+
+def _plan_films(
     paths: list[Path | None],
-    starting: StartingExecutor | None,
     out_dir: Path | None,
     langs: tuple[str, ...] | None,
-    jobs: int | None,
     force: bool,
-    dry_run: bool,
     draft: bool,
-    executor: str,
     cache_dir: Path | None,
     allow_outside: bool,
-) -> None:
-    films: list[tuple[job.Plan, Path, Report]] = []
+) -> list[Film]:
+    """Load, validate and plan every film; ValidationFailed at the first film with errors."""
+    films: list[Film] = []
     for path in paths:
         project = load_project(path, allow_outside=allow_outside).only(langs)
         out = (out_dir if out_dir is not None else job.default_out_dir(project)).absolute()
@@ -199,10 +204,11 @@ def _plan_and_run(
             )
         plan = job.prepare(project, draft=draft, force=force, cache_dir=cache_dir)
         films.append((plan, out, report))
-    if dry_run or starting is None:
-        for plan, out, _ in films:
-            _print_plan(plan, out)
-        return
+    return films
+
+
+def _run_films(films: list[Film], starting: StartingExecutor, jobs: int | None, draft: bool, executor: str) -> None:
+    """Run every film's tasks as one graph, publish each film as its tasks finish, and say so."""
     _stop_on_signals()
     total = sum(len(plan.tasks) for plan, _, _ in films)
     up_to_date = total - sum(len(plan.to_run) for plan, _, _ in films)
@@ -240,7 +246,7 @@ def _plan_and_run(
         ) from err
     finally:
         display.close()
-        starting.close()
+        starting.close()  # the workers end before the last lines are printed (build() closes again: a no-op)
     for (_, _, report), outcome in zip(films, outcomes, strict=True):
         for note in outcome.notes:
             click.echo(f"Note: {note}.")

@@ -158,11 +158,11 @@ def title_fit_findings(
         return []
     rungs = rendered_rungs(project.output.ladder, video.height)
     layouts = layouts_for((LANDSCAPE, *project.social.shapes), master, fit_heights(project.output.open_captions, rungs))
+    text = title_text(title)
     misfits: list[str] = []
     for layout in layouts.values():
         for place in title_places(layout, project.captions):
-            text = title_text(title)
-            key = fit.fit_key([text, place.where, repr(place)], lang.profile, layout, place.style)
+            key = fit.fit_key([text, repr(place)], lang.profile, layout, place.style)
             known = cache.get("titlefit", key)
             ok = known.get("fits") if isinstance(known, dict) else None
             if not isinstance(ok, bool):
